@@ -1,0 +1,60 @@
+// Finds modulesContent in the shapes IoT Edge tooling accepts: plain, the legacy `moduleContent`
+// key, and the `{"content": …}` wrapper that `az iot edge deployment create` takes.
+import type { PendingFinding } from '../findings.js';
+
+export type ManifestShape = 'modulesContent' | 'legacy-moduleContent' | 'content-wrapper' | 'fragment' | 'not-a-manifest';
+
+export interface LocatedModulesContent {
+  shape: ManifestShape;
+  /** Pointer of the modulesContent object ('' for a bare {"$edgeAgent": …} fragment). */
+  pointer: string;
+  modulesContent: Record<string, unknown> | undefined;
+  findings: PendingFinding[];
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function locateModulesContent(root: unknown): LocatedModulesContent {
+  if (!isPlainObject(root)) return { shape: 'not-a-manifest', pointer: '', modulesContent: undefined, findings: [] };
+  if (isPlainObject(root.content)) {
+    const inner = locateDirect(root.content, '/content');
+    if (inner) return { ...inner, shape: 'content-wrapper' };
+  }
+  const direct = locateDirect(root, '');
+  if (direct) return direct;
+  if ('$edgeAgent' in root || '$edgeHub' in root) {
+    return { shape: 'fragment', pointer: '', modulesContent: root, findings: [] };
+  }
+  return { shape: 'not-a-manifest', pointer: '', modulesContent: undefined, findings: [] };
+}
+
+function locateDirect(container: Record<string, unknown>, prefix: string): LocatedModulesContent | undefined {
+  if ('modulesContent' in container) {
+    const value = container.modulesContent;
+    return { shape: 'modulesContent', pointer: `${prefix}/modulesContent`, modulesContent: isPlainObject(value) ? value : undefined, findings: [] };
+  }
+  if ('moduleContent' in container) {
+    const value = container.moduleContent;
+    const deprecated: PendingFinding = {
+      ruleId: 'schema',
+      severity: 'warning',
+      message: '`moduleContent` is the deprecated name of `modulesContent`; IoT Hub still accepts it, but rename it to `modulesContent`',
+      pointer: `${prefix}/moduleContent`,
+      anchor: 'key',
+    };
+    return {
+      shape: 'legacy-moduleContent',
+      pointer: `${prefix}/moduleContent`,
+      modulesContent: isPlainObject(value) ? value : undefined,
+      findings: [deprecated],
+    };
+  }
+  return undefined;
+}
+
+/** Whether a parsed file looks like a deployment manifest (used when recursing into folders). */
+export function looksLikeManifest(root: unknown): boolean {
+  return locateModulesContent(root).shape !== 'not-a-manifest';
+}

@@ -1,0 +1,85 @@
+// Parses one file's text into a value, with positions available on demand.
+// JSON takes the fast path (JSON.parse); its position tree is built only if something needs placing.
+import type { PendingFinding } from '../findings.js';
+import { appendPointer } from './json-pointer.js';
+import { mayHaveDuplicateKeys } from './json-fast.js';
+import { detectFormat, type SourceFormat } from './source-format.js';
+import type { SourceTree } from './source-tree.js';
+
+// The position parsers (and the yaml library) load only when needed, to keep start-up fast.
+const loadJsonSource = () => import('./json-source.js');
+const loadYamlSource = () => import('./yaml-source.js');
+
+export interface SourceText {
+  /** Display name: a path, or "<stdin>". */
+  file: string;
+  text: string;
+}
+
+export interface ParsedSource extends SourceText {
+  format: SourceFormat;
+  value: unknown;
+  /** Position tree, built on first use. */
+  tree(): Promise<SourceTree>;
+}
+
+export type ParseSourceResult =
+  | { ok: true; source: ParsedSource; findings: PendingFinding[] }
+  | { ok: false; finding: PendingFinding };
+
+const BYTE_ORDER_MARK = '\uFEFF';
+
+export function stripByteOrderMark(text: string): string {
+  return text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
+}
+
+export async function parseSource(input: SourceText): Promise<ParseSourceResult> {
+  const text = stripByteOrderMark(input.text);
+  const format = detectFormat(input.file, text);
+  return format === 'json' ? parseJsonSource(input.file, text) : parseYamlSource(input.file, text);
+}
+
+async function parseJsonSource(file: string, text: string): Promise<ParseSourceResult> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const slow = (await loadJsonSource()).parseJsonTree(text);
+    const failure = slow.ok ? { message: 'the file is not valid JSON', offset: 0 } : slow.error;
+    return { ok: false, finding: parseFinding(`invalid JSON: ${failure.message}`, failure.offset) };
+  }
+  let cachedTree: Promise<SourceTree> | undefined;
+  const tree = (): Promise<SourceTree> => {
+    cachedTree ??= loadJsonSource().then(({ parseJsonTree }) => {
+      const slow = parseJsonTree(text);
+      if (!slow.ok) throw new Error(`JSON.parse accepted what the position parser refused: ${slow.error.message}`);
+      return slow.tree;
+    });
+    return cachedTree;
+  };
+  const source: ParsedSource = { file, text, format: 'json', value, tree };
+  const findings = mayHaveDuplicateKeys(text, value) ? duplicateKeyFindings(await source.tree()) : [];
+  return { ok: true, source, findings };
+}
+
+async function parseYamlSource(file: string, text: string): Promise<ParseSourceResult> {
+  const parsed = (await loadYamlSource()).parseYamlTree(text);
+  if (!parsed.ok) return { ok: false, finding: parseFinding(`invalid YAML: ${parsed.error.message}`, parsed.error.offset) };
+  const source: ParsedSource = { file, text, format: 'yaml', value: parsed.value, tree: () => Promise.resolve(parsed.tree) };
+  return { ok: true, source, findings: duplicateKeyFindings(parsed.tree) };
+}
+
+function parseFinding(message: string, offset: number): PendingFinding {
+  return { ruleId: 'parse', severity: 'error', message, pointer: '', offset };
+}
+
+function duplicateKeyFindings(tree: SourceTree): PendingFinding[] {
+  return tree.duplicateKeys().map((duplicate) => ({
+    ruleId: 'duplicate-key',
+    severity: 'error',
+    message: `key "${duplicate.key}" appears twice in the same object; the first value is silently discarded. Keep one of them`,
+    pointer: appendPointer(duplicate.objectPointer, duplicate.key),
+    offset: duplicate.secondOffset,
+    related: [{ offset: duplicate.firstOffset, message: 'first occurrence' }],
+  }));
+}

@@ -1,0 +1,57 @@
+// Gives each pending finding its file line and column. Positions are computed only here, and
+// only for files that have findings, so clean files never build a position tree.
+import type { Finding, PendingFinding } from '../findings.js';
+import { locateInChunks, type JoinedCreateOptions } from './join-create-options.js';
+import { LineIndex } from './line-index.js';
+import type { ParsedSource } from './parse-source.js';
+import type { SourceTree } from './source-tree.js';
+
+export async function placeFindings(
+  file: string,
+  text: string,
+  pending: readonly PendingFinding[],
+  source?: ParsedSource,
+  createOptions: readonly JoinedCreateOptions[] = [],
+): Promise<Finding[]> {
+  if (pending.length === 0) return [];
+  const tree = source ? await source.tree() : undefined;
+  const { parseJsonTree } = await import('./json-source.js');
+  const lines = new LineIndex(text);
+  const embedded = new Map<JoinedCreateOptions, SourceTree | null>();
+  const embeddedTree = (options: JoinedCreateOptions): SourceTree | null => {
+    if (!embedded.has(options)) {
+      const parsed = parseJsonTree(options.joined);
+      embedded.set(options, parsed.ok ? parsed.tree : null);
+    }
+    return embedded.get(options)!;
+  };
+
+  const offsetOf = (finding: PendingFinding): number => {
+    if (finding.offset !== undefined) return finding.offset;
+    if (!tree) return 0;
+    if (finding.stringOffset !== undefined) {
+      return tree.offsetInString(finding.pointer, finding.stringOffset) ?? tree.locate(finding.pointer).valueOffset;
+    }
+    const location = tree.locate(finding.pointer);
+    if (location.exact) return finding.anchor === 'key' ? (location.keyOffset ?? location.valueOffset) : location.valueOffset;
+    const options = createOptions.find((entry) => entry.form === 'string' && entry.joined !== '' && finding.pointer.startsWith(entry.pointer + '/'));
+    const inner = options ? embeddedTree(options) : null;
+    if (options && inner) {
+      const innerLocation = inner.locate(finding.pointer.slice(options.pointer.length));
+      const joinedOffset = finding.anchor === 'key' ? (innerLocation.keyOffset ?? innerLocation.valueOffset) : innerLocation.valueOffset;
+      const place = locateInChunks(options, joinedOffset);
+      return tree.offsetInString(place.pointer, place.stringOffset) ?? location.valueOffset;
+    }
+    return location.keyOffset ?? location.valueOffset;
+  };
+
+  return pending.map((finding) => {
+    const { line, column } = lines.locate(offsetOf(finding));
+    let message = finding.message;
+    for (const related of finding.related ?? []) {
+      const at = lines.locate(related.offset);
+      message += ` (${related.message} at line ${at.line}, column ${at.column})`;
+    }
+    return { file, ruleId: finding.ruleId, severity: finding.severity, message, pointer: finding.pointer, line, column };
+  });
+}

@@ -1,0 +1,152 @@
+// Turns an ajv error into one readable sentence that names the key, what is allowed and
+// what was found, e.g.
+//   `restartPolicy` must be one of never, on-failure, on-unhealthy, always (got "on-failured")
+import type { ErrorObject } from 'ajv';
+import type { PendingFinding, Severity } from '../findings.js';
+import { appendPointer, getAtPointer, parsePointer, toPointer } from '../manifest/json-pointer.js';
+import { findPlaceholder } from '../manifest/placeholders.js';
+import { suggestClosest } from './suggest-closest.js';
+
+export interface DescribeContext {
+  /** The validated root, to look up schemaVersion for version-gated features. */
+  root: unknown;
+  /** Prefix of every pointer (where the validated value sits in the file). */
+  basePointer: string;
+  /** Templates may hold placeholders anywhere a value goes. */
+  allowPlaceholders: boolean;
+  /** How to name the validated value itself in messages, e.g. `createOptions`. */
+  rootName?: string;
+}
+
+/** Features and the schemaVersion that introduced them (iotedge EdgeHubConfigParser / EdgeAgent). */
+const VERSION_GATED: Record<string, string> = {
+  startupOrder: '$edgeAgent schemaVersion 1.1',
+  mqttBroker: '$edgeHub schemaVersion 1.2',
+  integrity: '$edgeHub schemaVersion 1.3',
+};
+
+export function describeSchemaError(error: ErrorObject, context: DescribeContext): PendingFinding | undefined {
+  const pointer = context.basePointer + error.instancePath;
+  const offending = error.keyword === 'propertyNames' ? error.params.propertyName : error.data;
+  const placeholder = typeof offending === 'string' ? findPlaceholder(offending) : undefined;
+  if (placeholder && context.allowPlaceholders) return undefined;
+  const segments = parsePointer(error.instancePath);
+  const name = displayName(segments, context.rootName);
+  const error_ = (message: string, at = pointer, anchor: PendingFinding['anchor'] = 'value', severity: Severity = 'error'): PendingFinding => ({
+    ruleId: 'schema',
+    severity,
+    message,
+    pointer: at,
+    anchor,
+  });
+
+  if (placeholder) {
+    return error_(
+      `${name} holds the unresolved placeholder ${placeholder}; generate the manifest first (edgewise gen) or, if this file is a template, name it *.template.json`,
+    );
+  }
+
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String(error.params.missingProperty);
+      return error_(`${name} is missing the required \`${missing}\``, pointer, 'key');
+    }
+    case 'additionalProperties': {
+      // The runtime deserialises with unknown members ignored, so an unknown key is lost, not refused.
+      const extra = String(error.params.additionalProperty);
+      return error_(`\`${extra}\` is not a known key of ${name}; ${unknownKeyHint(extra, error.parentSchema)}`, appendPointer(pointer, extra), 'key', 'warning');
+    }
+    case 'propertyNames': {
+      const bad = String(error.params.propertyName);
+      return error_(`${describeKeyKind(segments)} \`${bad}\` is not allowed: ${describeSchemaRule(error, 'it')}`, appendPointer(pointer, bad), 'key');
+    }
+    case 'false schema': {
+      const feature = segments[segments.length - 1] ?? '';
+      const needs = VERSION_GATED[feature];
+      if (needs) return error_(`\`${feature}\` needs ${needs} or later; this file declares ${declaredVersion(context, error.instancePath)}. Raise schemaVersion or remove \`${feature}\``, pointer, 'key');
+      return error_(`${name} is not allowed here`, pointer, 'key');
+    }
+    case 'enum':
+      return error_(`${name} must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')} (got ${show(error.data)})`);
+    case 'const':
+      return error_(`${name} must be ${JSON.stringify(error.params.allowedValue)} (got ${show(error.data)})`);
+    case 'type':
+      return error_(`${name} must be ${describeTypes(String(error.params.type))} (got ${describeValue(error.data)})`);
+    case 'pattern':
+      return error_(`${name} ${show(error.data)} is not valid: ${describeSchemaRule(error, 'it')}`);
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return error_(`${name} must be ${error.params.comparison} ${error.params.limit} (got ${show(error.data)})`);
+    case 'minLength':
+      return error.params.limit === 1 ? error_(`${name} must not be empty`) : error_(`${name} must be at least ${error.params.limit} characters long`);
+    case 'maxLength':
+      return error_(`${name} must be at most ${error.params.limit} characters long (got ${String(error.data).length})`);
+    case 'minProperties':
+      return error_(`${name} must not be empty`);
+    case 'multipleOf':
+      return error_(`${name} must be a whole number (got ${show(error.data)})`);
+    default:
+      return error_(`${name} ${error.message ?? 'is invalid'}`);
+  }
+}
+
+function unknownKeyHint(key: string, parentSchema: unknown): string {
+  const properties = (parentSchema as { properties?: Record<string, { properties?: Record<string, unknown> }> } | undefined)?.properties ?? {};
+  const suggestion = suggestClosest(key, Object.keys(properties));
+  if (suggestion && suggestion.toLowerCase() === key.toLowerCase()) return `keys are matched without regard to case, but write it as \`${suggestion}\``;
+  if (suggestion) return `did you mean \`${suggestion}\`?`;
+  const home = Object.entries(properties).find(([, schema]) => schema?.properties && key in schema.properties)?.[0];
+  if (home) return `it belongs under \`${home}\``;
+  return 'the runtime ignores it. Check the spelling and the nesting';
+}
+
+function displayName(segments: string[], rootName = 'the document'): string {
+  if (segments.length === 0) return rootName;
+  const last = segments[segments.length - 1]!;
+  if (/^\d+$/.test(last) && segments.length > 1) return `\`${segments[segments.length - 2]}[${last}]\``;
+  return `\`${last}\``;
+}
+
+function describeKeyKind(segments: string[]): string {
+  const parent = segments[segments.length - 1];
+  if (parent === 'modules' || parent === 'systemModules' || segments.length === 1) return 'module name';
+  if (parent === 'env') return 'environment variable name';
+  if (parent === 'registryCredentials') return 'registry credential name';
+  if (parent === 'routes') return 'route name';
+  return 'key';
+}
+
+function describeSchemaRule(error: ErrorObject, subject: string): string {
+  const schema = error.parentSchema as { description?: string; pattern?: string } | undefined;
+  if (schema?.description) return schema.description.replace(/\.$/, '');
+  return `${subject} must match ${String(error.params.pattern ?? schema?.pattern ?? 'the allowed pattern')}`;
+}
+
+function declaredVersion(context: DescribeContext, instancePath: string): string {
+  const segments = parsePointer(instancePath);
+  for (let length = segments.length; length >= 0; length--) {
+    const owner = getAtPointer(context.root, toPointer([...segments.slice(0, length), 'schemaVersion']));
+    if (typeof owner === 'string') return `schemaVersion ${owner}`;
+  }
+  return 'an older schemaVersion';
+}
+
+function describeTypes(types: string): string {
+  const words = types.split(',').map((type) => (type === 'object' ? 'an object' : type === 'array' ? 'an array' : type === 'integer' ? 'an integer' : type === 'null' ? 'null' : `a ${type}`));
+  return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number' && !Number.isInteger(value)) return `the number ${value}`;
+  return `${typeof value} ${show(value)}`;
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}

@@ -1,0 +1,28 @@
+// Runs the precompiled validators. The fast set (first error only) decides valid/invalid;
+// the detailed set (all errors, verbose) is imported only for invalid documents.
+import type { PendingFinding } from '../findings.js';
+import * as fast from './compiled/fast.js';
+import type { CompiledValidator } from './compiled/fast.js';
+import { describeSchemaError, type DescribeContext } from './describe-schema-error.js';
+import { selectUsefulErrors } from './select-schema-errors.js';
+
+export type ValidatorName = 'validateManifest' | 'validateTemplate' | 'validateCreateOptions';
+
+let detailed: Promise<Record<ValidatorName, CompiledValidator>> | undefined;
+
+function loadDetailed(): Promise<Record<ValidatorName, CompiledValidator>> {
+  detailed ??= import('./compiled/detailed.js');
+  return detailed;
+}
+
+export async function schemaFindings(name: ValidatorName, value: unknown, context: DescribeContext): Promise<PendingFinding[]> {
+  if (fast[name](value)) return [];
+  const validator = (await loadDetailed())[name];
+  validator(value);
+  const findings: PendingFinding[] = [];
+  for (const error of selectUsefulErrors(validator.errors ?? [])) {
+    const finding = describeSchemaError(error, context);
+    if (finding) findings.push(finding);
+  }
+  return findings;
+}

@@ -1,0 +1,63 @@
+// One wrong value can set off a cascade of anyOf/oneOf branch errors. Keep only the branch
+// that got furthest into the document (the one the author most likely meant), as
+// Python jsonschema's best_match does, and drop the "must match a schema in anyOf" summary.
+import type { ErrorObject } from 'ajv';
+
+const COMBINATORS = new Set(['anyOf', 'oneOf']);
+
+function depth(instancePath: string): number {
+  return instancePath === '' ? 0 : instancePath.split('/').length - 1;
+}
+
+function isWithin(instancePath: string, ancestor: string): boolean {
+  return instancePath === ancestor || instancePath.startsWith(ancestor + '/');
+}
+
+export function selectUsefulErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  // `if` only says "must match then schema": the real error from `then` is reported too.
+  let kept = errors.filter((error) => error.keyword !== 'if');
+  const combinators = kept
+    .filter((error) => COMBINATORS.has(error.keyword))
+    .sort((a, b) => b.schemaPath.length - a.schemaPath.length); // innermost first
+  for (const combinator of combinators) {
+    if (!kept.includes(combinator)) continue;
+    kept = resolveCombinator(kept, combinator);
+  }
+  return dedupe(kept);
+}
+
+function resolveCombinator(errors: ErrorObject[], combinator: ErrorObject): ErrorObject[] {
+  const prefix = combinator.schemaPath + '/';
+  const branches = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    if (error === combinator || !error.schemaPath.startsWith(prefix) || !isWithin(error.instancePath, combinator.instancePath)) continue;
+    const branch = error.schemaPath.slice(prefix.length).split('/')[0]!;
+    branches.set(branch, [...(branches.get(branch) ?? []), error]);
+  }
+  if (branches.size === 0) return errors; // e.g. oneOf failing because two branches matched
+  const all = [...branches.values()].flat();
+  const ranked = [...branches.values()].sort((a, b) => bestDepth(b) - bestDepth(a) || a.length - b.length);
+  const best = ranked[0]!;
+  const rest = errors.filter((error) => error !== combinator && !all.includes(error));
+  if (bestDepth(best) > depth(combinator.instancePath) || ranked.length === 1) return [...rest, ...best];
+  // Every branch failed on the value itself: one summary error says what was expected.
+  const expectedTypes = [...branches.values()].flatMap((branch) => branch.filter((e) => e.keyword === 'type').map((e) => String(e.params.type)));
+  if (expectedTypes.length === branches.size) {
+    return [...rest, { ...combinator, keyword: 'type', params: { type: [...new Set(expectedTypes)].join(',') } }];
+  }
+  return [...rest, ...best];
+}
+
+function bestDepth(branch: readonly ErrorObject[]): number {
+  return Math.max(...branch.map((error) => depth(error.instancePath) + (error.keyword === 'required' || error.keyword === 'additionalProperties' ? 0.5 : 0)));
+}
+
+function dedupe(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const key = `${error.instancePath}|${error.keyword}|${JSON.stringify(error.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,27 @@
+// Validates many inputs into one report. Folder members that are not manifests
+// (package.json, module.json…) are skipped; files named on the command line never are.
+import type { Finding } from '../findings.js';
+import { readInput, type InputRef } from '../manifest/read-inputs.js';
+import { validateSource, type ValidateOptions } from './validate-source.js';
+
+export interface ValidationReport {
+  files: number;
+  findings: Finding[];
+}
+
+export async function validateInputs(refs: readonly InputRef[], options: ValidateOptions = {}): Promise<ValidationReport> {
+  const report: ValidationReport = { files: 0, findings: [] };
+  for (const ref of refs) {
+    const read = readInput(ref);
+    if (!read.ok) {
+      report.files++;
+      report.findings.push({ file: ref.file, ruleId: 'parse', severity: 'error', message: read.message, pointer: '', line: 1, column: 1 });
+      continue;
+    }
+    const result = await validateSource({ file: ref.file, text: read.text }, options);
+    if (!ref.explicit && result.manifest?.located.shape === 'not-a-manifest') continue;
+    report.files++;
+    report.findings.push(...result.findings);
+  }
+  return report;
+}

@@ -1,0 +1,56 @@
+// validate = parse → normalize → schema-check the manifest and each createOptions → place.
+// Pure apart from the lazy import of the detailed validators: no file system, no output.
+import type { Finding, PendingFinding } from '../findings.js';
+import { normalizeManifest, type Flavour, type NormalizedManifest } from '../manifest/normalize-manifest.js';
+import { parseSource, type SourceText } from '../manifest/parse-source.js';
+import { placeFindings } from '../manifest/place-findings.js';
+import { schemaFindings } from '../schema/schema-validators.js';
+
+export interface ValidateOptions {
+  /** Force a flavour instead of deciding from the file name and `$schema-template`. */
+  flavour?: Flavour;
+}
+
+export interface ValidatedSource {
+  findings: Finding[];
+  /** Undefined when the file did not parse. */
+  manifest?: NormalizedManifest;
+}
+
+export async function validateSource(input: SourceText, options: ValidateOptions = {}): Promise<ValidatedSource> {
+  const parsed = await parseSource(input);
+  if (!parsed.ok) return { findings: await placeFindings(input.file, input.text, [parsed.finding]) };
+  const manifest = normalizeManifest(parsed.source, options.flavour);
+  const pending: PendingFinding[] = [...parsed.findings, ...manifest.findings, ...(await manifestSchemaFindings(manifest))];
+  const source = manifest.source;
+  return { findings: await placeFindings(source.file, source.text, pending, source, manifest.createOptions), manifest };
+}
+
+async function manifestSchemaFindings(manifest: NormalizedManifest): Promise<PendingFinding[]> {
+  const { located, flavour, source } = manifest;
+  if (located.shape === 'not-a-manifest') {
+    return [
+      {
+        ruleId: 'schema',
+        severity: 'error',
+        message: 'this is not a deployment manifest: expected an object with `modulesContent` (or `content.modulesContent`) holding `$edgeAgent` and `$edgeHub`',
+        pointer: '',
+        offset: 0,
+      },
+    ];
+  }
+  const allowPlaceholders = flavour === 'template';
+  const validator = flavour === 'template' ? 'validateTemplate' : 'validateManifest';
+  // A bare {"$edgeAgent": …} fragment is checked as the modulesContent it would sit in.
+  const isFragment = located.shape === 'fragment';
+  const value = isFragment ? { modulesContent: source.value } : source.value;
+  const findings = await schemaFindings(validator, value, { root: value, basePointer: '', allowPlaceholders });
+  if (isFragment) for (const finding of findings) finding.pointer = finding.pointer.replace(/^\/modulesContent/, '');
+
+  for (const options of manifest.createOptions) {
+    if (options.form !== 'string' || !options.value) continue; // object createOptions are covered by the template schema
+    findings.push(...(await schemaFindings('validateCreateOptions', options.value, { root: options.value, basePointer: options.pointer, allowPlaceholders, rootName: '`createOptions`' })));
+  }
+  return findings;
+}
+

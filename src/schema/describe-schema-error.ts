@@ -5,6 +5,7 @@ import type { ErrorObject } from 'ajv';
 import type { PendingFinding, Severity } from '../findings.js';
 import { appendPointer, getAtPointer, parsePointer, toPointer } from '../manifest/json-pointer.js';
 import { findPlaceholder } from '../manifest/placeholders.js';
+import { HOST_CONFIG_KEYS, MODULE_KEYS } from './compiled/nesting-hints.js';
 import { suggestClosest } from './suggest-closest.js';
 
 export interface DescribeContext {
@@ -54,7 +55,8 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
     case 'additionalProperties': {
       // The runtime deserialises with unknown members ignored, so an unknown key is lost, not refused.
       const extra = String(error.params.additionalProperty);
-      return error_(`\`${extra}\` is not a known key of ${name}; ${unknownKeyHint(extra, error.parentSchema)}`, appendPointer(pointer, extra), 'key', 'warning');
+      const hint = unknownKeyHint(extra, error.parentSchema, segments[segments.length - 1] ?? '', Boolean(context.rootName) && segments.length === 0);
+      return error_(`\`${extra}\` is not a known key of ${name}; ${hint}`, appendPointer(pointer, extra), 'key', 'warning');
     }
     case 'propertyNames': {
       const bad = String(error.params.propertyName);
@@ -71,6 +73,11 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
     case 'const':
       return error_(`${name} must be ${JSON.stringify(error.params.allowedValue)} (got ${show(error.data)})`);
     case 'type':
+      if (segments[segments.length - 2] === 'routes' && typeof error.data === 'object' && error.data !== null) {
+        return error_(
+          `route \`${segments[segments.length - 1]}\` is an object, which needs $edgeHub schemaVersion 1.1 or later; this file declares ${declaredVersion(context, error.instancePath)}. Raise schemaVersion or write the route as a string`,
+        );
+      }
       return error_(`${name} must be ${describeTypes(String(error.params.type))} (got ${describeValue(error.data)})`);
     case 'pattern':
       return error_(`${name} ${show(error.data)} is not valid: ${describeSchemaRule(error, 'it')}`);
@@ -92,13 +99,13 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
   }
 }
 
-function unknownKeyHint(key: string, parentSchema: unknown): string {
-  const properties = (parentSchema as { properties?: Record<string, { properties?: Record<string, unknown> }> } | undefined)?.properties ?? {};
+function unknownKeyHint(key: string, parentSchema: unknown, parentKey: string, atCreateOptionsRoot: boolean): string {
+  const properties = (parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
   const suggestion = suggestClosest(key, Object.keys(properties));
   if (suggestion && suggestion.toLowerCase() === key.toLowerCase()) return `keys are matched without regard to case, but write it as \`${suggestion}\``;
   if (suggestion) return `did you mean \`${suggestion}\`?`;
-  const home = Object.entries(properties).find(([, schema]) => schema?.properties && key in schema.properties)?.[0];
-  if (home) return `it belongs under \`${home}\``;
+  if (atCreateOptionsRoot && HOST_CONFIG_KEYS.has(key)) return 'it belongs under `HostConfig`; at the top level it is ignored';
+  if (parentKey === 'settings' && MODULE_KEYS.has(key)) return 'it belongs on the module, beside `settings`, and is ignored here';
   return 'the runtime ignores it. Check the spelling and the nesting';
 }
 
@@ -118,8 +125,16 @@ function describeKeyKind(segments: string[]): string {
   return 'key';
 }
 
+/** Short rules for values whose schema description is too long for a one-line message. */
+const RULES_BY_TITLE: Record<string, string> = {
+  EdgeAgentSchemaVersion: 'edgeAgent accepts 1.0 or 1.1 (also written 1.0.0 or 1.1.0)',
+  EdgeHubSchemaVersion: 'edgeHub accepts 1.0, 1.1, 1.2 or 1.3',
+};
+
 function describeSchemaRule(error: ErrorObject, subject: string): string {
-  const schema = error.parentSchema as { description?: string; pattern?: string } | undefined;
+  const schema = error.parentSchema as { description?: string; pattern?: string; title?: string } | undefined;
+  const short = schema?.title ? RULES_BY_TITLE[schema.title] : undefined;
+  if (short) return short;
   if (schema?.description) return schema.description.replace(/\.$/, '');
   return `${subject} must match ${String(error.params.pattern ?? schema?.pattern ?? 'the allowed pattern')}`;
 }

@@ -569,7 +569,7 @@ export interface ModuleSettingsTemplate {
   [k: string]: CreateOptionsText | CreateOptions | undefined;
 }
 /**
- * The part of the Docker Engine ContainerCreate request body (API v1.41 and later) that IoT Edge users write in a module's createOptions. edgeAgent passes it to Docker after setting Image, Env, Labels and networking itself. Unknown keys are reported as warnings by edgewise, because Docker accepts more than is modelled here.
+ * The part of the Docker Engine ContainerCreate request body (API v1.41 and later) that IoT Edge users write in a module's createOptions. edgeAgent passes it to Docker after setting Image, Env, Labels and networking itself. Unknown keys are reported as warnings by edgewise, because Docker accepts more than is modelled here. Like edgeAgent (which reads createOptions with Newtonsoft.Json), booleans and integers may also be written as text such as "true" or "8883"; Azure/iotedge's own e2e deployments write "Privileged": "true".
  */
 export interface CreateOptions {
   /**
@@ -587,28 +587,28 @@ export interface CreateOptions {
   /**
    * Attach to stdin.
    */
-  AttachStdin?: boolean;
+  AttachStdin?: boolean | string;
   /**
    * Attach to stdout.
    */
-  AttachStdout?: boolean;
+  AttachStdout?: boolean | string;
   /**
    * Attach to stderr.
    */
-  AttachStderr?: boolean;
+  AttachStderr?: boolean | string;
   ExposedPorts?: ExposedPorts;
   /**
    * Allocate a pseudo-TTY.
    */
-  Tty?: boolean;
+  Tty?: boolean | string;
   /**
    * Open stdin.
    */
-  OpenStdin?: boolean;
+  OpenStdin?: boolean | string;
   /**
    * Close stdin after the first attached client disconnects.
    */
-  StdinOnce?: boolean;
+  StdinOnce?: boolean | string;
   /**
    * Environment variables as "NAME=value" strings. edgeAgent adds the module's env entries and its own IOTEDGE_* variables.
    */
@@ -618,7 +618,7 @@ export interface CreateOptions {
   /**
    * Windows only: the command is already escaped.
    */
-  ArgsEscaped?: boolean;
+  ArgsEscaped?: boolean | string;
   /**
    * Image name. edgeAgent overrides it with settings.image.
    */
@@ -637,7 +637,7 @@ export interface CreateOptions {
   /**
    * Disable networking for the container.
    */
-  NetworkDisabled?: boolean;
+  NetworkDisabled?: boolean | string;
   /**
    * MAC address of the container (deprecated at the top level from API v1.44 in favour of the endpoint setting).
    */
@@ -659,7 +659,7 @@ export interface CreateOptions {
   /**
    * Seconds to wait after StopSignal before killing the container.
    */
-  StopTimeout?: number;
+  StopTimeout?: number | string;
   /**
    * Shell for the shell form of RUN, CMD and ENTRYPOINT.
    */
@@ -709,23 +709,23 @@ export interface HealthConfig {
   /**
    * Time between checks, in nanoseconds.
    */
-  Interval?: number;
+  Interval?: number | string;
   /**
    * Time before a check is considered hung, in nanoseconds.
    */
-  Timeout?: number;
+  Timeout?: number | string;
   /**
    * Consecutive failures before the container is unhealthy.
    */
-  Retries?: number;
+  Retries?: number | string;
   /**
    * Start-up grace period, in nanoseconds.
    */
-  StartPeriod?: number;
+  StartPeriod?: number | string;
   /**
    * Time between checks during the start period, in nanoseconds (API v1.44).
    */
-  StartInterval?: number;
+  StartInterval?: number | string;
 }
 /**
  * Host-specific container settings: mounts, ports, devices, resources, restart policy and so on.
@@ -740,11 +740,11 @@ export interface HostConfig {
   /**
    * Relative CPU weight.
    */
-  CpuShares?: number;
+  CpuShares?: number | string;
   /**
    * Memory limit in bytes; 0 means unlimited.
    */
-  Memory?: number;
+  Memory?: number | string;
   /**
    * Parent cgroup of the container.
    */
@@ -752,7 +752,7 @@ export interface HostConfig {
   /**
    * Block IO weight (10 to 1000, 0 to disable).
    */
-  BlkioWeight?: number;
+  BlkioWeight?: number | string;
   /**
    * Per-device block IO weights.
    */
@@ -776,19 +776,19 @@ export interface HostConfig {
   /**
    * CPU CFS period in microseconds.
    */
-  CpuPeriod?: number;
+  CpuPeriod?: number | string;
   /**
    * CPU CFS quota in microseconds per period.
    */
-  CpuQuota?: number;
+  CpuQuota?: number | string;
   /**
    * CPU real-time period in microseconds.
    */
-  CpuRealtimePeriod?: number;
+  CpuRealtimePeriod?: number | string;
   /**
    * CPU real-time runtime in microseconds.
    */
-  CpuRealtimeRuntime?: number;
+  CpuRealtimeRuntime?: number | string;
   /**
    * CPUs the container may use, e.g. "0-3" or "0,1".
    */
@@ -812,39 +812,39 @@ export interface HostConfig {
   /**
    * Kernel memory limit in bytes (deprecated, ignored by recent kernels).
    */
-  KernelMemory?: number;
+  KernelMemory?: number | string;
   /**
    * Kernel TCP buffer memory limit in bytes.
    */
-  KernelMemoryTCP?: number;
+  KernelMemoryTCP?: number | string;
   /**
    * Memory soft limit in bytes.
    */
-  MemoryReservation?: number;
+  MemoryReservation?: number | string;
   /**
    * Memory plus swap limit in bytes; -1 means unlimited swap.
    */
-  MemorySwap?: number;
+  MemorySwap?: number | string;
   /**
    * Swappiness of anonymous pages (0 to 100; -1 keeps the host default).
    */
-  MemorySwappiness?: number;
+  MemorySwappiness?: number | string;
   /**
    * CPU quota in units of 1e-9 CPUs.
    */
-  NanoCpus?: number;
+  NanoCpus?: number | string;
   /**
    * Disable the OOM killer for the container.
    */
-  OomKillDisable?: boolean;
+  OomKillDisable?: boolean | string;
   /**
    * Run an init process inside the container that forwards signals and reaps processes.
    */
-  Init?: boolean;
+  Init?: boolean | string;
   /**
    * Maximum number of processes; 0 or -1 means unlimited.
    */
-  PidsLimit?: number;
+  PidsLimit?: number | string;
   /**
    * Resource limits (ulimits) for the container.
    */
@@ -852,19 +852,19 @@ export interface HostConfig {
   /**
    * Windows only: number of usable CPUs.
    */
-  CpuCount?: number;
+  CpuCount?: number | string;
   /**
    * Windows only: usable percentage of the CPUs.
    */
-  CpuPercent?: number;
+  CpuPercent?: number | string;
   /**
    * Windows only: maximum IO operations per second for the system drive.
    */
-  IOMaximumIOps?: number;
+  IOMaximumIOps?: number | string;
   /**
    * Windows only: maximum IO in bytes per second for the system drive.
    */
-  IOMaximumBandwidth?: number;
+  IOMaximumBandwidth?: number | string;
   /**
    * Bind mounts as "host-path-or-volume:container-path[:options]" strings.
    */
@@ -883,7 +883,7 @@ export interface HostConfig {
   /**
    * Remove the container when it exits.
    */
-  AutoRemove?: boolean;
+  AutoRemove?: boolean | string;
   /**
    * Driver for the container's volumes.
    */
@@ -902,7 +902,7 @@ export interface HostConfig {
    * @minItems 2
    * @maxItems 2
    */
-  ConsoleSize?: [number, number];
+  ConsoleSize?: [number | string, number | string];
   /**
    * Arbitrary non-identifying metadata passed to the OCI runtime (API v1.43).
    */
@@ -956,7 +956,7 @@ export interface HostConfig {
   /**
    * OOM score adjustment (-1000 to 1000).
    */
-  OomScoreAdj?: number;
+  OomScoreAdj?: number | string;
   /**
    * PID namespace mode: "container:<name|id>" or "host".
    */
@@ -964,15 +964,15 @@ export interface HostConfig {
   /**
    * Give the container extended privileges on the host.
    */
-  Privileged?: boolean;
+  Privileged?: boolean | string;
   /**
    * Publish every exposed port on a random host port.
    */
-  PublishAllPorts?: boolean;
+  PublishAllPorts?: boolean | string;
   /**
    * Mount the container's root filesystem read-only.
    */
-  ReadonlyRootfs?: boolean;
+  ReadonlyRootfs?: boolean | string;
   /**
    * Security options, e.g. "no-new-privileges" or "apparmor=unconfined".
    */
@@ -1000,7 +1000,7 @@ export interface HostConfig {
   /**
    * Size of /dev/shm in bytes.
    */
-  ShmSize?: number;
+  ShmSize?: number | string;
   /**
    * Namespaced kernel parameters, e.g. {"net.ipv4.ip_forward": "1"}.
    */
@@ -1023,6 +1023,14 @@ export interface HostConfig {
    * Paths to make read-only inside the container.
    */
   ReadonlyPaths?: string[];
+  /**
+   * Maximum IO operations per second for the system drive (Windows only).
+   */
+  MaximumIOps?: number | string;
+  /**
+   * Maximum IO bytes per second for the system drive (Windows only).
+   */
+  MaximumIOBps?: number | string;
 }
 /**
  * A block IO weight for one device.
@@ -1041,7 +1049,7 @@ export interface WeightDevice {
   /**
    * Relative weight.
    */
-  Weight?: number;
+  Weight?: number | string;
 }
 /**
  * A block IO rate limit for one device.
@@ -1060,7 +1068,7 @@ export interface ThrottleDevice {
   /**
    * Rate limit.
    */
-  Rate?: number;
+  Rate?: number | string;
 }
 /**
  * A host device mapped into the container.
@@ -1102,7 +1110,7 @@ export interface DeviceRequest {
   /**
    * Number of devices; -1 means all.
    */
-  Count?: number;
+  Count?: number | string;
   /**
    * Device ids.
    */
@@ -1135,11 +1143,11 @@ export interface Ulimit {
   /**
    * Soft limit.
    */
-  Soft?: number;
+  Soft?: number | string;
   /**
    * Hard limit.
    */
-  Hard?: number;
+  Hard?: number | string;
 }
 /**
  * Logging driver for the container.
@@ -1214,7 +1222,7 @@ export interface DockerRestartPolicy {
   /**
    * Retries before giving up, for on-failure only.
    */
-  MaximumRetryCount?: number;
+  MaximumRetryCount?: number | string;
 }
 /**
  * A mount in the structured form of HostConfig.Mounts.
@@ -1241,7 +1249,7 @@ export interface Mount {
   /**
    * Mount read-only.
    */
-  ReadOnly?: boolean;
+  ReadOnly?: boolean | string;
   /**
    * Consistency requirement: "default", "consistent", "cached" or "delegated".
    */
@@ -1267,19 +1275,19 @@ export interface BindOptions {
   /**
    * Disable recursive bind mount.
    */
-  NonRecursive?: boolean;
+  NonRecursive?: boolean | string;
   /**
    * Create the host path if it is missing.
    */
-  CreateMountpoint?: boolean;
+  CreateMountpoint?: boolean | string;
   /**
    * Make the mount non-recursively read-only.
    */
-  ReadOnlyNonRecursive?: boolean;
+  ReadOnlyNonRecursive?: boolean | string;
   /**
    * Make the mount read-only recursively, or fail.
    */
-  ReadOnlyForceRecursive?: boolean;
+  ReadOnlyForceRecursive?: boolean | string;
 }
 /**
  * Options for a volume mount.
@@ -1294,7 +1302,7 @@ export interface VolumeOptions {
   /**
    * Do not populate the volume with data from the image.
    */
-  NoCopy?: boolean;
+  NoCopy?: boolean | string;
   /**
    * Container labels. edgeAgent adds its own net.azure-devices.edge.* labels.
    */
@@ -1335,11 +1343,11 @@ export interface TmpfsOptions {
   /**
    * Size of the tmpfs in bytes.
    */
-  SizeBytes?: number;
+  SizeBytes?: number | string;
   /**
    * Permission mode of the tmpfs, as an integer (e.g. 1777 octal is 1023).
    */
-  Mode?: number;
+  Mode?: number | string;
   /**
    * Extra tmpfs options as [name, value] pairs.
    */
@@ -1410,7 +1418,7 @@ export interface EndpointSettings {
   /**
    * IPv4 prefix length.
    */
-  IPPrefixLen?: number;
+  IPPrefixLen?: number | string;
   /**
    * IPv6 gateway address.
    */
@@ -1422,7 +1430,7 @@ export interface EndpointSettings {
   /**
    * Global IPv6 prefix length.
    */
-  GlobalIPv6PrefixLen?: number;
+  GlobalIPv6PrefixLen?: number | string;
   [k: string]: unknown;
 }
 /**

@@ -23,7 +23,8 @@ export async function validateSource(input: SourceText, options: ValidateOptions
   const manifest = normalizeManifest(parsed.source, options.flavour);
   const pending: PendingFinding[] = [...parsed.findings, ...manifest.findings, ...(await manifestSchemaFindings(manifest))];
   const source = manifest.source;
-  return { findings: await placeFindings(source.file, source.text, pending, source, manifest.createOptions), manifest };
+  const findings = await placeFindings(source.file, source.text, pending, source, manifest.createOptions);
+  return { findings: findings.sort((a, b) => a.line - b.line || a.column - b.column), manifest };
 }
 
 async function manifestSchemaFindings(manifest: NormalizedManifest): Promise<PendingFinding[]> {

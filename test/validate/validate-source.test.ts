@@ -1,0 +1,134 @@
+// Schema findings on small manifests built from templates/minimal.json, one mistake each.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateSource } from '../../src/validate/validate-source.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'validate');
+
+async function validateFixture(name: string) {
+  const file = join(FIXTURES, name);
+  const text = readFileSync(file, 'utf8');
+  return { text, ...(await validateSource({ file, text })) };
+}
+
+/** 1-based line/column of the n-th occurrence of `needle`, to keep expectations readable. */
+function positionOf(text: string, needle: string, skip = 0): { line: number; column: number } {
+  const found = text.indexOf(needle);
+  if (found < 0) throw new Error(`fixture lacks ${needle}`);
+  const offset = found + skip;
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+describe('validateSource', () => {
+  it('accepts the bundled templates', async () => {
+    for (const name of ['minimal.json', 'offline.json', 'gateway.json']) {
+      const file = join(import.meta.dirname, '..', '..', 'templates', name);
+      const result = await validateSource({ file, text: readFileSync(file, 'utf8') });
+      expect(result.findings, name).toEqual([]);
+    }
+  });
+
+  it('names the allowed values of an enum and the value found', async () => {
+    const { text, findings } = await validateFixture('restart-policy-typo.json');
+    expect(findings).toEqual([
+      {
+        file: expect.stringContaining('restart-policy-typo.json'),
+        ruleId: 'schema',
+        severity: 'error',
+        message: '`restartPolicy` must be one of never, on-failure, on-unhealthy, always (got "on-failured")',
+        pointer: '/modulesContent/$edgeAgent/properties.desired/modules/sensor/restartPolicy',
+        ...positionOf(text, '"on-failured"'),
+      },
+    ]);
+  });
+
+  it('explains a feature used under a schemaVersion that lacks it, at the key', async () => {
+    const { text, findings } = await validateFixture('startup-order-under-agent-1.0.json');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ ruleId: 'schema', ...positionOf(text, '"startupOrder"') });
+    expect(findings[0]!.message).toBe(
+      '`startupOrder` needs $edgeAgent schemaVersion 1.1 or later; this file declares schemaVersion 1.0. Raise schemaVersion or remove `startupOrder`',
+    );
+  });
+
+  it('refuses object routes under edgeHub 1.0 with one error, not a anyOf cascade', async () => {
+    const { text, findings } = await validateFixture('object-route-under-hub-1.0.json');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ pointer: '/modulesContent/$edgeHub/properties.desired/routes/upstream', ...positionOf(text, '"upstream": {', '"upstream": '.length) });
+    expect(findings[0]!.message).toMatch(/^route `upstream` is an object, which needs \$edgeHub schemaVersion 1\.1/);
+  });
+
+  it('checks parsed createOptions: wrong types are errors, unknown keys warnings with a suggestion, both inside the string', async () => {
+    const { text, findings } = await validateFixture('create-options-types.json');
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        message: '`Binds` must be an array (got string "/srv/data:/data")',
+        pointer: '/modulesContent/$edgeAgent/properties.desired/modules/sensor/settings/createOptions/HostConfig/Binds',
+        ...positionOf(text, '\\"/srv/data'),
+      }),
+      expect.objectContaining({
+        severity: 'warning',
+        message: '`PortBinding` is not a known key of `HostConfig`; did you mean `PortBindings`?',
+        ...positionOf(text, '\\"PortBinding\\"'),
+      }),
+    ]);
+  });
+
+  it('flags a placeholder left in a manifest, but not in a template', async () => {
+    const manifest = await validateFixture('placeholder-in-manifest.json');
+    expect(manifest.findings).toEqual([expect.objectContaining({ ruleId: 'schema', ...positionOf(manifest.text, '"${EDGEAGENT') })]);
+    expect(manifest.findings[0]!.message).toContain('unresolved placeholder ${EDGEAGENT_SCHEMA_VERSION}');
+    const template = await validateFixture('placeholder.template.json');
+    expect(template.findings).toEqual([]);
+  });
+
+  it('validates YAML manifests with positions in the YAML text', async () => {
+    const text = [
+      'modulesContent:',
+      '  $edgeAgent:',
+      '    properties.desired:',
+      '      schemaVersion: "1.1"',
+      '      runtime: {type: docker, settings: {}}',
+      '      systemModules:',
+      '        edgeAgent: {type: docker, settings: {image: "mcr.microsoft.com/azureiotedge-agent:1.5"}}',
+      '        edgeHub:',
+      '          type: docker',
+      '          status: running',
+      '          restartPolicy: sometimes',
+      '          settings: {image: "mcr.microsoft.com/azureiotedge-hub:1.5"}',
+      '  $edgeHub:',
+      '    properties.desired:',
+      '      schemaVersion: "1.1"',
+      '      routes: {}',
+      '      storeAndForwardConfiguration: {timeToLiveSecs: 7200}',
+      '',
+    ].join('\n');
+    const { findings } = await validateSource({ file: 'deployment.yaml', text });
+    expect(findings).toEqual([expect.objectContaining({ ruleId: 'schema', line: 11, column: 26 })]);
+    expect(findings[0]!.message).toContain('(got "sometimes")');
+  });
+
+  it('reports the legacy moduleContent key as deprecated, and still validates inside it', async () => {
+    const text = JSON.stringify({ moduleContent: { $edgeHub: { 'properties.desired': { schemaVersion: '1.4' } } } }, null, 2);
+    const { findings } = await validateSource({ file: 'legacy.json', text });
+    expect(findings.map((f) => [f.severity, f.pointer])).toEqual([
+      ['warning', '/moduleContent'],
+      ['error', '/moduleContent/$edgeHub/properties.desired/schemaVersion'],
+    ]);
+  });
+
+  it('checks a bare $edgeHub fragment with pointers into the fragment', async () => {
+    const text = JSON.stringify({ $edgeHub: { 'properties.desired': { schemaVersion: '1.2', routes: {}, storeAndForwardConfiguration: { timeToLiveSecs: 'long' } } } }, null, 2);
+    const { findings } = await validateSource({ file: 'fragment.json', text });
+    expect(findings).toEqual([expect.objectContaining({ pointer: '/$edgeHub/properties.desired/storeAndForwardConfiguration/timeToLiveSecs', line: 7, column: 27 })]);
+  });
+
+  it('says so when a file is not a manifest at all', async () => {
+    const { findings } = await validateSource({ file: 'package.json', text: '{"name": "x"}' });
+    expect(findings).toEqual([expect.objectContaining({ ruleId: 'schema', line: 1, column: 1 })]);
+    expect(findings[0]!.message).toMatch(/not a deployment manifest/);
+  });
+});

@@ -2,9 +2,7 @@
 // Facts (iotedge edge-util JsonEx.cs): chunk keys are `createOptions`, `createOptions01` …
 // `createOptions99`, matched case-insensitively and sorted ordinally; a gap is refused;
 // an empty, whitespace-only or "null" value means no options.
-import { parseTree, type ParseError } from 'jsonc-parser';
 import type { PendingFinding } from '../findings.js';
-import { describeJsonError } from './json-source.js';
 import { appendPointer } from './json-pointer.js';
 import { isPlainObject } from './manifest-shape.js';
 
@@ -29,6 +27,8 @@ export interface JoinedCreateOptions {
   joined: string;
   /** The parsed options; undefined when absent, empty, or invalid. */
   value: Record<string, unknown> | undefined;
+  /** True when the joined text is not JSON; explainInvalidJson() then says where and why. */
+  invalidJson: boolean;
   findings: PendingFinding[];
 }
 
@@ -36,11 +36,11 @@ export function joinCreateOptions(settings: Record<string, unknown>, settingsPoi
   const pointer = appendPointer(settingsPointer, 'createOptions');
   if (isPlainObject(settings.createOptions)) {
     // Template flavour: an object that generation will serialise.
-    return { settingsPointer, pointer, form: 'object', chunks: [], joined: '', value: settings.createOptions, findings: [] };
+    return { settingsPointer, pointer, form: 'object', chunks: [], joined: '', value: settings.createOptions, invalidJson: false, findings: [] };
   }
   const chunks = collectChunks(settings, settingsPointer);
   if (chunks.length === 0) return undefined;
-  const result: JoinedCreateOptions = { settingsPointer, pointer, form: 'string', chunks, joined: '', value: undefined, findings: [] };
+  const result: JoinedCreateOptions = { settingsPointer, pointer, form: 'string', chunks, joined: '', value: undefined, invalidJson: false, findings: [] };
   if (chunks.some((chunk) => typeof settings[chunk.key] !== 'string')) return result; // the schema reports the type
   const gap = findGap(chunks);
   if (gap) {
@@ -101,18 +101,7 @@ function parseJoined(result: JoinedCreateOptions): void {
   try {
     parsed = JSON.parse(result.joined);
   } catch {
-    const errors: ParseError[] = [];
-    parseTree(result.joined, errors, { disallowComments: true, allowTrailingComma: false });
-    const first = errors[0];
-    const reason = first ? describeJsonError(first) : 'not valid JSON';
-    const place = locateInChunks(result, first?.offset ?? 0);
-    result.findings.push({
-      ruleId: 'create-options-json',
-      severity: 'error',
-      message: `createOptions is not valid JSON: ${reason}. It must be a JSON object serialised into a string`,
-      pointer: place.pointer,
-      stringOffset: place.stringOffset,
-    });
+    result.invalidJson = true; // explained by explainInvalidJson(), which loads the position parser
     return;
   }
   if (!isPlainObject(parsed)) {
@@ -127,6 +116,21 @@ function parseJoined(result: JoinedCreateOptions): void {
     return;
   }
   result.value = parsed;
+}
+
+/** Adds the finding for joined text that is not JSON, placed at the offending character. */
+export async function explainInvalidJson(result: JoinedCreateOptions): Promise<void> {
+  if (!result.invalidJson) return;
+  const { explainJsonError } = await import('./json-source.js');
+  const failure = explainJsonError(result.joined);
+  const place = locateInChunks(result, failure.offset);
+  result.findings.push({
+    ruleId: 'create-options-json',
+    severity: 'error',
+    message: `createOptions is not valid JSON: ${failure.message}. It must be a JSON object serialised into a string`,
+    pointer: place.pointer,
+    stringOffset: place.stringOffset,
+  });
 }
 
 /** Maps an offset in the joined text to the chunk holding it. */

@@ -29,6 +29,14 @@ export function describeJsonError(error: ParseError): string {
   return PARSE_ERROR_TEXT[code] ?? code;
 }
 
+/** Why and where JSON.parse refused a text. */
+export function explainJsonError(text: string): { message: string; offset: number } {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const first = errors[0];
+  return first ? { message: describeJsonError(first), offset: first.offset } : { message: 'not valid JSON', offset: 0 };
+}
+
 export function parseJsonTree(text: string): ParseResult {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });

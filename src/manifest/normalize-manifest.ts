@@ -2,7 +2,7 @@
 // wrapper, lists agent modules, and joins and parses each module's createOptions.
 import type { PendingFinding } from '../findings.js';
 import { listAgentModules, type AgentModule } from './agent-modules.js';
-import { joinCreateOptions, type JoinedCreateOptions } from './join-create-options.js';
+import { explainInvalidJson, joinCreateOptions, type JoinedCreateOptions } from './join-create-options.js';
 import { appendPointer } from './json-pointer.js';
 import { isPlainObject, locateModulesContent, type LocatedModulesContent } from './manifest-shape.js';
 import type { ParsedSource } from './parse-source.js';
@@ -28,7 +28,7 @@ export function detectFlavour(file: string, root: unknown): Flavour {
   return isPlainObject(root) && '$schema-template' in root ? 'template' : 'manifest';
 }
 
-export function normalizeManifest(source: ParsedSource, flavour: Flavour = detectFlavour(source.file, source.value)): NormalizedManifest {
+export async function normalizeManifest(source: ParsedSource, flavour: Flavour = detectFlavour(source.file, source.value)): Promise<NormalizedManifest> {
   const located = locateModulesContent(source.value);
   const findings = [...located.findings];
   const modules = located.modulesContent ? listAgentModules(located.modulesContent, located.pointer) : [];
@@ -38,6 +38,7 @@ export function normalizeManifest(source: ParsedSource, flavour: Flavour = detec
     if (!isPlainObject(settings)) continue;
     const joined = joinCreateOptions(settings, appendPointer(module.pointer, 'settings'));
     if (!joined) continue;
+    await explainInvalidJson(joined);
     createOptions.push(joined);
     findings.push(...joined.findings);
   }

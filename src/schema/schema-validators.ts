@@ -1,22 +1,23 @@
 // Runs the precompiled validators. The fast set (first error only) decides valid/invalid;
 // the detailed set (all errors, verbose) is imported only for invalid documents.
 import type { PendingFinding } from '../findings.js';
-import * as fast from './compiled/fast.js';
-import type { CompiledValidator } from './compiled/fast.js';
 import { describeSchemaError, type DescribeContext } from './describe-schema-error.js';
+import { loadFastValidators, type ValidatorName, type ValidatorSet } from './load-fast-validators.js';
 import { selectUsefulErrors } from './select-schema-errors.js';
 
-export type ValidatorName = 'validateManifest' | 'validateTemplate' | 'validateCreateOptions';
+export type { ValidatorName };
 
-let detailed: Promise<Record<ValidatorName, CompiledValidator>> | undefined;
+let fastValidators: ValidatorSet | undefined;
+let detailed: Promise<ValidatorSet> | undefined;
 
-function loadDetailed(): Promise<Record<ValidatorName, CompiledValidator>> {
+function loadDetailed(): Promise<ValidatorSet> {
   detailed ??= import('./compiled/detailed.js');
   return detailed;
 }
 
 export async function schemaFindings(name: ValidatorName, value: unknown, context: DescribeContext): Promise<PendingFinding[]> {
-  if (fast[name](value)) return [];
+  fastValidators ??= loadFastValidators();
+  if (fastValidators[name](value)) return [];
   const validator = (await loadDetailed())[name];
   validator(value);
   const findings: PendingFinding[] = [];

@@ -2,7 +2,6 @@
 // and it only scales by using more cores. Small runs stay on the main thread, where
 // starting workers would cost more than it saves.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { InputRef } from '../manifest/read-inputs.js';
 import { STDIN_NAME } from '../manifest/read-inputs.js';
 import { validateInputs, type ValidationReport } from './validate-inputs.js';
@@ -26,7 +25,9 @@ export async function validateInParallel(refs: readonly InputRef[], options: Val
   return { files: reports.reduce((sum, report) => sum + report.files, 0), findings: reports.flatMap((report) => report.findings) };
 }
 
-function runWorker(request: WorkerRequest): Promise<ValidationReport> {
+async function runWorker(request: WorkerRequest): Promise<ValidationReport> {
+  // Loaded here, not at the top: single-file runs never pay for the worker machinery.
+  const { Worker } = await import('node:worker_threads');
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./validate-worker.js', import.meta.url), { workerData: request });
     worker.once('message', (report: ValidationReport) => resolve(report));

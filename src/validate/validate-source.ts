@@ -20,7 +20,7 @@ export interface ValidatedSource {
 export async function validateSource(input: SourceText, options: ValidateOptions = {}): Promise<ValidatedSource> {
   const parsed = await parseSource(input);
   if (!parsed.ok) return { findings: await placeFindings(input.file, input.text, [parsed.finding]) };
-  const manifest = normalizeManifest(parsed.source, options.flavour);
+  const manifest = await normalizeManifest(parsed.source, options.flavour);
   const pending: PendingFinding[] = [...parsed.findings, ...manifest.findings, ...(await manifestSchemaFindings(manifest))];
   const source = manifest.source;
   const findings = await placeFindings(source.file, source.text, pending, source, manifest.createOptions);

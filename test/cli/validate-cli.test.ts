@@ -1,6 +1,6 @@
 // The real CLI as a child process: exit codes, formats, stdin, folders, and one-line errors.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,5 +89,26 @@ describe('edgewise validate', () => {
     const run = edgewise(['validate', file]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/4:3 +error +invalid JSON: a value was expected +parse/);
+  });
+});
+
+describe('edgewise validate over many files (worker threads)', () => {
+  it('checks every file, keeps input order, and finds the one bad manifest', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'edgewise-many-'));
+    const valid = readFileSync(join(ROOT, 'templates', 'minimal.json'), 'utf8');
+    const count = 450; // above the threshold where validation spreads over worker threads
+    for (let i = 0; i < count; i++) {
+      const text = i === 321 ? valid.replace('"restartPolicy": "always"', '"restartPolicy": "sometimes"') : valid;
+      writeFileSync(join(folder, `deployment-${String(i).padStart(4, '0')}.json`), text);
+    }
+    writeFileSync(join(folder, 'deployment-0007.json'), '{"modulesContent": {"$edgeAgent": ');
+    const run = edgewise(['validate', folder, '--format', 'json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.summary).toEqual({ files: count, errors: 2, warnings: 0, infos: 0 });
+    expect(report.results.map((r: { file: string; ruleId: string }) => [r.file.slice(-20), r.ruleId])).toEqual([
+      ['deployment-0007.json', 'parse'],
+      ['deployment-0321.json', 'schema'],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinCreateOptions } from '../../src/manifest/join-create-options.js';
+import { explainInvalidJson, joinCreateOptions } from '../../src/manifest/join-create-options.js';
 import { parseSource } from '../../src/manifest/parse-source.js';
 import { placeFindings } from '../../src/manifest/place-findings.js';
 
@@ -57,6 +57,7 @@ describe('errors inside embedded createOptions JSON', () => {
     const parsed = await parseSource({ file: 'm.json', text });
     if (!parsed.ok) throw new Error('fixture must parse');
     const joined = joinCreateOptions((parsed.source.value as { settings: Record<string, unknown> }).settings, '/settings')!;
+    await explainInvalidJson(joined);
     const [finding] = await placeFindings('m.json', text, joined.findings, parsed.source, [joined]);
     // The second comma of ",,]" is the error: line 4, after `    "createOptions01": "` and one comma.
     const line4 = text.split('\n')[3]!;
@@ -68,6 +69,7 @@ describe('errors inside embedded createOptions JSON', () => {
     const parsed = await parseSource({ file: 'm.json', text });
     if (!parsed.ok) throw new Error('fixture must parse');
     const joined = joinCreateOptions((parsed.source.value as { settings: Record<string, unknown> }).settings, '/settings')!;
+    await explainInvalidJson(joined);
     const [finding] = await placeFindings('m.json', text, joined.findings, parsed.source, [joined]);
     expect(finding).toMatchObject({ line: 1, column: text.indexOf('\\"B=2') + 1 });
     expect(finding!.message).toContain('a comma was expected');

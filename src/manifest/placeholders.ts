@@ -2,10 +2,12 @@
 
 const PLACEHOLDER = /\$\{[^}]+\}|\$[A-Za-z_][A-Za-z0-9_]*/;
 
-/** The first ${…} or $VAR placeholder in a string, if any. `$upstream` and `$edgeHub` are not placeholders. */
+/** IoT Edge's own `$` names: route sinks and system twins (and their misspellings), not placeholders. */
+const EDGE_NAMES = /^\$(upstream|edge[a-z]*)$/i;
+
+/** The first ${…} or $VAR placeholder in a string, if any. */
 export function findPlaceholder(value: string): string | undefined {
-  const match = PLACEHOLDER.exec(value);
-  if (!match) return undefined;
-  if (/^\$(upstream|edgeAgent|edgeHub)$/.test(match[0])) return undefined;
-  return match[0];
+  const pattern = new RegExp(PLACEHOLDER.source, 'g');
+  for (const match of value.matchAll(pattern)) if (!EDGE_NAMES.test(match[0])) return match[0];
+  return undefined;
 }

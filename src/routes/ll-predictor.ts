@@ -21,7 +21,7 @@ interface Config {
   outer: number;
 }
 
-export type Prediction = { alt: number } | { alt: 0; errorIndex: number };
+export type Prediction = { ok: true; alt: number } | { ok: false; errorIndex: number };
 
 function stackKey(stack: readonly number[]): string {
   return stack.join(',');
@@ -311,10 +311,10 @@ class Simulator {
       const reach = this.reach(previous, t, false);
       if (!reach) {
         const alt = this.finishedAlt(previous);
-        return alt ? { alt } : { alt: 0, errorIndex: index };
+        return alt ? { ok: true, alt } : { ok: false, errorIndex: index };
       }
       const alt = uniqueAlt(reach.values());
-      if (alt) return { alt };
+      if (alt) return { ok: true, alt };
       if (this.sllConflictEndsPrediction(reach)) return this.predictWithFullContext(decision, startIndex, outerStack);
       previous = reach;
       if (t !== T.EOF) index++;
@@ -330,12 +330,12 @@ class Simulator {
       const reach = this.reach(previous, t, true);
       if (!reach) {
         const alt = this.finishedAlt(previous);
-        return alt ? { alt } : { alt: 0, errorIndex: index };
+        return alt ? { ok: true, alt } : { ok: false, errorIndex: index };
       }
       const unique = uniqueAlt(reach.values());
-      if (unique) return { alt: unique };
+      if (unique) return { ok: true, alt: unique };
       const minima = new Set(this.conflictingAltSubsets(reach).map((alts) => Math.min(...alts)));
-      if (minima.size === 1 || t === T.EOF) return { alt: Math.min(...minima) };
+      if (minima.size === 1 || t === T.EOF) return { ok: true, alt: Math.min(...minima) };
       previous = reach;
       if (t !== T.EOF) index++;
     }

@@ -19,6 +19,8 @@ export interface DescribeContext {
   rootName?: string;
 }
 
+const ROOT_KEYS = ['modulesContent', 'moduleContent', 'content'];
+
 /** Features and the schemaVersion that introduced them (iotedge EdgeHubConfigParser / EdgeAgent). */
 const VERSION_GATED: Record<string, string> = {
   startupOrder: '$edgeAgent schemaVersion 1.1',
@@ -60,12 +62,19 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
     }
     case 'propertyNames': {
       const bad = String(error.params.propertyName);
-      return error_(`${describeKeyKind(segments)} \`${bad}\` is not allowed: ${describeSchemaRule(error, 'it')}`, appendPointer(pointer, bad), 'key');
+      const rule = (error.params.rule as ErrorObject | undefined) ?? error;
+      const allowed = rule.keyword === 'enum' ? (rule.params.allowedValues as unknown[]).map(String) : [];
+      const suggestion = suggestClosest(bad, allowed);
+      const reason = suggestion ? `did you mean \`${suggestion}\`? Names are case-sensitive` : describeSchemaRule(rule, 'it');
+      return error_(`${describeKeyKind(segments)} \`${bad}\` is not allowed: ${reason}`, appendPointer(pointer, bad), 'key');
     }
     case 'false schema': {
       const feature = segments[segments.length - 1] ?? '';
       const needs = VERSION_GATED[feature];
       if (needs) return error_(`\`${feature}\` needs ${needs} or later; this file declares ${declaredVersion(context, error.instancePath)}. Raise schemaVersion or remove \`${feature}\``, pointer, 'key');
+      if (ROOT_KEYS.includes(feature) && segments.length === 1) {
+        return error_(`a manifest holds exactly one of \`modulesContent\`, \`moduleContent\` or \`content\`; remove \`${feature}\``, pointer, 'key');
+      }
       return error_(`${name} is not allowed here`, pointer, 'key');
     }
     case 'enum':
@@ -73,6 +82,12 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
     case 'const':
       return error_(`${name} must be ${JSON.stringify(error.params.allowedValue)} (got ${show(error.data)})`);
     case 'type':
+      if (segments[segments.length - 2] === 'env' && error.params.type === 'object') {
+        return error_(`environment variable \`${segments[segments.length - 1]}\` must be written as {"value": …} (got ${describeValue(error.data)})`);
+      }
+      if (segments[segments.length - 2] === 'routes' && (typeof error.data !== 'object' || error.data === null)) {
+        return error_(`route \`${segments[segments.length - 1]}\` must be a route string or a {"route": …, "priority": …, "timeToLiveSecs": …} object (got ${describeValue(error.data)})`);
+      }
       if (segments[segments.length - 2] === 'routes' && typeof error.data === 'object' && error.data !== null) {
         return error_(
           `route \`${segments[segments.length - 1]}\` is an object, which needs $edgeHub schemaVersion 1.1 or later; this file declares ${declaredVersion(context, error.instancePath)}. Raise schemaVersion or write the route as a string`,
@@ -109,7 +124,7 @@ function unknownKeyHint(key: string, parentSchema: unknown, parentKey: string, a
   return 'the runtime ignores it. Check the spelling and the nesting';
 }
 
-function displayName(segments: string[], rootName = 'the document'): string {
+function displayName(segments: string[], rootName = 'the manifest'): string {
   if (segments.length === 0) return rootName;
   const last = segments[segments.length - 1]!;
   if (/^\d+$/.test(last) && segments.length > 1) return `\`${segments[segments.length - 2]}[${last}]\``;
@@ -118,7 +133,8 @@ function displayName(segments: string[], rootName = 'the document'): string {
 
 function describeKeyKind(segments: string[]): string {
   const parent = segments[segments.length - 1];
-  if (parent === 'modules' || parent === 'systemModules' || segments.length === 1) return 'module name';
+  if (parent === 'modulesContent' || parent === 'moduleContent') return 'module twin';
+  if (parent === 'modules' || parent === 'systemModules') return 'module name';
   if (parent === 'env') return 'environment variable name';
   if (parent === 'registryCredentials') return 'registry credential name';
   if (parent === 'routes') return 'route name';
@@ -127,6 +143,8 @@ function describeKeyKind(segments: string[]): string {
 
 /** Short rules for values whose schema description is too long for a one-line message. */
 const RULES_BY_TITLE: Record<string, string> = {
+  ModuleName: "use 1 to 128 letters, digits or - : + % _ * ? ! ( ) , = @ ; ' (no . $ # or spaces: module names are also twin keys)",
+  EnvVarName: 'no . $ # + or whitespace: environment variable names are twin keys',
   EdgeAgentSchemaVersion: 'edgeAgent accepts 1.0 or 1.1 (also written 1.0.0 or 1.1.0)',
   EdgeHubSchemaVersion: 'edgeHub accepts 1.0, 1.1, 1.2 or 1.3',
 };

@@ -23,7 +23,33 @@ export function selectUsefulErrors(errors: readonly ErrorObject[]): ErrorObject[
     if (!kept.includes(combinator)) continue;
     kept = resolveCombinator(kept, combinator);
   }
-  return dedupe(kept);
+  return dedupe(foldPropertyNameErrors(kept));
+}
+
+/**
+ * A bad key gives an inner error (the key's own rule, e.g. a pattern) and an outer
+ * `propertyNames` one. Keep one error, the outer one, carrying the inner rule.
+ */
+function foldPropertyNameErrors(errors: ErrorObject[]): ErrorObject[] {
+  const outers = errors.filter((error) => error.keyword === 'propertyNames');
+  // ajv marks inner errors with `propertyName` only for inline rules; for a $ref'd rule the
+  // inner error sits at the same path with the key itself as its (verbose) data.
+  const innerOf = (outer: ErrorObject) =>
+    errors.filter(
+      (error) =>
+        error !== outer &&
+        error.keyword !== 'propertyNames' &&
+        error.instancePath === outer.instancePath &&
+        (error.propertyName === outer.params.propertyName || error.data === outer.params.propertyName),
+    );
+  const inner = new Set(outers.flatMap(innerOf));
+  return errors
+    .filter((error) => !inner.has(error))
+    .map((error) => {
+      if (error.keyword !== 'propertyNames') return error;
+      const rule = innerOf(error)[0];
+      return rule ? { ...error, params: { ...error.params, rule } } : error;
+    });
 }
 
 function resolveCombinator(errors: ErrorObject[], combinator: ErrorObject): ErrorObject[] {

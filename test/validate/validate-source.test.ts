@@ -132,3 +132,28 @@ describe('validateSource', () => {
     expect(findings[0]!.message).toMatch(/not a deployment manifest/);
   });
 });
+
+describe('one readable message per mistake', () => {
+  const minimal = readFileSync(join(import.meta.dirname, '..', '..', 'templates', 'minimal.json'), 'utf8');
+  type Manifest = { modulesContent: Record<string, { 'properties.desired': Record<string, any> }> } & Record<string, unknown>;
+  const agent = (m: Manifest) => m.modulesContent.$edgeAgent!['properties.desired'];
+  const hub = (m: Manifest) => m.modulesContent.$edgeHub!['properties.desired'];
+  const cases: [string, (m: Manifest) => void, string][] = [
+    ['env value of the wrong type', (m) => (agent(m).systemModules.edgeHub.env = { X: { value: [1] } }), '`value` must be a string, a number or a boolean (got an array)'],
+    ['env written without {value}', (m) => (agent(m).systemModules.edgeHub.env = { X: 'plain' }), 'environment variable `X` must be written as {"value": …} (got string "plain")'],
+    ['misspelt system twin', (m) => ((m.modulesContent.$edgeagent = m.modulesContent.$edgeAgent!), delete m.modulesContent.$edgeAgent), 'module twin `$edgeagent` is not allowed: did you mean `$edgeAgent`? Names are case-sensitive'],
+    ['route priority out of range', (m) => (hub(m).routes.upstream.priority = 12), '`priority` must be <= 9 (got 12)'],
+    ['route that is a number', (m) => (hub(m).routes.bad = 5), 'route `bad` must be a route string or a {"route": …, "priority": …, "timeToLiveSecs": …} object (got number 5)'],
+    ['missing store and forward under hub 1.1', (m) => delete hub(m).storeAndForwardConfiguration, '`properties.desired` is missing the required `storeAndForwardConfiguration`'],
+    ['module name with a dot', (m) => (agent(m).modules['my.module'] = { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'x:1' } }), "module name `my.module` is not allowed: use 1 to 128 letters, digits or - : + % _ * ? ! ( ) , = @ ; ' (no . $ # or spaces: module names are also twin keys)"],
+    ['two roots', (m) => (m.moduleContent = {}), 'a manifest holds exactly one of `modulesContent`, `moduleContent` or `content`; remove `moduleContent`'],
+    ['hub schemaVersion 1.4', (m) => (hub(m).schemaVersion = '1.4'), '`schemaVersion` "1.4" is not valid: edgeHub accepts 1.0, 1.1, 1.2 or 1.3'],
+    ['agent schemaVersion 1.2', (m) => (agent(m).schemaVersion = '1.2'), '`schemaVersion` "1.2" is not valid: edgeAgent accepts 1.0 or 1.1 (also written 1.0.0 or 1.1.0)'],
+  ];
+  it.each(cases)('%s', async (_title, mutate, message) => {
+    const manifest = JSON.parse(minimal) as Manifest;
+    mutate(manifest);
+    const { findings } = await validateSource({ file: 'case.json', text: JSON.stringify(manifest, null, 2) });
+    expect(findings.map((f) => f.message)).toEqual([message]);
+  });
+});

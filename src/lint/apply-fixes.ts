@@ -1,0 +1,112 @@
+// Applies rule fixes to the file text while keeping everything else as written: key order,
+// indentation and, for YAML, comments. Edits address the normalized manifest, so an edit under
+// a string createOptions re-serialises the options and rewrites its chunks.
+import { applyEdits, modify, type Edit, type JSONPath } from 'jsonc-parser';
+import { isMap, parseDocument } from 'yaml';
+import { chunkCreateOptions } from '../manifest/chunk-create-options.js';
+import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
+import { getAtPointer, parsePointer } from '../manifest/json-pointer.js';
+import type { SourceFormat } from '../manifest/source-format.js';
+import type { Fix, FixEdit } from '../rules/rule.js';
+
+type RawEdit = { op: 'set'; path: string[]; value: unknown } | { op: 'remove'; path: string[] };
+
+/** Turns normalized-manifest edits into edits of the file's own structure. */
+export function toRawEdits(fixes: readonly Fix[], root: unknown, createOptions: readonly JoinedCreateOptions[]): RawEdit[] {
+  const raw: RawEdit[] = [];
+  const optionEdits = new Map<JoinedCreateOptions, FixEdit[]>();
+  for (const edit of fixes.flatMap((fix) => fix.edits)) {
+    const options = createOptions.find((entry) => entry.form === 'string' && (edit.pointer === entry.pointer || edit.pointer.startsWith(entry.pointer + '/')));
+    if (options) optionEdits.set(options, [...(optionEdits.get(options) ?? []), edit]);
+    else raw.push(edit.op === 'set' ? { op: 'set', path: parsePointer(edit.pointer), value: edit.value } : { op: 'remove', path: parsePointer(edit.pointer) });
+  }
+  for (const [options, edits] of optionEdits) raw.push(...rechunk(options, edits, root));
+  return raw;
+}
+
+function rechunk(options: JoinedCreateOptions, edits: FixEdit[], root: unknown): RawEdit[] {
+  let value: unknown = structuredClone(options.value ?? {});
+  for (const edit of edits) value = applyToValue(value, parsePointer(edit.pointer.slice(options.pointer.length)), edit);
+  const settingsPath = parsePointer(options.settingsPointer);
+  const chunks = chunkCreateOptions(value);
+  const raw: RawEdit[] = Object.entries(chunks).map(([key, text]) => ({ op: 'set', path: [...settingsPath, key], value: text }));
+  const settings = getAtPointer(root, options.settingsPointer) as Record<string, unknown>;
+  for (const chunk of options.chunks) if (!(chunk.key in chunks)) raw.push({ op: 'remove', path: [...settingsPath, chunk.key] });
+  // A differently-cased key (CreateOptions) would otherwise stay beside the new one.
+  for (const key of Object.keys(settings)) if (/^createoptions(\d\d)?$/i.test(key) && !(key in chunks) && !options.chunks.some((c) => c.key === key)) raw.push({ op: 'remove', path: [...settingsPath, key] });
+  return raw;
+}
+
+function applyToValue(root: unknown, path: string[], edit: FixEdit): unknown {
+  if (path.length === 0) return edit.op === 'set' ? edit.value : undefined;
+  const container = (root ?? {}) as Record<string, unknown> | unknown[];
+  let node: any = container;
+  for (const segment of path.slice(0, -1)) {
+    if (node[segment] === undefined || node[segment] === null || typeof node[segment] !== 'object') node[segment] = {};
+    node = node[segment];
+  }
+  const last = path[path.length - 1]!;
+  if (edit.op === 'remove') {
+    if (Array.isArray(node)) node.splice(Number(last), 1);
+    else delete node[last];
+  } else if (Array.isArray(node) && last === '-') {
+    node.push(edit.value);
+  } else {
+    node[last] = edit.value;
+  }
+  return container;
+}
+
+export function applyFixesToText(text: string, format: SourceFormat, edits: readonly RawEdit[]): string {
+  return format === 'json' ? applyToJson(text, edits) : applyToYaml(text, edits);
+}
+
+function applyToJson(text: string, edits: readonly RawEdit[]): string {
+  const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
+  const options = { formattingOptions: { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' } };
+  let result = text;
+  for (const edit of edits) {
+    const path = toJsonPath(result, edit.path);
+    const changes: Edit[] = modify(result, path, edit.op === 'set' ? edit.value : undefined, options);
+    result = applyEdits(result, changes);
+  }
+  return result;
+}
+
+/** jsonc-parser wants numbers for array indexes and -1 to append. */
+function toJsonPath(text: string, path: string[]): JSONPath {
+  const root = JSON.parse(text) as unknown;
+  const out: JSONPath = [];
+  let node: unknown = root;
+  for (const segment of path) {
+    if (Array.isArray(node)) {
+      const index = segment === '-' ? -1 : Number(segment);
+      out.push(index);
+      node = index >= 0 ? node[index] : undefined;
+    } else {
+      out.push(segment);
+      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+    }
+  }
+  return out;
+}
+
+function applyToYaml(text: string, edits: readonly RawEdit[]): string {
+  const document = parseDocument(text, { keepSourceTokens: true });
+  for (const edit of edits) {
+    const path = edit.path.map((segment, index) => (isSequenceAt(document, edit.path.slice(0, index)) && /^\d+$/.test(segment) ? Number(segment) : segment));
+    if (edit.op === 'remove') document.deleteIn(path);
+    else if (path[path.length - 1] === '-') {
+      const parent = path.slice(0, -1);
+      const sequence = document.getIn(parent) as { add?: (value: unknown) => void } | undefined;
+      if (sequence?.add) sequence.add(document.createNode(edit.value));
+      else document.setIn(parent, document.createNode([edit.value]));
+    } else document.setIn(path, document.createNode(edit.value));
+  }
+  return document.toString({ lineWidth: 0 });
+}
+
+function isSequenceAt(document: ReturnType<typeof parseDocument>, path: string[]): boolean {
+  const node = path.length === 0 ? document.contents : document.getIn(path, true);
+  return Boolean(node) && !isMap(node) && Array.isArray((node as { items?: unknown[] }).items);
+}

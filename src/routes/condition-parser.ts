@@ -1,0 +1,426 @@
+// Parser for WHERE conditions, reproducing edgeHub's Condition.g4 parser: operator precedence
+// (* / % > + - || > comparisons > = != <> > AND > OR > ??, NOT and unary minus binding tightest),
+// its error alternatives, and ANTLR's habit of stopping silently when the rest of the text does not
+// fit (`true false` is just `true`). Where the grammar is ambiguous the alternative is chosen by
+// ll-predictor.ts, as the generated parser would. The same class parses the WHERE part of a
+// route (with the route grammar's lookahead), which decides whether the route parses at all.
+import type {
+  BinaryOperator,
+  CallNode,
+  ConditionNode,
+  GrammarSurprise,
+  GroupNode,
+  LiteralNode,
+  Span,
+} from './condition-ast.js';
+import { parseDecimalLiteral, parseHexLiteral, unescapeStringLiteral } from './dotnet-number.js';
+import { CONDITION_ATN, decisionState, followState, type Atn } from './grammar-atn.js';
+import { predictAlternative } from './ll-predictor.js';
+import { describeToken, lex, T, type Token } from './route-lexer.js';
+
+export interface SyntaxProblem {
+  message: string;
+  /** 0-based offset of the offending token. */
+  offset: number;
+  /** Length of the offending token (0 at the end of the text). */
+  length: number;
+}
+
+export type ConditionParseResult =
+  | {
+      ok: true;
+      /** null for an empty condition (edgeHub evaluates it as undefined). */
+      ast: ConditionNode | null;
+      /** Text after the expression that edgeHub silently ignores (`true false` keeps `true`). */
+      trailingText?: { text: string; offset: number };
+      surprises: GrammarSurprise[];
+    }
+  | { ok: false; error: SyntaxProblem; surprises: GrammarSurprise[] };
+
+/** Thrown inside the parser at the first syntax error: edgeHub rejects the text at that point. */
+export class ParseFailure extends Error {
+  constructor(
+    readonly token: Token,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const BINARY: ReadonlyMap<T, { precedence: number; site: string; op: BinaryOperator }> = new Map([
+  [T.MUL, { precedence: 13, site: 'expr.mulDivMod', op: '*' }],
+  [T.DIV, { precedence: 13, site: 'expr.mulDivMod', op: '/' }],
+  [T.MOD, { precedence: 13, site: 'expr.mulDivMod', op: '%' }],
+  [T.PLUS, { precedence: 12, site: 'expr.addSubConcat', op: '+' }],
+  [T.MINUS, { precedence: 12, site: 'expr.addSubConcat', op: '-' }],
+  [T.CONCAT, { precedence: 12, site: 'expr.addSubConcat', op: '||' }],
+  [T.LT, { precedence: 11, site: 'expr.compare', op: '<' }],
+  [T.LE, { precedence: 11, site: 'expr.compare', op: '<=' }],
+  [T.GT, { precedence: 11, site: 'expr.compare', op: '>' }],
+  [T.GE, { precedence: 11, site: 'expr.compare', op: '>=' }],
+  [T.EQ, { precedence: 10, site: 'expr.equality', op: '=' }],
+  [T.NE1, { precedence: 10, site: 'expr.equality', op: '!=' }],
+  [T.NE2, { precedence: 10, site: 'expr.equality', op: '<>' }],
+  [T.AND, { precedence: 9, site: 'expr.and', op: 'and' }],
+  [T.OR, { precedence: 8, site: 'expr.or', op: 'or' }],
+  [T.COALESCE, { precedence: 7, site: 'expr.coalesce', op: '??' }],
+]);
+/** An unknown character between two expressions binds looser than every operator. */
+const INVALID_SYMBOL_PRECEDENCE = 4;
+
+const LITERAL_TOKENS = new Set([
+  T.TRUE,
+  T.FALSE,
+  T.STRING,
+  T.UNTERMINATED_STRING,
+  T.INTEGER_LITERAL,
+  T.HEX_INTEGER_LITERAL,
+  T.REAL_LITERAL,
+  T.NULL,
+  T.UNDEFINED,
+]);
+
+const EXPR_START = new Set([...LITERAL_TOKENS, T.LPAREN, T.SYS_PROP, T.ID, T.LBRACE, T.MINUS, T.NOT, T.UNKNOWN_CHAR]);
+
+/** Parses a token stream from a start index; used for standalone conditions and inside routes. */
+export class ConditionTokenParser {
+  private pos: number;
+  private readonly primaryDecision: number;
+
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly atn: Atn,
+    start: number,
+  ) {
+    this.pos = start;
+    this.primaryDecision = decisionState(atn, 'expr.primary');
+  }
+
+  /** Index of the first token not consumed. */
+  get position(): number {
+    return this.pos;
+  }
+
+  private la(k = 1): Token {
+    return this.tokens[Math.min(this.pos + k - 1, this.tokens.length - 1)]!;
+  }
+
+  private consume(): Token {
+    const token = this.la();
+    if (token.type !== T.EOF) this.pos++;
+    return token;
+  }
+
+  private expect(type: T, message: (found: Token) => string): Token {
+    const token = this.la();
+    if (token.type !== type) throw new ParseFailure(token, message(token));
+    return this.consume();
+  }
+
+  private push(site: string, stack: readonly number[]): number[] {
+    return [followState(this.atn, site), ...stack];
+  }
+
+  private spanFrom(startToken: Token): Span {
+    const last = this.tokens[this.pos - 1]!;
+    return { offset: startToken.offset, length: Math.max(0, last.end - startToken.offset) };
+  }
+
+  /** condition : expr | EOF. `stack` lists the return states of the rules that invoked it. */
+  parseCondition(stack: readonly number[]): ConditionNode | null {
+    const token = this.la();
+    if (token.type === T.EOF) return null;
+    if (!EXPR_START.has(token.type)) throw new ParseFailure(token, missingValueMessage(token));
+    return this.expr(0, this.push('condition.expr', stack));
+  }
+
+  private expr(precedence: number, stack: readonly number[]): ConditionNode {
+    const start = this.la();
+    let node = this.primary(this.predictPrimary(stack), stack);
+    for (;;) {
+      const token = this.la();
+      if (token.type === T.UNKNOWN_CHAR && INVALID_SYMBOL_PRECEDENCE >= precedence) {
+        this.consume();
+        const right = this.expr(INVALID_SYMBOL_PRECEDENCE + 1, this.push('expr.syntaxErrorBinary.right', stack));
+        node = { kind: 'invalidSymbol', span: this.spanFrom(start), symbol: token.text, symbolSpan: spanOf(token), left: node, right };
+        continue;
+      }
+      const binary = BINARY.get(token.type);
+      if (!binary || binary.precedence < precedence) return node;
+      this.consume();
+      const right = this.expr(binary.precedence + 1, this.push(binary.site, stack));
+      node = { kind: 'binary', span: this.spanFrom(start), op: binary.op, opText: token.text, opSpan: spanOf(token), left: node, right };
+    }
+  }
+
+  private predictPrimary(stack: readonly number[]): number {
+    const token = this.la();
+    if (LITERAL_TOKENS.has(token.type)) return 2;
+    switch (token.type) {
+      case T.SYS_PROP:
+        return 3;
+      case T.LBRACE:
+        return 5;
+      case T.MINUS:
+        return 7;
+      case T.NOT:
+        return 8;
+      case T.ID:
+        if (this.la(2).type !== T.LPAREN) return 4;
+        break;
+      case T.LPAREN:
+      case T.UNKNOWN_CHAR:
+        break;
+      default:
+        throw new ParseFailure(token, missingValueMessage(token));
+    }
+    const prediction = predictAlternative(this.atn, this.primaryDecision, this.tokens, this.pos, stack);
+    if (!prediction.ok) {
+      const at = this.tokens[prediction.errorIndex]!;
+      throw new ParseFailure(at, at === token ? missingValueMessage(at) : incompleteMessage(at));
+    }
+    return prediction.alt;
+  }
+
+  private primary(alt: number, stack: readonly number[]): ConditionNode {
+    const start = this.la();
+    switch (alt) {
+      case 1:
+        return this.group(this.push('expr.nested', stack));
+      case 2:
+        return this.literal();
+      case 3:
+        this.consume();
+        return { kind: 'systemProperty', span: spanOf(start), name: start.text };
+      case 4:
+        this.consume();
+        return { kind: 'property', span: spanOf(start), name: start.text };
+      case 5: {
+        this.consume();
+        const name = this.expect(T.SYS_PROP, (found) => `Braces can only wrap a $-property such as {$connectionDeviceId}, but found ${describeToken(found)}; remove the braces or add the '$'.`);
+        this.expect(T.RBRACE, (found) => `Expected '}' after ${name.text}, but found ${describeToken(found)}; close the braces.`);
+        return { kind: 'escapedSystemProperty', span: this.spanFrom(start), name: name.text, nameSpan: spanOf(name) };
+      }
+      case 6:
+        return this.call(this.push('expr.func', stack));
+      case 7:
+      case 8: {
+        const op = this.consume();
+        const operand = alt === 7 ? this.expr(15, this.push('expr.negate', stack)) : this.expr(14, this.push('expr.not', stack));
+        return { kind: 'unary', span: this.spanFrom(start), op: alt === 7 ? '-' : 'not', opText: op.text, opSpan: spanOf(op), operand };
+      }
+      case 9:
+        this.consume();
+        return { kind: 'invalidSymbol', span: spanOf(start), symbol: start.text, symbolSpan: spanOf(start) };
+      case 10: {
+        this.consume();
+        const right = this.expr(5, this.push('expr.syntaxErrorUnary.operand', stack));
+        return { kind: 'invalidSymbol', span: this.spanFrom(start), symbol: start.text, symbolSpan: spanOf(start), right };
+      }
+      case 11:
+      case 12: {
+        const inner = alt === 11 ? this.group(this.push('expr.extraParens', stack)) : this.call(this.push('expr.extraParensFunc', stack));
+        const paren = this.consume(); // the prediction already saw this ')'
+        return { kind: 'extraParen', span: this.spanFrom(start), inner, parenSpan: spanOf(paren) };
+      }
+      default: {
+        this.consume();
+        const inner = this.expr(1, this.push('expr.missingParen', stack));
+        return { kind: 'missingParen', span: this.spanFrom(start), parenSpan: spanOf(start), inner };
+      }
+    }
+  }
+
+  private group(stack: readonly number[]): GroupNode {
+    const open = this.consume();
+    const expr = this.expr(0, this.push('nested_expr.expr', stack));
+    this.expect(T.RPAREN, (found) => closeParenMessage(open, found));
+    return { kind: 'group', span: this.spanFrom(open), expr };
+  }
+
+  private call(stack: readonly number[]): CallNode {
+    const name = this.consume();
+    const open = this.expect(T.LPAREN, (found) => `Expected '(' after ${name.text}, but found ${describeToken(found)}.`);
+    const args: ConditionNode[] = [];
+    const argsStart = this.pos;
+    if (EXPR_START.has(this.la().type)) {
+      const listStack = this.push('fcall.args', stack);
+      args.push(this.expr(0, this.push('exprList.first', listStack)));
+      while (this.la().type === T.COMMA) {
+        this.consume();
+        args.push(this.expr(0, this.push('exprList.next', listStack)));
+      }
+    }
+    const argsText = this.tokens
+      .slice(argsStart, this.pos)
+      .map((t) => t.text)
+      .join('');
+    this.expect(T.RPAREN, (found) =>
+      found.type === T.COMMA
+        ? `A function argument is missing before ${describeToken(found)} in the call to ${name.text}; remove the extra comma.`
+        : closeParenMessage(open, found),
+    );
+    return { kind: 'call', span: this.spanFrom(name), name: name.text, nameSpan: spanOf(name), args, argsText };
+  }
+
+  private literal(): LiteralNode | ConditionNode {
+    const token = this.consume();
+    const span = spanOf(token);
+    const raw = token.text;
+    switch (token.type) {
+      case T.TRUE:
+      case T.FALSE:
+        return { kind: 'literal', span, literal: 'bool', value: token.type === T.TRUE, raw };
+      case T.STRING:
+        return { kind: 'literal', span, literal: 'string', value: unescapeStringLiteral(raw.slice(1, -1)), raw };
+      case T.UNTERMINATED_STRING:
+        return { kind: 'unterminatedString', span, value: unescapeStringLiteral(raw.slice(1)), raw };
+      case T.NULL:
+        return { kind: 'literal', span, literal: 'null', value: null, raw };
+      case T.UNDEFINED:
+        return { kind: 'literal', span, literal: 'undefined', value: null, raw };
+      default: {
+        const value = token.type === T.HEX_INTEGER_LITERAL ? parseHexLiteral(raw) : parseDecimalLiteral(raw);
+        const node: LiteralNode = { kind: 'literal', span, literal: 'number', value, raw };
+        if (Number.isNaN(value)) node.unparsable = true;
+        return node;
+      }
+    }
+  }
+}
+
+export function spanOf(token: Token): Span {
+  return { offset: token.offset, length: token.end - token.offset };
+}
+
+function missingValueMessage(found: Token): string {
+  switch (found.type) {
+    case T.EOF:
+      return 'The condition is incomplete: a value is missing at the end; finish the expression.';
+    case T.EQ:
+      return "A value is missing before '='; compare with a single '=' (there is no '==' operator).";
+    case T.SELECT:
+    case T.FROM:
+    case T.WHERE:
+    case T.INTO:
+      return `${describeToken(found)} is a route keyword, but a value was expected here; finish the condition before it.`;
+    case T.QUERY_PATH:
+      return `Square brackets are only allowed in a $body path (like $body.values[0]); ${describeToken(found)} is not a value.`;
+    case T.RPAREN:
+      return "A value is missing before ')'; put an expression inside the parentheses or remove them.";
+    case T.COMMA:
+      return "A value is missing before ','; remove the extra comma or add the missing argument.";
+    default:
+      return `A value (a literal, a property, a function call or '(') was expected here, but found ${describeToken(found)}.`;
+  }
+}
+
+function incompleteMessage(at: Token): string {
+  return at.type === T.EOF
+    ? "The condition ends too early: a closing ')' or an operand is missing; complete the expression."
+    : `Unexpected ${describeToken(at)}: the expression before it is incomplete or a parenthesis is unbalanced; fix the expression.`;
+}
+
+function closeParenMessage(open: Token, found: Token): string {
+  return `Expected ')' to close the '(' at offset ${open.offset}, but found ${describeToken(found)}; add the missing ')'.`;
+}
+
+const OPERATOR_CHARS = /[+\-*|!'%&]/g;
+const LITERAL_WORDS = new Set(['true', 'false', 'null', 'undefined']);
+
+/** Legal-but-surprising token shapes in a condition, for linters to explain. */
+export function conditionSurprises(tokens: readonly Token[], from: number, to: number): GrammarSurprise[] {
+  const surprises: GrammarSurprise[] = [];
+  for (let i = from; i < to; i++) {
+    const token = tokens[i]!;
+    const at = { offset: token.offset, length: token.end - token.offset, text: token.text };
+    if (token.type === T.ID) {
+      if (LITERAL_WORDS.has(token.text.toLowerCase())) {
+        surprises.push({
+          ...at,
+          code: 'capitalized-literal',
+          explanation: `'${token.text}' is an application property name, not the literal '${token.text.toLowerCase()}': literals are lower-case only.`,
+        });
+      }
+      const operators = [...new Set(token.text.match(OPERATOR_CHARS) ?? [])];
+      if (operators.length > 0) {
+        surprises.push({
+          ...at,
+          code: 'operator-in-identifier',
+          explanation: `'${token.text}' is read as one property name because ${operators.map((o) => `'${o}'`).join(', ')} can be part of a name; put spaces around operators.`,
+        });
+      }
+    } else if ((token.type === T.REAL_LITERAL || token.type === T.HEX_INTEGER_LITERAL) && Number.isNaN(token.type === T.REAL_LITERAL ? parseDecimalLiteral(token.text) : parseHexLiteral(token.text))) {
+      surprises.push({
+        ...at,
+        code: 'unparsable-number',
+        explanation: `'${token.text}' is read as a number but edgeHub cannot convert it, so its value is undefined.`,
+      });
+    }
+  }
+  return surprises;
+}
+
+/**
+ * Parses a WHERE condition as edgeHub's RouteCompiler does. `offset` shifts every reported
+ * position (pass the condition's offset in the route to get route positions).
+ */
+export function parseCondition(text: string, offset = 0): ConditionParseResult {
+  const { tokens } = lex(text);
+  const parser = new ConditionTokenParser(tokens, CONDITION_ATN, 0);
+  let ast: ConditionNode | null;
+  try {
+    ast = parser.parseCondition([]);
+  } catch (error) {
+    if (!(error instanceof ParseFailure)) throw error;
+    const surprises = shiftSurprises(conditionSurprises(tokens, 0, tokens.length - 1), offset);
+    return {
+      ok: false,
+      error: { message: error.message, offset: error.token.offset + offset, length: error.token.end - error.token.offset },
+      surprises,
+    };
+  }
+  const end = parser.position;
+  const surprises = conditionSurprises(tokens, 0, end);
+  let trailingText: { text: string; offset: number } | undefined;
+  if (tokens[end]!.type !== T.EOF) {
+    const first = tokens[end]!;
+    const last = tokens[tokens.length - 2]!;
+    trailingText = { text: text.slice(first.offset, last.end), offset: first.offset };
+    surprises.push({
+      code: 'ignored-trailing-text',
+      offset: first.offset,
+      length: last.end - first.offset,
+      text: trailingText.text,
+      explanation: `edgeHub stops reading the condition before '${trailingText.text}' and ignores the rest.`,
+    });
+  }
+  if (offset !== 0 && ast) shiftNode(ast, offset);
+  const result: ConditionParseResult = { ok: true, ast, surprises: shiftSurprises(surprises, offset) };
+  if (trailingText) result.trailingText = { text: trailingText.text, offset: trailingText.offset + offset };
+  return result;
+}
+
+function shiftSurprises(surprises: GrammarSurprise[], offset: number): GrammarSurprise[] {
+  return surprises.map((s) => ({ ...s, offset: s.offset + offset }));
+}
+
+/** Moves every span of a freshly parsed tree by `offset` (spans are not shared between nodes). */
+function shiftNode(node: ConditionNode, offset: number): void {
+  const seen = new Set<object>();
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    if (typeof record.offset === 'number' && typeof record.length === 'number' && Object.keys(record).length === 2) {
+      record.offset += offset;
+      return;
+    }
+    Object.values(record).forEach(visit);
+  };
+  visit(node);
+}

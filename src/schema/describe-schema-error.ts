@@ -35,8 +35,10 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
   if (placeholder && context.allowPlaceholders) return undefined;
   const segments = parsePointer(error.instancePath);
   const name = displayName(segments, context.rootName);
-  const error_ = (message: string, at = pointer, anchor: PendingFinding['anchor'] = 'value', severity: Severity = 'error'): PendingFinding => ({
-    ruleId: 'schema',
+  const insideCreateOptions = /\/createOptions(\/|$)/.test(pointer);
+  const finding = (ruleId: string, message: string): PendingFinding => ({ ruleId, severity: 'error', message, pointer, anchor: 'value' });
+  const error_ = (message: string, at = pointer, anchor: PendingFinding['anchor'] = 'value', severity: Severity = 'error', ruleId = 'schema'): PendingFinding => ({
+    ruleId,
     severity,
     message,
     pointer: at,
@@ -44,7 +46,8 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
   });
 
   if (placeholder) {
-    return error_(
+    return finding(
+      'unresolved-placeholder',
       `${name} holds the unresolved placeholder ${placeholder}; generate the manifest first (edgewise gen) or, if this file is a template, name it *.template.json`,
     );
   }
@@ -58,7 +61,8 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
       // The runtime deserialises with unknown members ignored, so an unknown key is lost, not refused.
       const extra = String(error.params.additionalProperty);
       const hint = unknownKeyHint(extra, error.parentSchema, segments[segments.length - 1] ?? '', Boolean(context.rootName) && segments.length === 0);
-      return error_(`\`${extra}\` is not a known key of ${name}; ${hint}`, appendPointer(pointer, extra), 'key', 'warning');
+      const ruleId = insideCreateOptions ? 'create-options-docker' : 'schema';
+      return error_(`\`${extra}\` is not a known key of ${name}; ${hint}`, appendPointer(pointer, extra), 'key', 'warning', ruleId);
     }
     case 'propertyNames': {
       const bad = String(error.params.propertyName);
@@ -71,7 +75,7 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
     case 'false schema': {
       const feature = segments[segments.length - 1] ?? '';
       const needs = VERSION_GATED[feature];
-      if (needs) return error_(`\`${feature}\` needs ${needs} or later; this file declares ${declaredVersion(context, error.instancePath)}. Raise schemaVersion or remove \`${feature}\``, pointer, 'key');
+      if (needs) return error_(`\`${feature}\` needs ${needs} or later; this file declares ${declaredVersion(context, error.instancePath)}. Raise schemaVersion or remove \`${feature}\``, pointer, 'key', 'error', 'schema-version');
       if (ROOT_KEYS.includes(feature) && segments.length === 1) {
         return error_(`a manifest holds exactly one of \`modulesContent\`, \`moduleContent\` or \`content\`; remove \`${feature}\``, pointer, 'key');
       }
@@ -91,11 +95,17 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
       if (segments[segments.length - 2] === 'routes' && typeof error.data === 'object' && error.data !== null) {
         return error_(
           `route \`${segments[segments.length - 1]}\` is an object, which needs $edgeHub schemaVersion 1.1 or later; this file declares ${declaredVersion(context, error.instancePath)}. Raise schemaVersion or write the route as a string`,
+          pointer,
+          'value',
+          'error',
+          'schema-version',
         );
       }
       return error_(`${name} must be ${describeTypes(String(error.params.type))} (got ${describeValue(error.data)})`);
-    case 'pattern':
-      return error_(`${name} ${show(error.data)} is not valid: ${describeSchemaRule(error, 'it')}`);
+    case 'pattern': {
+      const isVersion = segments[segments.length - 1] === 'schemaVersion' && !insideCreateOptions;
+      return error_(`${name} ${show(error.data)} is not valid: ${describeSchemaRule(error, 'it')}`, pointer, 'value', 'error', isVersion ? 'schema-version' : 'schema');
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':

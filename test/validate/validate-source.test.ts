@@ -47,7 +47,7 @@ describe('validateSource', () => {
   it('explains a feature used under a schemaVersion that lacks it, at the key', async () => {
     const { text, findings } = await validateFixture('startup-order-under-agent-1.0.json');
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'schema', ...positionOf(text, '"startupOrder"') });
+    expect(findings[0]).toMatchObject({ ruleId: 'schema-version', ...positionOf(text, '"startupOrder"') });
     expect(findings[0]!.message).toBe(
       '`startupOrder` needs $edgeAgent schemaVersion 1.1 or later; this file declares schemaVersion 1.0. Raise schemaVersion or remove `startupOrder`',
     );
@@ -79,7 +79,7 @@ describe('validateSource', () => {
 
   it('flags a placeholder left in a manifest, but not in a template', async () => {
     const manifest = await validateFixture('placeholder-in-manifest.json');
-    expect(manifest.findings).toEqual([expect.objectContaining({ ruleId: 'schema', ...positionOf(manifest.text, '"${EDGEAGENT') })]);
+    expect(manifest.findings).toEqual([expect.objectContaining({ ruleId: 'unresolved-placeholder', ...positionOf(manifest.text, '"${EDGEAGENT') })]);
     expect(manifest.findings[0]!.message).toContain('unresolved placeholder ${EDGEAGENT_SCHEMA_VERSION}');
     const template = await validateFixture('placeholder.template.json');
     expect(template.findings).toEqual([]);

@@ -1,0 +1,77 @@
+// lint = validate + rules, then config severities and suppressions. Pure apart from the lazy
+// imports that validation uses: no file system, no output.
+import type { EdgewiseConfig, RuleSetting } from '../config/edgewise-config.js';
+import type { Finding, PendingFinding, Severity } from '../findings.js';
+import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
+import type { SourceText } from '../manifest/parse-source.js';
+import { placeFindings } from '../manifest/place-findings.js';
+import { formatMessage, type Fix, type Rule } from '../rules/rule.js';
+import { validateSource, type ValidateOptions } from '../validate/validate-source.js';
+
+export interface LintFinding extends Finding {
+  fix?: Fix;
+  /** Which of the rule's messages this is (for tests; not part of the report formats). */
+  messageId?: string;
+}
+
+export interface LintedSource {
+  findings: LintFinding[];
+  manifest?: NormalizedManifest;
+}
+
+export interface LintOptions extends ValidateOptions {
+  rules: readonly Rule[];
+  config: Pick<EdgewiseConfig, 'rules'>;
+}
+
+function settingFor(ruleId: string, config: LintOptions['config']): RuleSetting | undefined {
+  return config.rules[ruleId];
+}
+
+export async function lintSource(input: SourceText, options: LintOptions): Promise<LintedSource> {
+  const validated = await validateSource(input, options);
+  const fromValidation = applySettings(validated.findings, options.config);
+  const manifest = validated.manifest;
+  if (!manifest || manifest.located.shape === 'not-a-manifest') return { findings: fromValidation, manifest };
+
+  const pending: PendingFinding[] = [];
+  const extras: { fix?: Fix; messageId: string }[] = [];
+  // Validation already reports some rules' findings (e.g. a placeholder that breaks the schema).
+  const reported = new Set(validated.findings.map((finding) => `${finding.ruleId} ${finding.pointer}`));
+  for (const rule of options.rules) {
+    const setting = settingFor(rule.meta.id, options.config);
+    if (setting === 'off') continue;
+    for (const report of rule.check(manifest)) {
+      if (reported.has(`${rule.meta.id} ${report.pointer}`)) continue;
+      const template = rule.meta.messages[report.messageId];
+      if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id ${report.messageId}`);
+      pending.push({
+        ruleId: rule.meta.id,
+        severity: (setting ?? report.severity ?? rule.meta.defaultSeverity) as Severity,
+        message: formatMessage(template, report.data),
+        pointer: report.pointer,
+        anchor: report.anchor,
+        stringOffset: report.stringOffset,
+      });
+      extras.push({ fix: report.fix, messageId: report.messageId });
+    }
+  }
+  const placed: LintFinding[] = await placeFindings(manifest.source.file, manifest.source.text, pending, manifest.source, manifest.createOptions);
+  placed.forEach((finding, index) => {
+    const { fix, messageId } = extras[index]!;
+    finding.messageId = messageId;
+    if (fix) finding.fix = fix;
+  });
+  const findings = [...fromValidation, ...placed].sort((a, b) => a.line - b.line || a.column - b.column);
+  return { findings, manifest };
+}
+
+function applySettings(findings: readonly Finding[], config: LintOptions['config']): Finding[] {
+  const result: Finding[] = [];
+  for (const finding of findings) {
+    const setting = settingFor(finding.ruleId, config);
+    if (setting === 'off') continue;
+    result.push(setting ? { ...finding, severity: setting } : finding);
+  }
+  return result;
+}

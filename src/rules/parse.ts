@@ -1,0 +1,14 @@
+// An unparsable or refused file. Reported by the loader; this file holds the metadata.
+import type { Rule } from './rule.js';
+
+export const parse: Rule = {
+  meta: {
+    id: 'parse',
+    defaultSeverity: 'error',
+    description: 'The file is not valid JSON or YAML, or is refused (over 8 MiB, YAML alias bombs, custom YAML tags, several YAML documents).',
+    fixable: false,
+    docs: { sources: ['RFC 8259 (JSON)', 'YAML 1.2'] },
+    messages: {},
+  },
+  check: () => [], // reported by the loader
+};

@@ -112,7 +112,7 @@ async function bundleCli() {
   const binDir = join(root, 'dist', 'bin');
   for (const file of readdirSync(binDir).filter((name) => name.endsWith('.js'))) rmSync(join(binDir, file));
   await build({
-    entryPoints: { main: join(root, 'dist', 'cli', 'main.js'), 'validate-worker': join(root, 'dist', 'validate', 'validate-worker.js') },
+    entryPoints: { main: join(root, 'dist', 'cli', 'main.js'), 'batch-worker': join(root, 'dist', 'run', 'batch-worker.js') },
     outdir: join(root, 'dist', 'bin'),
     bundle: true,
     splitting: true,

@@ -1,30 +1,92 @@
-// Command-line wiring only: flags to functions, results to stdout, exit codes.
+// Command-line wiring only: flags to functions, results to stdout/stderr/files, exit codes.
 // Exit codes follow ESLint: 0 clean, 1 findings, 2 usage or internal error.
-import { Command, CommanderError, Option } from 'commander';
-import { collectInputs, InputError } from '../manifest/read-inputs.js';
-import { exitCodeFor, renderReport, VALIDATE_FORMATS, wantsColor, type ValidateFormat } from '../report/render-report.js';
-import { validateInParallel } from '../validate/validate-in-parallel.js';
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from '../config/load-config.js';
+import { InputError } from '../manifest/read-inputs.js';
 import type { Flavour } from '../manifest/normalize-manifest.js';
+import type { CommandResult } from '../report/command-result.js';
+import { LINT_FORMATS, VALIDATE_FORMATS, wantsColor, type ReportFormat } from '../report/render-report.js';
 
 const USAGE_ERROR = 2;
+const VERSION = '0.1.0';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function nonNegativeInteger(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number, e.g. --max-warnings 0');
+  return Number(value);
+}
+
+function emit(result: CommandResult): void {
+  for (const file of result.files) writeFileSync(file.path, file.text);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+}
 
 function buildProgram(): Command {
   const program = new Command('edgewise')
-    .description('Validate Azure IoT Edge deployment manifests')
-    .version('0.1.0')
+    .description('Validate and lint Azure IoT Edge deployment manifests')
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  const flavourOption = new Option('--flavour <flavour>', 'treat inputs as concrete manifests or as templates (default: by file name)').choices(['manifest', 'template']);
 
   program
     .command('validate')
     .description('check manifests against the IoT Edge schemas (files, folders, or - for stdin)')
     .argument('[paths...]', 'manifest files or folders; - reads stdin', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices([...VALIDATE_FORMATS]).default('stylish'))
-    .addOption(new Option('--flavour <flavour>', 'treat inputs as concrete manifests or as templates (default: by file name)').choices(['manifest', 'template']))
-    .action(async (paths: string[], options: { format: ValidateFormat; flavour?: Flavour }) => {
-      const report = await validateInParallel(collectInputs(paths), { flavour: options.flavour });
-      process.stdout.write(renderReport(options.format, report.findings, report.files, wantsColor(process.stdout, process.env)));
-      process.exitCode = exitCodeFor(report.findings);
+    .addOption(flavourOption)
+    .action(async (paths: string[], options: { format: ReportFormat; flavour?: Flavour }) => {
+      const { runValidate } = await import('../validate/run-validate.js');
+      emit(await runValidate(paths, { ...options, color: wantsColor(process.stdout, process.env) }));
+    });
+
+  program
+    .command('lint')
+    .description('validate, then check manifests against the IoT Edge rule catalogue')
+    .argument('[paths...]', 'manifest files or folders; - reads stdin', ['.'])
+    .option('-f, --format <format>', `output format, repeatable: ${LINT_FORMATS.join(', ')} (default stylish)`, collect)
+    .option('-o, --output <file>', 'write the report of the format at the same position to a file, repeatable', collect)
+    .option('-c, --config <file>', 'use this config instead of the nearest .edgewise.yaml / .edgewise.json')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInteger)
+    .option('--quiet', 'report errors only')
+    .option('--fix', 'apply fixes to the files')
+    .option('--fix-dry-run', 'compute fixes and report what remains, without writing')
+    .addOption(flavourOption)
+    .action(async (paths: string[], options: { format?: string[]; output?: string[]; config?: string; maxWarnings?: number; quiet?: boolean; fix?: boolean; fixDryRun?: boolean; flavour?: Flavour }) => {
+      const formats = options.format ?? ['stylish'];
+      const outputs = options.output ?? [];
+      for (const format of formats) if (!(LINT_FORMATS as readonly string[]).includes(format)) throw new InputError(`unknown format "${format}"; use one of ${LINT_FORMATS.join(', ')}`);
+      if (outputs.length > formats.length) throw new InputError('each --output needs a --format before it, e.g. --format sarif --output edgewise.sarif');
+      const { runLint } = await import('../lint/run-lint.js');
+      emit(
+        await runLint(paths, {
+          reports: formats.map((format, index) => ({ format: format as ReportFormat, output: outputs[index] })),
+          configFile: options.config,
+          maxWarnings: options.maxWarnings,
+          quiet: options.quiet,
+          fix: options.fix,
+          fixDryRun: options.fixDryRun,
+          flavour: options.flavour,
+          color: wantsColor(process.stdout, process.env),
+          toolVersion: VERSION,
+        }),
+      );
+    });
+
+  program
+    .command('rules')
+    .description('list the lint rules')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (options: { format: 'text' | 'json' }) => {
+      const [{ RULES }, { formatRuleList }] = await Promise.all([import('../rules/index.js'), import('../rules/list-rules.js')]);
+      process.stdout.write(formatRuleList(RULES, options.format));
     });
   return program;
 }
@@ -35,8 +97,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? 0 : USAGE_ERROR;
-    } else if (error instanceof InputError) {
-      process.stderr.write(`edgewise: ${error.message}\n`);
+    } else if (error instanceof InputError || error instanceof ConfigError || (error as Error).name === 'LintUsageError') {
+      process.stderr.write(`edgewise: ${(error as Error).message}\n`);
       process.exitCode = USAGE_ERROR;
     } else {
       const detail = process.env.EDGEWISE_DEBUG ? `\n${(error as Error).stack}` : ' (set EDGEWISE_DEBUG=1 for details)';

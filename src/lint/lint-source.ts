@@ -5,6 +5,7 @@ import type { Finding, PendingFinding, Severity } from '../findings.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 import type { SourceText } from '../manifest/parse-source.js';
 import { placeFindings } from '../manifest/place-findings.js';
+import { collectSecrets, maskSecrets } from '../manifest/secrets.js';
 import { formatMessage, type Fix, type Rule } from '../rules/rule.js';
 import { validateSource, type ValidateOptions } from '../validate/validate-source.js';
 
@@ -57,7 +58,9 @@ export async function lintSource(input: SourceText, options: LintOptions): Promi
     }
   }
   const placed: LintFinding[] = await placeFindings(manifest.source.file, manifest.source.text, pending, manifest.source, manifest.createOptions);
+  const secrets = collectSecrets(manifest);
   placed.forEach((finding, index) => {
+    finding.message = maskSecrets(finding.message, secrets);
     const { fix, messageId } = extras[index]!;
     finding.messageId = messageId;
     if (fix) finding.fix = fix;

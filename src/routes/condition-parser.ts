@@ -177,7 +177,7 @@ export class ConditionTokenParser {
     const prediction = predictAlternative(this.atn, this.primaryDecision, this.tokens, this.pos, stack);
     if (!prediction.ok) {
       const at = this.tokens[prediction.errorIndex]!;
-      throw new ParseFailure(at, at === token ? missingValueMessage(at) : incompleteMessage(at));
+      throw new ParseFailure(at, missingValueMessage(at, at === token));
     }
     return prediction.alt;
   }
@@ -293,10 +293,13 @@ export function spanOf(token: Token): Span {
   return { offset: token.offset, length: token.end - token.offset };
 }
 
-function missingValueMessage(found: Token): string {
+/** Why no alternative fits `found`; `atValueStart` is false when lookahead failed further on. */
+function missingValueMessage(found: Token, atValueStart = true): string {
   switch (found.type) {
     case T.EOF:
-      return 'The condition is incomplete: a value is missing at the end; finish the expression.';
+      return atValueStart
+        ? 'The condition is incomplete: a value is missing at the end; finish the expression.'
+        : "The condition ends too early: a closing ')' or an operand is missing; complete the expression.";
     case T.EQ:
       return "A value is missing before '='; compare with a single '=' (there is no '==' operator).";
     case T.SELECT:
@@ -305,20 +308,16 @@ function missingValueMessage(found: Token): string {
     case T.INTO:
       return `${describeToken(found)} is a route keyword, but a value was expected here; finish the condition before it.`;
     case T.QUERY_PATH:
-      return `Square brackets are only allowed in a $body path (like $body.values[0]); ${describeToken(found)} is not a value.`;
+      return `Square brackets are only allowed in a $body path (like $body.values[0]), so ${describeToken(found)} cannot be read here.`;
     case T.RPAREN:
       return "A value is missing before ')'; put an expression inside the parentheses or remove them.";
     case T.COMMA:
       return "A value is missing before ','; remove the extra comma or add the missing argument.";
     default:
-      return `A value (a literal, a property, a function call or '(') was expected here, but found ${describeToken(found)}.`;
+      return atValueStart
+        ? `A value (a literal, a property, a function call or '(') was expected here, but found ${describeToken(found)}.`
+        : `Unexpected ${describeToken(found)}: the expression before it is incomplete or a parenthesis is unbalanced; fix the expression.`;
   }
-}
-
-function incompleteMessage(at: Token): string {
-  return at.type === T.EOF
-    ? "The condition ends too early: a closing ')' or an operand is missing; complete the expression."
-    : `Unexpected ${describeToken(at)}: the expression before it is incomplete or a parenthesis is unbalanced; fix the expression.`;
 }
 
 function closeParenMessage(open: Token, found: Token): string {

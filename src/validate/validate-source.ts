@@ -4,6 +4,7 @@ import type { Finding, PendingFinding } from '../findings.js';
 import { normalizeManifest, type Flavour, type NormalizedManifest } from '../manifest/normalize-manifest.js';
 import { parseSource, type SourceText } from '../manifest/parse-source.js';
 import { placeFindings } from '../manifest/place-findings.js';
+import { collectSecrets, maskSecrets } from '../manifest/secrets.js';
 import { schemaFindings } from '../schema/schema-validators.js';
 
 export interface ValidateOptions {
@@ -24,6 +25,8 @@ export async function validateSource(input: SourceText, options: ValidateOptions
   const pending: PendingFinding[] = [...parsed.findings, ...manifest.findings, ...(await manifestSchemaFindings(manifest))];
   const source = manifest.source;
   const findings = await placeFindings(source.file, source.text, pending, source, manifest.createOptions);
+  const secrets = collectSecrets(manifest);
+  for (const finding of findings) finding.message = maskSecrets(finding.message, secrets);
   return { findings: findings.sort((a, b) => a.line - b.line || a.column - b.column), manifest };
 }
 

@@ -1,0 +1,89 @@
+// Lints a batch of inputs: picks each file's config, lints (and fixes, when asked), applies
+// suppressions, and keeps what the report needs. Runs on the main thread or in a worker.
+import { writeFileSync } from 'node:fs';
+import type { EdgewiseConfig } from '../config/edgewise-config.js';
+import type { Finding } from '../findings.js';
+import { readInput, STDIN_NAME, type InputRef } from '../manifest/read-inputs.js';
+import { RULE_IDS, RULES } from '../rules/index.js';
+import { ConfigResolver } from './config-resolver.js';
+import { fingerprintOf } from './fingerprint.js';
+import { fixSource } from './fix-source.js';
+import { lintSource } from './lint-source.js';
+import { SuppressionTracker } from './suppressions.js';
+import type { Flavour } from '../manifest/normalize-manifest.js';
+
+export interface LintRunOptions {
+  configFile?: string;
+  fix?: boolean;
+  fixDryRun?: boolean;
+  flavour?: Flavour;
+}
+
+export interface LintBatchResult {
+  files: number;
+  checkedFiles: string[];
+  findings: Finding[];
+  /** SARIF fingerprints, one per finding, in the same order. */
+  fingerprints: string[];
+  /** Config files that applied to at least one input. */
+  configFiles: string[];
+  /** `<config file>#<index>` of every suppression that matched a finding. */
+  usedSuppressions: string[];
+  fixed: { file: string; count: number; written: boolean }[];
+}
+
+function publicFinding(finding: Finding): Finding {
+  const { file, ruleId, severity, message, pointer, line, column } = finding;
+  return { file, ruleId, severity, message, pointer, line, column };
+}
+
+export async function lintInputs(refs: readonly InputRef[], options: LintRunOptions): Promise<LintBatchResult> {
+  const resolver = new ConfigResolver(RULE_IDS, options.configFile);
+  const trackers = new Map<string, { config: EdgewiseConfig; tracker: SuppressionTracker }>();
+  const result: LintBatchResult = { files: 0, checkedFiles: [], findings: [], fingerprints: [], configFiles: [], usedSuppressions: [], fixed: [] };
+  for (const ref of refs) {
+    const read = readInput(ref);
+    if (!read.ok) {
+      result.files++;
+      result.checkedFiles.push(ref.file);
+      const finding: Finding = { file: ref.file, ruleId: 'parse', severity: 'error', message: read.message, pointer: '', line: 1, column: 1 };
+      result.findings.push(finding);
+      result.fingerprints.push(fingerprintOf(finding, undefined));
+      continue;
+    }
+    const config = await resolver.configFor(ref.file);
+    const lintOptions = { rules: RULES, config, flavour: options.flavour };
+    let text = read.text;
+    if (options.fix || options.fixDryRun) {
+      const fixed = await fixSource({ file: ref.file, text }, lintOptions);
+      if (fixed.fixed > 0) {
+        const write = Boolean(options.fix) && ref.file !== STDIN_NAME;
+        if (write) writeFileSync(ref.file, fixed.text);
+        result.fixed.push({ file: ref.file, count: fixed.fixed, written: write });
+        text = fixed.text;
+      }
+    }
+    const linted = await lintSource({ file: ref.file, text }, lintOptions);
+    if (!ref.explicit && linted.manifest?.located.shape === 'not-a-manifest') continue;
+    result.files++;
+    result.checkedFiles.push(ref.file);
+    let entry = trackers.get(config.file ?? '');
+    if (!entry) {
+      entry = { config, tracker: new SuppressionTracker(config.suppressions) };
+      trackers.set(config.file ?? '', entry);
+    }
+    for (const finding of entry.tracker.filter(linted.findings)) {
+      result.findings.push(publicFinding(finding));
+      result.fingerprints.push(fingerprintOf(finding, linted.manifest));
+    }
+  }
+  for (const { config, tracker } of trackers.values()) {
+    if (!config.file) continue;
+    result.configFiles.push(config.file);
+    const unused = new Set(tracker.unused());
+    config.suppressions.forEach((suppression, index) => {
+      if (!unused.has(suppression)) result.usedSuppressions.push(`${config.file}#${index}`);
+    });
+  }
+  return result;
+}

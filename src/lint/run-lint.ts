@@ -1,0 +1,86 @@
+// `edgewise lint`: lint every input (in parallel when there are many), report unused
+// suppressions, render each requested format to stdout or its --output file, and decide the
+// exit code (ESLint's: errors, or more warnings than --max-warnings, give 1).
+import { loadConfig } from '../config/load-config.js';
+import { summarize, type Finding } from '../findings.js';
+import { collectInputs, STDIN_NAME } from '../manifest/read-inputs.js';
+import { exitCodeFor, type CommandResult } from '../report/command-result.js';
+import { renderReport, type ReportFormat } from '../report/render-report.js';
+import { RULE_IDS, RULES } from '../rules/index.js';
+import { runInParallel } from '../run/run-in-parallel.js';
+import type { LintRunOptions } from './lint-inputs.js';
+
+export interface LintCommandOptions extends LintRunOptions {
+  /** Formats with their output file (undefined: stdout). */
+  reports: { format: ReportFormat; output?: string }[];
+  maxWarnings?: number;
+  quiet?: boolean;
+  color: boolean;
+  toolVersion: string;
+}
+
+export class LintUsageError extends Error {
+  override name = 'LintUsageError';
+}
+
+export async function runLint(paths: string[], options: LintCommandOptions): Promise<CommandResult> {
+  const refs = collectInputs(paths);
+  if (options.fix && refs.some((ref) => ref.file === STDIN_NAME)) throw new LintUsageError('--fix cannot write to stdin; use --fix-dry-run to see the result');
+  const batches = await runInParallel({ kind: 'lint', refs, options: { configFile: options.configFile, fix: options.fix, fixDryRun: options.fixDryRun, flavour: options.flavour } });
+
+  const findings: Finding[] = [];
+  const fingerprints = new Map<Finding, string>();
+  for (const batch of batches) {
+    batch.findings.forEach((finding, index) => {
+      findings.push(finding);
+      fingerprints.set(finding, batch.fingerprints[index]!);
+    });
+  }
+  for (const finding of await unusedSuppressionFindings(batches.flatMap((b) => b.configFiles), new Set(batches.flatMap((b) => b.usedSuppressions)))) {
+    findings.push(finding);
+    fingerprints.set(finding, `unused-suppression:${finding.file}:${finding.pointer}`);
+  }
+  const shown = options.quiet ? findings.filter((finding) => finding.severity === 'error') : findings;
+  const files = batches.reduce((sum, batch) => sum + batch.files, 0);
+  const context = {
+    findings: shown,
+    files,
+    checkedFiles: batches.flatMap((batch) => batch.checkedFiles),
+    rules: RULES.map((rule) => rule.meta),
+    fingerprint: (finding: Finding) => fingerprints.get(finding) ?? '',
+    baseFolder: process.cwd(),
+    toolVersion: options.toolVersion,
+  };
+  const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
+  for (const report of options.reports) {
+    const text = renderReport(report.format, context, options.color && !report.output);
+    if (report.output) result.files.push({ path: report.output, text });
+    else result.stdout += text;
+  }
+  for (const fixed of batches.flatMap((batch) => batch.fixed)) {
+    result.stderr += `${fixed.written ? 'fixed' : 'would fix'} ${fixed.count} problem${fixed.count === 1 ? '' : 's'} in ${fixed.file}\n`;
+  }
+  const summary = summarize(files, findings);
+  result.exitCode = exitCodeFor(summary.errors, options.quiet ? 0 : summary.warnings, options.maxWarnings);
+  return result;
+}
+
+async function unusedSuppressionFindings(configFiles: string[], used: Set<string>): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const file of new Set(configFiles)) {
+    const config = await loadConfig(file, RULE_IDS);
+    config.suppressions.forEach((suppression, index) => {
+      if (used.has(`${file}#${index}`)) return;
+      findings.push({
+        file,
+        ruleId: 'unused-suppression',
+        severity: 'warning',
+        message: `this suppression of ${suppression.rule} at ${suppression.pointer} for ${suppression.file} matched no finding; remove it, or fix its file, pointer or rule`,
+        pointer: `/suppressions/${index}`,
+        line: suppression.source.line,
+        column: suppression.source.column,
+      });
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,20 @@
+// GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
+// Escaping follows the runner's rules (% CR LF in messages; also : and , in properties).
+import type { Severity } from '../findings.js';
+import type { ReportContext } from './report-context.js';
+
+const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
+
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function formatGithub(context: ReportContext): string {
+  return context.findings
+    .map((f) => `::${COMMAND[f.severity]} file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}::${escapeData(f.message)}\n`)
+    .join('');
+}

@@ -7,6 +7,8 @@ import { STDIN_NAME } from '../manifest/read-inputs.js';
 
 export class ConfigResolver {
   private readonly loaded = new Map<string, Promise<EdgewiseConfig>>();
+  /** Folder -> config file found for it (files in one folder share it; saves the upward search). */
+  private readonly found = new Map<string, string | undefined>();
 
   constructor(
     private readonly knownRules: ReadonlySet<string>,
@@ -15,7 +17,7 @@ export class ConfigResolver {
   ) {}
 
   configFor(file: string): Promise<EdgewiseConfig> {
-    const configFile = this.explicitFile ?? findConfigFile(file === STDIN_NAME ? process.cwd() : dirname(file));
+    const configFile = this.explicitFile ?? this.lookUp(file === STDIN_NAME ? process.cwd() : dirname(file));
     if (!configFile) return Promise.resolve(DEFAULT_CONFIG);
     let config = this.loaded.get(configFile);
     if (!config) {
@@ -23,6 +25,11 @@ export class ConfigResolver {
       this.loaded.set(configFile, config);
     }
     return config;
+  }
+
+  private lookUp(folder: string): string | undefined {
+    if (!this.found.has(folder)) this.found.set(folder, findConfigFile(folder));
+    return this.found.get(folder);
   }
 
   /** Every config file used so far, for reporting unused suppressions. */

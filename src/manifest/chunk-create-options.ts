@@ -12,8 +12,14 @@ export function chunkKey(index: number): string {
 export function chunkCreateOptions(options: unknown, size = CHUNK_SIZE): Record<string, string> {
   const text = JSON.stringify(options);
   const chunks: Record<string, string> = {};
-  for (let index = 0, start = 0; start < text.length || index === 0; index++, start += size) {
-    chunks[chunkKey(index)] = text.slice(start, start + size);
-  }
+  let start = 0;
+  let index = 0;
+  do {
+    let end = Math.min(start + size, text.length);
+    // Never split a surrogate pair (an emoji, say) across two chunks.
+    if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+    chunks[chunkKey(index++)] = text.slice(start, end);
+    start = end;
+  } while (start < text.length);
   return chunks;
 }

@@ -30,15 +30,18 @@ export async function placeFindings(
     if (finding.offset !== undefined) return finding.offset;
     if (!tree) return 0;
     if (finding.stringOffset !== undefined) {
-      return tree.offsetInString(finding.pointer, finding.stringOffset) ?? tree.locate(finding.pointer).valueOffset;
+      const direct = tree.offsetInString(finding.pointer, finding.stringOffset);
+      if (direct !== undefined) return direct; // otherwise the string may sit inside createOptions text
     }
     const location = tree.locate(finding.pointer);
     if (location.exact) return finding.anchor === 'key' ? (location.keyOffset ?? location.valueOffset) : location.valueOffset;
     const options = createOptions.find((entry) => entry.form === 'string' && entry.joined !== '' && finding.pointer.startsWith(entry.pointer + '/'));
     const inner = options ? embeddedTree(options) : null;
     if (options && inner) {
-      const innerLocation = inner.locate(finding.pointer.slice(options.pointer.length));
-      const joinedOffset = finding.anchor === 'key' ? (innerLocation.keyOffset ?? innerLocation.valueOffset) : innerLocation.valueOffset;
+      const innerPointer = finding.pointer.slice(options.pointer.length);
+      const innerLocation = inner.locate(innerPointer);
+      const inString = finding.stringOffset !== undefined ? inner.offsetInString(innerPointer, finding.stringOffset) : undefined;
+      const joinedOffset = inString ?? (finding.anchor === 'key' ? (innerLocation.keyOffset ?? innerLocation.valueOffset) : innerLocation.valueOffset);
       const place = locateInChunks(options, joinedOffset);
       return tree.offsetInString(place.pointer, place.stringOffset) ?? location.valueOffset;
     }

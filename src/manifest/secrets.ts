@@ -1,6 +1,7 @@
 // Secret values in a manifest (registry passwords, secret-looking env values), so that no
 // message in any format ever prints them.
 import { isPlainObject } from './manifest-shape.js';
+import { holdsPlaceholder } from './placeholders.js';
 import type { NormalizedManifest } from './normalize-manifest.js';
 import { desiredOf, listEnv } from './manifest-views.js';
 
@@ -21,17 +22,23 @@ export function collectSecrets(manifest: NormalizedManifest): string[] {
       if (SECRET_NAME.test(env.name.replace(/_/g, '')) && (typeof env.value === 'string' || typeof env.value === 'number')) secrets.add(String(env.value));
     }
   }
-  // Very short values would mask ordinary words in messages; they are not worth hiding.
-  return [...secrets].filter((secret) => secret.length >= 4).sort((a, b) => b.length - a.length);
+  // Placeholders are filled in later (not secret), very short values and plain lowercase words
+  // ("password") would mask ordinary words in messages.
+  return [...secrets].filter((secret) => secret.length >= 4 && !holdsPlaceholder(secret) && !/^[a-z]+$/.test(secret)).sort((a, b) => b.length - a.length);
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Replaces each secret where it stands as a whole value, not inside a longer word. */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   let masked = text;
   for (const secret of secrets) {
-    masked = masked.split(secret).join(MASK);
     // Messages quote values with JSON.stringify, which escapes some characters.
-    const quoted = JSON.stringify(secret).slice(1, -1);
-    if (quoted !== secret) masked = masked.split(quoted).join(MASK);
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
+      masked = masked.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(form)}(?![A-Za-z0-9])`, 'g'), MASK);
+    }
   }
   return masked;
 }

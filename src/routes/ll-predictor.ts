@@ -7,10 +7,16 @@
 import type { Atn, AtnState, AtnTransition } from './grammar-atn.js';
 import { T, type Token } from './route-lexer.js';
 
-/** A set of return-state stacks (top first). The empty stack means "end of the start rule". */
+/**
+ * A set of return-state stacks, stored as a shared trie: `hasEmpty` says the empty stack ("end of
+ * the start rule") is in the set, and each entry continues with one return state. Nodes are
+ * interned, so equal sets are the same object and nested alternatives share structure (a flat
+ * list of stacks grows exponentially with nested parentheses).
+ */
 interface Context {
-  readonly stacks: readonly (readonly number[])[];
-  readonly key: string;
+  readonly id: number;
+  readonly hasEmpty: boolean;
+  readonly entries: readonly { readonly returnState: number; readonly parent: Context }[];
 }
 
 interface Config {
@@ -23,59 +29,65 @@ interface Config {
 
 export type Prediction = { ok: true; alt: number } | { ok: false; errorIndex: number };
 
-function stackKey(stack: readonly number[]): string {
-  return stack.join(',');
-}
-
 class ContextTable {
   private readonly interned = new Map<string, Context>();
-  readonly empty: Context;
+  private readonly merged = new Map<string, Context>();
+  readonly empty: Context = this.intern(true, []);
 
-  constructor() {
-    this.empty = this.make([[]], false);
-  }
-
-  /** Canonical context. With `wildcard` (SLL), a stack absorbs every stack it is a prefix of. */
-  make(stacks: readonly (readonly number[])[], wildcard: boolean): Context {
-    let kept = [...stacks];
-    if (wildcard && kept.length > 1) {
-      kept.sort((a, b) => a.length - b.length);
-      const result: (readonly number[])[] = [];
-      for (const stack of kept) {
-        if (!result.some((prefix) => prefix.every((value, i) => stack[i] === value))) result.push(stack);
-      }
-      kept = result;
+  private intern(hasEmpty: boolean, entries: Context['entries']): Context {
+    const key = `${hasEmpty ? 1 : 0}|${entries.map((e) => `${e.returnState}:${e.parent.id}`).join(',')}`;
+    let node = this.interned.get(key);
+    if (!node) {
+      node = { id: this.interned.size, hasEmpty, entries };
+      this.interned.set(key, node);
     }
-    const byKey = new Map<string, readonly number[]>();
-    for (const stack of kept) byKey.set(stackKey(stack), stack);
-    const keys = [...byKey.keys()].sort();
-    const key = keys.join(';');
-    const existing = this.interned.get(key);
-    if (existing) return existing;
-    const context: Context = { stacks: keys.map((k) => byKey.get(k)!), key };
-    this.interned.set(key, context);
-    return context;
+    return node;
   }
 
-  push(ctx: Context, returnState: number, wildcard: boolean): Context {
-    return this.make(
-      ctx.stacks.map((stack) => [returnState, ...stack]),
-      wildcard,
-    );
+  push(ctx: Context, returnState: number): Context {
+    return this.intern(false, [{ returnState, parent: ctx }]);
   }
 
+  /** Builds the context of one stack (innermost return state first). */
+  fromStack(stack: readonly number[]): Context {
+    let ctx = this.empty;
+    for (let i = stack.length - 1; i >= 0; i--) ctx = this.push(ctx, stack[i]!);
+    return ctx;
+  }
+
+  /** Union of two sets. With `wildcard` (SLL) the empty stack stands for any stack and absorbs the rest. */
   merge(a: Context, b: Context, wildcard: boolean): Context {
     if (a === b) return a;
-    return this.make([...a.stacks, ...b.stacks], wildcard);
+    if (wildcard && (a.hasEmpty || b.hasEmpty)) return this.empty;
+    const key = a.id < b.id ? `${a.id},${b.id},${wildcard}` : `${b.id},${a.id},${wildcard}`;
+    const cached = this.merged.get(key);
+    if (cached) return cached;
+    const entries: { returnState: number; parent: Context }[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.entries.length || j < b.entries.length) {
+      const x = a.entries[i];
+      const y = b.entries[j];
+      if (x && (!y || x.returnState < y.returnState)) {
+        entries.push(x);
+        i++;
+      } else if (y && (!x || y.returnState < x.returnState)) {
+        entries.push(y);
+        j++;
+      } else {
+        entries.push({ returnState: x!.returnState, parent: this.merge(x!.parent, y!.parent, wildcard) });
+        i++;
+        j++;
+      }
+    }
+    const result = this.intern(a.hasEmpty || b.hasEmpty, entries);
+    this.merged.set(key, result);
+    return result;
   }
 }
 
 function isEmptyOnly(ctx: Context): boolean {
-  return ctx.stacks.length === 1 && ctx.stacks[0]!.length === 0;
-}
-
-function hasEmptyPath(ctx: Context): boolean {
-  return ctx.stacks.some((stack) => stack.length === 0);
+  return ctx.hasEmpty && ctx.entries.length === 0;
 }
 
 class ConfigSet {
@@ -132,7 +144,7 @@ class Simulator {
   }
 
   private busyKey(config: Config): string {
-    return `${config.state}:${config.alt}:${config.ctx.key}`;
+    return `${config.state}:${config.alt}:${config.ctx.id}`;
   }
 
   private epsilonTarget(config: Config, t: AtnTransition, fullCtx: boolean, treatEofAsEpsilon: boolean): Config | null {
@@ -140,7 +152,7 @@ class Simulator {
       case 'epsilon':
         return { ...config, state: t.target };
       case 'rule':
-        return { ...config, state: t.target, ctx: this.contexts.push(config.ctx, t.follow!, !fullCtx) };
+        return { ...config, state: t.target, ctx: this.contexts.push(config.ctx, t.follow!) };
       case 'match':
         return treatEofAsEpsilon && t.tokens!.has(T.EOF) ? { ...config, state: t.target } : null;
     }
@@ -155,29 +167,13 @@ class Simulator {
   ): void {
     if (this.state(config.state).isRuleStop) {
       if (!isEmptyOnly(config.ctx)) {
-        // Return to each caller on the stack.
-        const byReturnState = new Map<number, (readonly number[])[]>();
-        let sawEmpty = false;
-        for (const stack of config.ctx.stacks) {
-          if (stack.length === 0) {
-            sawEmpty = true;
-            continue;
-          }
-          const tails = byReturnState.get(stack[0]!) ?? [];
-          tails.push(stack.slice(1));
-          byReturnState.set(stack[0]!, tails);
-        }
-        if (sawEmpty) {
+        // Return to each caller the context allows.
+        if (config.ctx.hasEmpty) {
           if (fullCtx) configs.add({ ...config, ctx: this.contexts.empty });
           else this.closureFollowing(config, configs, busy, fullCtx, treatEofAsEpsilon);
         }
-        for (const [returnState, tails] of byReturnState) {
-          const popped: Config = {
-            state: returnState,
-            alt: config.alt,
-            ctx: this.contexts.make(tails, !fullCtx),
-            outer: config.outer,
-          };
+        for (const entry of config.ctx.entries) {
+          const popped: Config = { state: entry.returnState, alt: config.alt, ctx: entry.parent, outer: config.outer };
           this.closureCheckingStopState(popped, configs, busy, fullCtx, treatEofAsEpsilon);
         }
         return;
@@ -271,7 +267,7 @@ class Simulator {
   private finishedAlt(configs: ConfigSet): number {
     let best = 0;
     for (const c of configs.values()) {
-      if (c.outer > 0 || (this.state(c.state).isRuleStop && hasEmptyPath(c.ctx))) {
+      if (c.outer > 0 || (this.state(c.state).isRuleStop && c.ctx.hasEmpty)) {
         if (best === 0 || c.alt < best) best = c.alt;
       }
     }
@@ -281,7 +277,7 @@ class Simulator {
   private conflictingAltSubsets(configs: ConfigSet): Set<number>[] {
     const groups = new Map<string, Set<number>>();
     for (const c of configs.values()) {
-      const key = `${c.state}|${c.ctx.key}`;
+      const key = `${c.state}|${c.ctx.id}`;
       const alts = groups.get(key) ?? new Set<number>();
       alts.add(c.alt);
       groups.set(key, alts);
@@ -322,7 +318,7 @@ class Simulator {
   }
 
   private predictWithFullContext(decision: number, startIndex: number, outerStack: readonly number[]): Prediction {
-    const outer = this.contexts.make([outerStack], false);
+    const outer = this.contexts.fromStack(outerStack);
     let previous = this.startState(decision, outer, true);
     let index = startIndex;
     for (;;) {

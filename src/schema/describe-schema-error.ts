@@ -45,6 +45,10 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
     anchor,
   });
 
+  if (placeholder && error.keyword === 'propertyNames') {
+    const key = String(error.params.propertyName);
+    return { ...finding('unresolved-placeholder', `key \`${key}\` holds the unresolved placeholder ${placeholder}; generate the manifest first (edgewise gen) or, if this file is a template, name it *.template.json`), pointer: appendPointer(pointer, key), anchor: 'key' };
+  }
   if (placeholder) {
     return finding(
       'unresolved-placeholder',

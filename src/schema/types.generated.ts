@@ -1201,9 +1201,9 @@ export interface PortBinding {
    */
   HostIp?: string;
   /**
-   * Host port, as a string (e.g. "8883"); Docker rejects a number here.
+   * Host port, as a string such as "8883" (Docker's API wants a string; edgeAgent converts a number, and the create-options-docker rule warns about it).
    */
-  HostPort?: string;
+  HostPort?: string | number;
 }
 /**
  * Docker's own restart policy. IoT Edge modules are restarted by edgeAgent according to the module's restartPolicy, so this is rarely useful.

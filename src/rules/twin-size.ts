@@ -1,0 +1,113 @@
+// IoT Hub's twin limits, checked on every twin section of the deployment ($edgeAgent, $edgeHub
+// and each module's properties.desired): 32 KB of desired properties, string values of at most
+// 4 KB, keys of at most 1 KB, objects nested at most 10 deep (FACTS.md §1). IoT Hub refuses a
+// deployment that breaks one. The $edgeAgent twin is the one that fills up: every module's
+// image, env and createOptions live there.
+import { appendPointer } from '../manifest/json-pointer.js';
+import { isPlainObject } from '../manifest/manifest-shape.js';
+import type { Rule, RuleReport } from './rule.js';
+import { twinValueBytes } from './twin-json-size.js';
+
+const DESIRED = 'properties.desired';
+const MAX_DESIRED_BYTES = 32 * 1024;
+const WARN_DESIRED_BYTES = 28 * 1024;
+const MAX_STRING_BYTES = 4096;
+const MAX_KEY_BYTES = 1024;
+/** Objects may sit 10 keys below the desired root (the docs' example: one → … → ten → {property}). */
+const MAX_DEPTH = 10;
+const CREATE_OPTIONS = /^createOptions(\d\d)?$/i;
+
+/** In a template, object createOptions become compact JSON text when the manifest is generated. */
+function asGenerated(value: unknown, template: boolean): unknown {
+  if (!template || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => asGenerated(item, template));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => [key, key === 'createOptions' && isPlainObject(child) ? JSON.stringify(child) : asGenerated(child, template)]),
+  );
+}
+
+function shortKey(key: string): string {
+  return key.length > 40 ? `${key.slice(0, 40)}…` : key;
+}
+
+export const twinSize: Rule = {
+  meta: {
+    id: 'twin-size',
+    defaultSeverity: 'error',
+    description: 'A twin section over IoT Hub\'s limits: desired properties over 32 KB (warning from 28 KB), a string value over 4 KB, a key over 1 KB, or objects nested deeper than 10 levels.',
+    fixable: false,
+    docs: {
+      sources: [
+        'https://learn.microsoft.com/azure/iot-hub/iot-hub-devguide-device-twins ("Tags and properties format" and "Device twin size": 32 KB desired properties, 4 KB strings, 1 KB keys, depth 10; how the size is counted)',
+        'iotedge edge-util JsonEx.cs and iotedgedev: createOptions is split into 512-character chunks because of the twin string limit',
+      ],
+    },
+    messages: {
+      tooLarge: 'the desired properties of {{twin}} come to about {{size}} bytes as IoT Hub counts them, over its 32 KB limit (32768 bytes), so the deployment is refused; shorten long values such as createOptions, env and routes, or move bulky configuration out of the twin',
+      nearLimit: 'the desired properties of {{twin}} come to about {{size}} bytes as IoT Hub counts them, close to its 32 KB limit (32768 bytes); the next module or setting may get the deployment refused, so shorten createOptions, env or routes now',
+      longString: '`{{name}}` in {{twin}} is {{size}} bytes long, over IoT Hub\'s 4 KB limit (4096 bytes) for a twin string value, so the deployment is refused; shorten it or move it out of the twin',
+      longKey: 'the key "{{key}}" in {{twin}} is {{size}} bytes long, over IoT Hub\'s 1 KB limit (1024 bytes) for a twin key, so the deployment is refused; use a shorter key',
+      tooDeep: '`{{name}}` in {{twin}} is an object {{depth}} levels below properties.desired, deeper than the 10 levels IoT Hub allows, so the deployment is refused; flatten it, or store the inner part as a JSON string',
+    },
+  },
+  check(manifest) {
+    const content = manifest.located.modulesContent;
+    if (!content) return [];
+    const template = manifest.flavour === 'template';
+    const reports: RuleReport[] = [];
+
+    const walk = (node: unknown, pointer: string, depth: number, twin: string, segments: string[]): void => {
+      if (typeof node === 'string') {
+        const size = Buffer.byteLength(node, 'utf8');
+        if (size <= MAX_STRING_BYTES) return;
+        const key = segments[segments.length - 1] ?? '';
+        // An oversized createOptions chunk is the create-options-chunks rule's (it can re-split it).
+        if (twin === '$edgeAgent' && CREATE_OPTIONS.test(key) && segments[segments.length - 2] === 'settings') return;
+        reports.push({ messageId: 'longString', data: { name: key, twin, size }, pointer });
+        return;
+      }
+      if (node === null || typeof node !== 'object') return;
+      if (depth > MAX_DEPTH) {
+        reports.push({ messageId: 'tooDeep', data: { name: segments[segments.length - 1] ?? '', twin, depth }, pointer, anchor: 'key' });
+        return;
+      }
+      const entries = Array.isArray(node) ? node.map((item, index) => [String(index), item] as const) : Object.entries(node);
+      for (const [key, child] of entries) {
+        const childPointer = appendPointer(pointer, key);
+        const keySize = Buffer.byteLength(key, 'utf8');
+        if (!Array.isArray(node) && keySize > MAX_KEY_BYTES) reports.push({ messageId: 'longKey', data: { key: shortKey(key), twin, size: keySize }, pointer: childPointer, anchor: 'key' });
+        if (template && key === 'createOptions' && isPlainObject(child)) continue; // generation turns it into chunked text
+        walk(child, childPointer, depth + 1, twin, [...segments, key]);
+      }
+    };
+
+    for (const [twin, section] of Object.entries(content)) {
+      if (!isPlainObject(section)) continue;
+      const twinPointer = appendPointer(manifest.located.pointer, twin);
+      const desired = section[DESIRED];
+      let document: Record<string, unknown>;
+      let sizePointer: string;
+      if (isPlainObject(desired)) {
+        document = desired;
+        sizePointer = appendPointer(twinPointer, DESIRED);
+        walk(desired, sizePointer, 0, twin, []);
+      } else {
+        // A layer: flattened "properties.desired.a.b" keys, merged by IoT Hub into one document.
+        document = {};
+        sizePointer = twinPointer;
+        for (const [key, value] of Object.entries(section)) {
+          if (!key.startsWith(`${DESIRED}.`)) continue;
+          const path = key.slice(DESIRED.length + 1).split('.');
+          let node = document;
+          for (const segment of path.slice(0, -1)) node = (isPlainObject(node[segment]) ? node[segment] : (node[segment] = {})) as Record<string, unknown>;
+          node[path[path.length - 1]!] = value;
+          walk(value, appendPointer(twinPointer, key), path.length, twin, path);
+        }
+      }
+      const size = twinValueBytes(asGenerated(document, template));
+      if (size > MAX_DESIRED_BYTES) reports.push({ messageId: 'tooLarge', data: { twin, size }, pointer: sizePointer, anchor: 'key', severity: 'error' });
+      else if (size > WARN_DESIRED_BYTES) reports.push({ messageId: 'nearLimit', data: { twin, size }, pointer: sizePointer, anchor: 'key', severity: 'warning' });
+    }
+    return reports;
+  },
+};

@@ -4,6 +4,7 @@
 import { appendPointer } from '../manifest/json-pointer.js';
 import { findEnv, type EnvVarView } from '../manifest/manifest-views.js';
 import type { AgentModule } from '../manifest/agent-modules.js';
+import { holdsPlaceholder } from '../manifest/placeholders.js';
 import type { Rule, RuleReport } from './rule.js';
 
 export const UPSTREAM_PROTOCOLS = ['Amqp', 'AmqpWs', 'Mqtt', 'MqttWs'];
@@ -40,6 +41,9 @@ export const upstreamProtocol: Rule = {
     const agent = systemModule(manifest.modules, 'edgeAgent');
     const hubEnv = hub ? findEnv(hub.definition, hub.pointer, 'UpstreamProtocol') : undefined;
     const agentEnv = agent ? findEnv(agent.definition, agent.pointer, 'UpstreamProtocol') : undefined;
+    // A placeholder is filled in later (unresolved-placeholder reports it in manifests).
+    const isPlaceholder = (env: EnvVarView | undefined) => typeof env?.value === 'string' && holdsPlaceholder(env.value);
+    if (isPlaceholder(hubEnv) || isPlaceholder(agentEnv)) return reports;
 
     const invalid = (module: string, env: EnvVarView | undefined): boolean => {
       if (!env || canonical(env.value)) return false;

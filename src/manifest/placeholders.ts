@@ -22,6 +22,7 @@ function isPlaceholderName(token: string): boolean {
 
 export function findPlaceholders(text: string): Placeholder[] {
   const found: Placeholder[] = [];
+  if (!text.includes('$') && !text.includes('<')) return found; // most strings: no regex needed
   for (const match of text.matchAll(PLACEHOLDER)) {
     if (isPlaceholderName(match[0])) found.push({ text: match[0], offset: match.index });
   }

@@ -1,7 +1,8 @@
 // edgeHub's built-in condition functions: their accepted argument types (checked at compile time,
 // first matching signature wins) and what they compute. Signatures marked `query` also accept
-// $body values, and then convert every argument to a query value before the call, which is why
-// e.g. length(null_value) is undefined rather than an error.
+// $body values; their arguments are converted to query values before the call, and the function
+// then answers undefined for anything of the wrong kind at runtime. So length(null) is a compile
+// error, while length(p) for a property p holding null is undefined.
 import { checkTwinChangePath } from './body-query.js';
 import { parseDoubleAny } from './dotnet-number.js';
 import { toLowerInvariant, toUpperInvariant } from './dotnet-text.js';
@@ -24,6 +25,8 @@ import {
 export interface CompiledExpr {
   type: ValueType;
   evaluate(message: PreparedMessage): unknown;
+  /** Set for values known at compile time (literals, the argument text of twin_change_includes). */
+  constant?: unknown;
 }
 
 export type Signature =
@@ -77,7 +80,7 @@ const qv = (args: CompiledExpr[]): CompiledExpr[] =>
 
 const args = (...types: ValueType[]): Signature => ({ kind: 'args', types });
 const any1: Signature = { kind: 'any', arity: 1 };
-const constant = (type: ValueType, value: unknown): CompiledExpr => ({ type, evaluate: () => value });
+export const constant = (type: ValueType, value: unknown): CompiledExpr => ({ type, evaluate: () => value, constant: value });
 
 function doubleOf(q: QueryValue): number {
   return q.kind === 'double' ? (q.value as number) : NaN;
@@ -292,7 +295,7 @@ const BUILTIN_LIST: readonly Builtin[] = [
         signature: args('string'),
         query: false,
         create: ([a]) => {
-          const path = a!.evaluate(undefined as unknown as PreparedMessage) as string;
+          const path = String(a!.constant ?? '');
           if (path === '') throw new BuiltinArgumentError('twin_change_includes argument cannot be empty');
           const check = checkTwinChangePath(path);
           if (!check.ok) throw new BuiltinArgumentError(check.message);

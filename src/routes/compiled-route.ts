@@ -25,18 +25,19 @@ export interface CompiledRoute {
 export type RouteCompileResult =
   | { ok: true; route: CompiledRoute }
   | { ok: false; stage: 'parse'; error: RouteSyntaxError }
-  | { ok: false; stage: 'condition'; parsed: ParsedRoute; errors: CompileError[] }
-  | { ok: false; stage: 'endpoint'; parsed: ParsedRoute; reason: string };
+  | { ok: false; stage: 'endpoint'; parsed: ParsedRoute; reason: string }
+  | { ok: false; stage: 'condition'; parsed: ParsedRoute; errors: CompileError[] };
 
 /** Everything edgeHub does with a route string before it routes a single message. */
 export function compileRoute(text: string, options: Omit<CompileOptions, 'offset'> = {}): RouteCompileResult {
   const parsed = parseRoute(text);
   if (!parsed.ok) return { ok: false, stage: 'parse', error: parsed.error };
   const route = parsed.route;
+  // edgeHub creates the endpoint while it builds the route, and compiles the condition later.
   const endpoint = route.sink.kind === 'function' ? checkFunctionEndpoint(route.sink.name, route.sink.address) : checkSystemEndpoint(route.sink.name);
+  if (!endpoint.accepted) return { ok: false, stage: 'endpoint', parsed: route, reason: endpoint.reason };
   const compiled = compileCondition(route.conditionText, { ...options, offset: route.conditionSpan?.offset ?? 0 });
   if (!compiled.ok) return { ok: false, stage: 'condition', parsed: route, errors: compiled.errors };
-  if (!endpoint.accepted) return { ok: false, stage: 'endpoint', parsed: route, reason: endpoint.reason };
   const matchesSource = compileSourceMatcher(route.source);
   const condition = compiled.condition;
   return {

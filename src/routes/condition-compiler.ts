@@ -7,6 +7,7 @@ import { checkBodyPath } from './body-query.js';
 import {
   BUILTIN_NAMES,
   BuiltinArgumentError,
+  constant,
   describeSignatures,
   findBuiltin,
   prepareArguments,
@@ -133,7 +134,7 @@ class ConditionCompiler {
       case 'literal':
         return this.literal(node);
       case 'unterminatedString': {
-        this.error(node.span, `Syntax error: unterminated string ${node.raw.slice(0, 20)}; add the closing ${node.raw[0]}.`, 'syntax');
+        this.error(node.span, `Syntax error: unterminated string: the text from this ${node.raw[0]} runs to the end of the condition; add the closing ${node.raw[0]}.`, 'syntax');
         return constant('string', node.value);
       }
       case 'property':
@@ -290,7 +291,7 @@ class ConditionCompiler {
       this.operandError(node.opSpan, node.opText, [operand.type], ['number']);
       return UNDEFINED_EXPR;
     }
-    if (operand.type === 'queryValue') this.unsupported(node.opSpan, `edgeHub cannot negate a $body value with '-'; write 0 - ${'$body...'} instead.`);
+    if (operand.type === 'queryValue') this.unsupported(node.opSpan, "edgeHub cannot negate a $body value with '-' (the route fails to build); write 0 - $body.<path> instead.");
     return { type: 'number', evaluate: (m) => -(operand.evaluate(m) as number) };
   }
 
@@ -427,10 +428,6 @@ class ConditionCompiler {
       return isDefined(l.type, value) ? value : r.evaluate(m);
     } };
   }
-}
-
-function constant(type: ValueType, value: unknown): CompiledExpr {
-  return { type, evaluate: () => value };
 }
 
 function stringProperty(value: string | null | undefined): StringValue {

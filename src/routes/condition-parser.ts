@@ -1,7 +1,7 @@
 // Parser for WHERE conditions, reproducing edgeHub's Condition.g4 parser: operator precedence
-// (* / % > + - || > comparisons > = != <> > AND > OR > ??, NOT and unary minus binding tightest),
-// its error alternatives, and ANTLR's habit of stopping silently when the rest of the text does not
-// fit (`true false` is just `true`). Where the grammar is ambiguous the alternative is chosen by
+// (tightest first: NOT and unary minus; * / %; + - ||; < <= > >=; = != <>; AND; OR; ??), its error
+// alternatives, and ANTLR's habit of stopping silently when the rest of the text does not fit
+// (`true false` is just `true`). Where the grammar is ambiguous the alternative is chosen by
 // ll-predictor.ts, as the generated parser would. The same class parses the WHERE part of a
 // route (with the route grammar's lookahead), which decides whether the route parses at all.
 import type {
@@ -12,10 +12,11 @@ import type {
   GroupNode,
   LiteralNode,
   Span,
+  UnterminatedStringNode,
 } from './condition-ast.js';
 import { parseDecimalLiteral, parseHexLiteral, unescapeStringLiteral } from './dotnet-number.js';
 import { CONDITION_ATN, decisionState, followState, type Atn } from './grammar-atn.js';
-import { predictAlternative } from './ll-predictor.js';
+import { Predictor } from './ll-predictor.js';
 import { describeToken, lex, T, type Token } from './route-lexer.js';
 
 export interface SyntaxProblem {
@@ -86,6 +87,7 @@ const EXPR_START = new Set([...LITERAL_TOKENS, T.LPAREN, T.SYS_PROP, T.ID, T.LBR
 export class ConditionTokenParser {
   private pos: number;
   private readonly primaryDecision: number;
+  private predictor: Predictor | undefined;
 
   constructor(
     private readonly tokens: readonly Token[],
@@ -134,6 +136,9 @@ export class ConditionTokenParser {
     return this.expr(0, this.push('condition.expr', stack));
   }
 
+  // The operator loop needs no lookahead engine: ANTLR's precedence filter makes it continue
+  // exactly when the next token is a binary operator (or an unknown character) whose precedence
+  // is at least `precedence`, and stop otherwise.
   private expr(precedence: number, stack: readonly number[]): ConditionNode {
     const start = this.la();
     let node = this.primary(this.predictPrimary(stack), stack);
@@ -174,7 +179,8 @@ export class ConditionTokenParser {
       default:
         throw new ParseFailure(token, missingValueMessage(token));
     }
-    const prediction = predictAlternative(this.atn, this.primaryDecision, this.tokens, this.pos, stack);
+    this.predictor ??= new Predictor(this.atn, this.tokens);
+    const prediction = this.predictor.predict(this.primaryDecision, this.pos, stack);
     if (!prediction.ok) {
       const at = this.tokens[prediction.errorIndex]!;
       throw new ParseFailure(at, missingValueMessage(at, at === token));
@@ -220,7 +226,7 @@ export class ConditionTokenParser {
       case 11:
       case 12: {
         const inner = alt === 11 ? this.group(this.push('expr.extraParens', stack)) : this.call(this.push('expr.extraParensFunc', stack));
-        const paren = this.consume(); // the prediction already saw this ')'
+        const paren = this.expect(T.RPAREN, (found) => `Expected ')' but found ${describeToken(found)}.`); // lookahead saw it
         return { kind: 'extraParen', span: this.spanFrom(start), inner, parenSpan: spanOf(paren) };
       }
       default: {
@@ -263,7 +269,7 @@ export class ConditionTokenParser {
     return { kind: 'call', span: this.spanFrom(name), name: name.text, nameSpan: spanOf(name), args, argsText };
   }
 
-  private literal(): LiteralNode | ConditionNode {
+  private literal(): LiteralNode | UnterminatedStringNode {
     const token = this.consume();
     const span = spanOf(token);
     const raw = token.text;
@@ -365,61 +371,34 @@ export function conditionSurprises(tokens: readonly Token[], from: number, to: n
  * position (pass the condition's offset in the route to get route positions).
  */
 export function parseCondition(text: string, offset = 0): ConditionParseResult {
-  const { tokens } = lex(text);
+  const tokens = lex(text).tokens.map((t) => (offset === 0 ? t : { ...t, offset: t.offset + offset, end: t.end + offset }));
   const parser = new ConditionTokenParser(tokens, CONDITION_ATN, 0);
   let ast: ConditionNode | null;
   try {
     ast = parser.parseCondition([]);
   } catch (error) {
     if (!(error instanceof ParseFailure)) throw error;
-    const surprises = shiftSurprises(conditionSurprises(tokens, 0, tokens.length - 1), offset);
     return {
       ok: false,
-      error: { message: error.message, offset: error.token.offset + offset, length: error.token.end - error.token.offset },
-      surprises,
+      error: { message: error.message, offset: error.token.offset, length: error.token.end - error.token.offset },
+      surprises: conditionSurprises(tokens, 0, tokens.length - 1),
     };
   }
   const end = parser.position;
   const surprises = conditionSurprises(tokens, 0, end);
-  let trailingText: { text: string; offset: number } | undefined;
+  const result: ConditionParseResult = { ok: true, ast, surprises };
   if (tokens[end]!.type !== T.EOF) {
     const first = tokens[end]!;
     const last = tokens[tokens.length - 2]!;
-    trailingText = { text: text.slice(first.offset, last.end), offset: first.offset };
+    const trailing = text.slice(first.offset - offset, last.end - offset);
+    result.trailingText = { text: trailing, offset: first.offset };
     surprises.push({
       code: 'ignored-trailing-text',
       offset: first.offset,
       length: last.end - first.offset,
-      text: trailingText.text,
-      explanation: `edgeHub stops reading the condition before '${trailingText.text}' and ignores the rest.`,
+      text: trailing,
+      explanation: `edgeHub stops reading the condition before '${trailing}' and ignores the rest.`,
     });
   }
-  if (offset !== 0 && ast) shiftNode(ast, offset);
-  const result: ConditionParseResult = { ok: true, ast, surprises: shiftSurprises(surprises, offset) };
-  if (trailingText) result.trailingText = { text: trailingText.text, offset: trailingText.offset + offset };
   return result;
-}
-
-function shiftSurprises(surprises: GrammarSurprise[], offset: number): GrammarSurprise[] {
-  return surprises.map((s) => ({ ...s, offset: s.offset + offset }));
-}
-
-/** Moves every span of a freshly parsed tree by `offset` (spans are not shared between nodes). */
-function shiftNode(node: ConditionNode, offset: number): void {
-  const seen = new Set<object>();
-  const visit = (value: unknown): void => {
-    if (typeof value !== 'object' || value === null || seen.has(value)) return;
-    seen.add(value);
-    if (Array.isArray(value)) {
-      value.forEach(visit);
-      return;
-    }
-    const record = value as Record<string, unknown>;
-    if (typeof record.offset === 'number' && typeof record.length === 'number' && Object.keys(record).length === 2) {
-      record.offset += offset;
-      return;
-    }
-    Object.values(record).forEach(visit);
-  };
-  visit(node);
 }

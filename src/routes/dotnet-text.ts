@@ -20,7 +20,9 @@ export function toLowerInvariant(text: string): string {
   return mapEach(text, (c) => c.toLowerCase());
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Key for OrdinalIgnoreCase dictionaries (message properties, function names). */
 export function foldKey(text: string): string {
-  return toUpperInvariant(text);
+  return ASCII.test(text) ? text.toUpperCase() : toUpperInvariant(text);
 }

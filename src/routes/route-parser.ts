@@ -214,7 +214,7 @@ class RouteParser {
     try {
       parser.parseCondition(stack);
     } catch (error) {
-      if (error instanceof ParseFailure) throw new RouteFailure(error.token, `Invalid WHERE condition: ${error.message}`);
+      if (error instanceof ParseFailure) throw new RouteFailure(error.token, `In the WHERE condition, ${lowerFirst(error.message)}`);
       throw error;
     }
     this.pos = parser.position;
@@ -254,6 +254,10 @@ class RouteParser {
       addressSpan: { offset: address.offset + 1, length: address.end - address.offset - 2 },
     };
   }
+}
+
+function lowerFirst(text: string): string {
+  return /^[A-Z](?![A-Z])/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
 }
 
 function segmentMessage(found: Token): string {

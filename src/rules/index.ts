@@ -16,6 +16,10 @@ import { systemModuleVersions } from './system-module-versions.js';
 import { twinSize } from './twin-size.js';
 import { moduleCount } from './module-count.js';
 import type { Rule } from './rule.js';
+import { routeDuplicate } from './route-duplicate.js';
+import { routeReference } from './route-reference.js';
+import { routeSink } from './route-sink.js';
+import { routeSyntax } from './route-syntax.js';
 import { schema } from './schema.js';
 import { schemaVersion } from './schema-version.js';
 import { storageFolderBind } from './storage-folder-bind.js';
@@ -36,6 +40,10 @@ export const RULES: readonly Rule[] = [
   bindPath,
   storagePermissions,
   storeAndForward,
+  routeSyntax,
+  routeReference,
+  routeSink,
+  routeDuplicate,
   moduleName,
   imageTagRule,
   registryCredentials,

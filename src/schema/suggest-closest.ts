@@ -11,7 +11,7 @@ export function suggestClosest(word: string, candidates: readonly string[]): str
       bestDistance = distance;
     }
   }
-  const allowed = Math.max(1, Math.floor(word.length / 4));
+  const allowed = Math.max(1, Math.floor(word.length / 3));
   return bestDistance <= allowed ? best : undefined;
 }
 

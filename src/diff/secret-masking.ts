@@ -1,0 +1,89 @@
+// Keeps secrets out of every diff format. Two nets:
+// - by place: a value under a secret-looking name (a registry password, an env var or twin
+//   property named like SECRET_NAME, a createOptions "Env" entry "NAME=value") is masked, and a
+//   changed one shows as "(changed)";
+// - by value: any string holding a known secret value (collectSecrets, plus the values found by
+//   place) is masked wherever it appears, e.g. inside a connection string.
+import { holdsPlaceholder } from '../manifest/placeholders.js';
+import { MASK, maskSecrets, SECRET_NAME } from '../manifest/secrets.js';
+
+export { MASK };
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name.replace(/_/g, ''));
+}
+
+/** Whether a pointer's last step names a secret (…/password, …/env/DB_PASSWORD, …/env/X_KEY/value). */
+export function isSecretPath(segments: readonly string[]): boolean {
+  const last = segments[segments.length - 1];
+  if (last === undefined) return false;
+  if (last === 'value' && segments[segments.length - 3] === 'env') return isSecretName(segments[segments.length - 2]!);
+  return isSecretName(last);
+}
+
+/** A copy of a value with secrets masked, by place and by value. */
+export function maskValue(value: unknown, secrets: readonly string[], secretPlace = false, key?: string): unknown {
+  if (typeof value === 'string') return secretPlace ? MASK : maskSecrets(value, secrets);
+  if (typeof value === 'number') return secretPlace ? MASK : value;
+  if (Array.isArray(value)) {
+    if (key === 'Env') return value.map((entry) => (typeof entry === 'string' ? maskEnvEntry(entry, secrets) : maskValue(entry, secrets, secretPlace)));
+    return value.map((entry) => maskValue(entry, secrets, secretPlace));
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([name, entry]) => [name, maskValue(entry, secrets, secretPlace || isSecretName(name), name)]));
+  }
+  return value;
+}
+
+/** Docker's createOptions Env entries are "NAME=value". */
+function maskEnvEntry(entry: string, secrets: readonly string[]): string {
+  const equals = entry.indexOf('=');
+  if (equals > 0 && isSecretName(entry.slice(0, equals))) return `${entry.slice(0, equals)}=${MASK}`;
+  return maskSecrets(entry, secrets);
+}
+
+/** Secret values found by place in a value (so they can be masked where they appear elsewhere). */
+export function secretsByPlace(value: unknown, found = new Set<string>(), secretPlace = false, key?: string): Set<string> {
+  if (typeof value === 'string' || typeof value === 'number') {
+    if (secretPlace) found.add(String(value));
+  } else if (Array.isArray(value)) {
+    for (const entry of value) {
+      if (key === 'Env' && typeof entry === 'string') {
+        const equals = entry.indexOf('=');
+        if (equals > 0 && isSecretName(entry.slice(0, equals))) found.add(entry.slice(equals + 1));
+      } else {
+        secretsByPlace(entry, found, secretPlace);
+      }
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [name, entry] of Object.entries(value)) secretsByPlace(entry, found, secretPlace || isSecretName(name), name);
+  }
+  return found;
+}
+
+/** Secret values worth masking in free text: long enough, not placeholders, not ordinary words. */
+export function maskableSecrets(values: Iterable<string>): string[] {
+  return [...new Set(values)].filter((secret) => secret.length >= 4 && !holdsPlaceholder(secret) && !/^[a-z]+$/.test(secret)).sort((a, b) => b.length - a.length);
+}
+
+export interface MaskedValues {
+  old?: unknown;
+  new?: unknown;
+  /** The change is to a secret value itself: show "(changed)", never the values. */
+  secret: boolean;
+}
+
+/** The old and new values of a change as they may be shown. */
+export function maskChangeValues(change: { segments: readonly string[]; old?: unknown; new?: unknown }, secrets: readonly string[]): MaskedValues {
+  const last = change.segments[change.segments.length - 1];
+  const isPrimitive = (value: unknown): boolean => value === undefined || value === null || typeof value !== 'object';
+  if (isSecretPath(change.segments) && isPrimitive(change.old) && isPrimitive(change.new)) {
+    return { ...(change.old !== undefined && { old: MASK }), ...(change.new !== undefined && { new: MASK }), secret: true };
+  }
+  const place = last !== undefined && isSecretName(last);
+  return {
+    ...(change.old !== undefined && { old: maskValue(change.old, secrets, place, last) }),
+    ...(change.new !== undefined && { new: maskValue(change.new, secrets, place, last) }),
+    secret: false,
+  };
+}

@@ -1,0 +1,87 @@
+// `edgewise init`: writes one of the bundled templates as a starting manifest. Parameters
+// (host folders, images) are filled from --set or their defaults, so the file deploys as is;
+// with --keep-params the placeholders stay, for `edgewise gen` to fill in CI.
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { jsonToYaml } from '../convert/json-to-yaml.js';
+import { checkOutput, formatFindingLines, refusal } from '../generate/check-output.js';
+import { generateManifest } from '../generate/generate-manifest.js';
+import { InputError } from '../manifest/read-inputs.js';
+import type { CommandResult } from '../report/command-result.js';
+import { DEFAULT_TEMPLATE, findTemplate, TEMPLATES, TEMPLATES_DIR, type TemplateEntry } from './template-catalogue.js';
+
+export interface InitOptions {
+  /** Template name (default "minimal"); see --list. */
+  template?: string;
+  /** Output file, or "-" for stdout. Default: deployment.json (deployment.yaml with --yaml; deployment.template.* with --keep-params). */
+  output?: string;
+  /** Write YAML instead of JSON. */
+  yaml?: boolean;
+  /** List the templates and their parameters instead of writing one. */
+  list?: boolean;
+  /** Parameter values, NAME=VALUE. */
+  set?: string[];
+  /** Keep ${NAME} parameters as placeholders (a template for `edgewise gen`). */
+  keepParams?: boolean;
+  /** Overwrite an existing output file. */
+  force?: boolean;
+  /** Base folder for relative paths (default: the process's). */
+  cwd?: string;
+  /** Where the templates are (default: the bundled templates/). */
+  templatesDir?: string;
+}
+
+export async function runInit(options: InitOptions = {}): Promise<CommandResult> {
+  if (options.list) return { exitCode: 0, stdout: listTemplates(), stderr: '', files: [] };
+  const name = options.template ?? DEFAULT_TEMPLATE;
+  const entry = findTemplate(name);
+  if (!entry) throw new InputError(`no template named "${name}"; use one of ${TEMPLATES.map((template) => template.name).join(', ')} (see edgewise init --list)`);
+  const values = parameterValues(entry, options);
+  const text = readFileSync(join(options.templatesDir ?? TEMPLATES_DIR, entry.file), 'utf8');
+
+  let json = text;
+  if (!options.keepParams) {
+    const generated = await generateManifest({ file: entry.file, text }, { resolve: (token) => (values.has(token.name) ? { value: values.get(token.name)! } : { missing: `is not a parameter of template ${entry.name}` }) });
+    if (generated.text === undefined) throw new Error(`bundled template ${entry.file} does not generate:\n${formatFindingLines(generated.findings)}`);
+    json = generated.text;
+  }
+  const output = options.yaml ? jsonToYaml(json, JSON.parse(json) as unknown).text : json;
+  const target = options.output ?? `deployment${options.keepParams ? '.template' : ''}.${options.yaml ? 'yaml' : 'json'}`;
+  const cwd = options.cwd ?? '.';
+  const path = isAbsolute(target) ? target : join(cwd, target);
+  if (target !== '-' && !options.force && existsSync(path)) throw new InputError(`${target} already exists; choose another --output, or pass --force to overwrite it`);
+
+  const shown = target === '-' ? `deployment.${options.yaml ? 'yaml' : 'json'}` : target;
+  const check = await checkOutput(shown, output, { flavour: options.keepParams ? 'template' : 'manifest' });
+  if (!check.ok) return { exitCode: 1, stdout: '', stderr: refusal('the manifest', shown, check.findings), files: [] };
+  const filled = entry.parameters.map((parameter) => `${parameter.name}=${values.get(parameter.name)}${options.set?.some((item) => item.startsWith(`${parameter.name}=`)) ? '' : ' (default)'}`);
+  const how = options.keepParams ? (entry.parameters.length > 0 ? `, parameters kept for edgewise gen: ${entry.parameters.map((parameter) => parameter.name).join(', ')}` : '') : filled.length > 0 ? `, ${filled.join(', ')}` : '';
+  const stderr = `edgewise: wrote ${target === '-' ? '<stdout>' : target} from template ${entry.name}${how}\n${formatFindingLines(check.findings)}`;
+  return target === '-' ? { exitCode: 0, stdout: output, stderr, files: [] } : { exitCode: 0, stdout: '', stderr, files: [{ path, text: output }] };
+}
+
+function parameterValues(entry: TemplateEntry, options: InitOptions): Map<string, string> {
+  const values = new Map(entry.parameters.map((parameter) => [parameter.name, parameter.default]));
+  if (options.keepParams && (options.set?.length ?? 0) > 0) throw new InputError('--set fills parameters in, --keep-params keeps them as placeholders; use one or the other');
+  for (const item of options.set ?? []) {
+    const equals = item.indexOf('=');
+    const name = equals === -1 ? item : item.slice(0, equals);
+    if (equals === -1) throw new InputError(`--set ${item}: write NAME=VALUE`);
+    if (!values.has(name)) {
+      const known = entry.parameters.length === 0 ? `template ${entry.name} has no parameters` : `template ${entry.name} takes ${entry.parameters.map((parameter) => parameter.name).join(', ')}`;
+      throw new InputError(`--set ${name}: ${known}`);
+    }
+    values.set(name, item.slice(equals + 1));
+  }
+  return values;
+}
+
+export function listTemplates(): string {
+  const width = Math.max(...TEMPLATES.map((entry) => entry.name.length));
+  let text = '';
+  for (const entry of TEMPLATES) {
+    text += `${entry.name.padEnd(width)}  ${entry.description}${entry.name === DEFAULT_TEMPLATE ? ' (default)' : ''}\n`;
+    for (const parameter of entry.parameters) text += `${' '.repeat(width)}    --set ${parameter.name}=…  ${parameter.description}; default ${parameter.default}\n`;
+  }
+  return text;
+}

@@ -1,0 +1,46 @@
+// Applies one deployment's section for one twin (modulesContent.<twin>) to desired properties,
+// the way IoT Hub combines a standard deployment with layered ones:
+// - "properties.desired" replaces the twin's desired properties as a whole ("If you do set the
+//   properties.desired field of the module twin in a layered deployment, it will overwrite the
+//   desired properties for that module in any lower priority deployments" — MS Learn,
+//   module-deployment-monitoring, "Module twin configuration");
+// - "properties.desired.a.b" replaces the value at desired.a.b and keeps its siblings
+//   ("properties.desired.layeredProperties" adds a subsection without overwriting; the same can be
+//   written "properties.desired.layeredProperties.SendData" — how-to-deploy-cli-at-scale).
+// Within one section the whole-object key goes first, then flattened keys from shallow to deep,
+// so the more specific key wins (inference: IoT Hub does not document the order within a file).
+import { isPlainObject } from '../manifest/manifest-shape.js';
+import { desiredPathOfKey } from './flattened-key.js';
+
+export type Desired = Record<string, unknown>;
+
+/** Returns new desired properties; neither argument is changed. */
+export function applyTwinSection(desired: Desired | undefined, section: Record<string, unknown>): Desired {
+  let result: Desired = desired ? structuredClone(desired) : {};
+  const flattened: { path: string[]; value: unknown }[] = [];
+  for (const [key, value] of Object.entries(section)) {
+    const path = desiredPathOfKey(key);
+    if (path === undefined) continue;
+    if (path.length === 0) result = isPlainObject(value) ? structuredClone(value) : {};
+    else flattened.push({ path, value });
+  }
+  flattened.sort((a, b) => b.path.length - a.path.length); // stable: file order among equals
+  for (const { path, value } of flattened) setAtPath(result, path, structuredClone(value));
+  return result;
+}
+
+/** The desired properties one twin section describes on its own. */
+export function desiredOfSection(section: Record<string, unknown>): Desired {
+  return applyTwinSection(undefined, section);
+}
+
+/** Sets a value at a path, turning missing or non-object steps into objects. */
+export function setAtPath(root: Desired, path: readonly string[], value: unknown): void {
+  let node = root;
+  for (const segment of path.slice(0, -1)) {
+    const next = node[segment];
+    if (isPlainObject(next)) node = next;
+    else node = node[segment] = {};
+  }
+  node[path[path.length - 1]!] = value;
+}

@@ -1,0 +1,31 @@
+// `edgewise merge BASE LAYERED… --priority N…`: the effective manifest a device receives from a
+// standard deployment and layered deployments (merge-layers.ts has the rules and their
+// sources), linted, written only without lint errors. Returns a CommandResult.
+import { lintBeforeWrite } from '../diff/lint-before-write.js';
+import { readManifestDocument } from '../diff/read-manifest-document.js';
+import { serializeManifest } from '../diff/serialize-manifest.js';
+import type { Flavour } from '../manifest/normalize-manifest.js';
+import type { CommandResult } from '../report/command-result.js';
+import type { LayerRef } from './layer-args.js';
+import { mergeLayers } from './merge-layers.js';
+
+export interface MergeOptions {
+  /** Write the result here instead of stdout. */
+  output?: string;
+  /** Lint the result as a manifest or a template (default: by the base's file name). */
+  flavour?: Flavour;
+  /** Colour in the refusal report. */
+  color?: boolean;
+  /** Reads stdin for a "-" path (tests). */
+  readStdin?: () => string;
+}
+
+export async function runMerge(basePath: string, layers: readonly LayerRef[], options: MergeOptions = {}): Promise<CommandResult> {
+  const base = await readManifestDocument(basePath, options.readStdin);
+  const loaded = await Promise.all(layers.map(async (layer) => ({ ...(await readManifestDocument(layer.path, options.readStdin)), priority: layer.priority })));
+  const merged = mergeLayers(base, loaded);
+  const text = await serializeManifest(merged.value, base.format, base.text);
+  const result = await lintBeforeWrite({ command: 'merge', file: base.file, text, output: options.output, flavour: options.flavour, color: options.color, originalText: base.text });
+  result.stderr = merged.warnings.map((warning) => `edgewise merge: warning: ${warning}\n`).join('') + result.stderr;
+  return result;
+}

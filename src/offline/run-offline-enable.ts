@@ -1,0 +1,85 @@
+// `edgewise offline enable MANIFEST`: applies the offline settings to a JSON or YAML manifest,
+// keeping the rest of the document as written, then lints the result; a result with errors is
+// not written. Running it twice changes nothing the second time.
+import { isAbsolute, join } from 'node:path';
+import { checkOutput, formatFindingLines, refusal } from '../generate/check-output.js';
+import { applyFixesToText, toRawEdits } from '../lint/apply-fixes.js';
+import { LineIndex } from '../manifest/line-index.js';
+import { normalizeManifest } from '../manifest/normalize-manifest.js';
+import { parseSource } from '../manifest/parse-source.js';
+import { collectInputs, InputError, readInput, STDIN_NAME } from '../manifest/read-inputs.js';
+import { detectFormat } from '../manifest/source-format.js';
+import type { CommandResult } from '../report/command-result.js';
+import { UPSTREAM_PROTOCOLS } from '../rules/upstream-protocol.js';
+import { OfflineEditError, offlineEdits, validateStoragePath, type OfflineSettings } from './offline-edits.js';
+
+export interface OfflineEnableOptions extends OfflineSettings {
+  /** Rewrite MANIFEST itself. */
+  inPlace?: boolean;
+  /** Write the result to this file (same format as MANIFEST). Without it or --in-place, the result goes to stdout. */
+  output?: string;
+  /** Base folder for relative paths (default: the process's). */
+  cwd?: string;
+  readStdin?: () => string;
+}
+
+function checkOptions(path: string, options: OfflineEnableOptions): void {
+  if (options.inPlace && options.output !== undefined) throw new InputError('use either --in-place or --output, not both');
+  if (options.inPlace && path === '-') throw new InputError('--in-place cannot rewrite stdin; use --output FILE, or read from a file');
+  if (options.protocol !== undefined && !UPSTREAM_PROTOCOLS.includes(options.protocol)) throw new InputError(`--protocol must be one of ${UPSTREAM_PROTOCOLS.join(', ')}, not "${String(options.protocol)}"`);
+  if (options.ttl !== undefined && !Number.isInteger(options.ttl)) throw new InputError(`--ttl must be a whole number of seconds (-1 keeps messages until delivered), not ${options.ttl}`);
+  try {
+    if (options.modulePath !== undefined) validateStoragePath('--module-path', options.modulePath, false);
+    if (options.hostPath !== undefined) validateStoragePath('--host-path', options.hostPath, true);
+    if (options.agentHostPath !== undefined) validateStoragePath('--agent-host-path', options.agentHostPath, true);
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+}
+
+export async function runOfflineEnable(path: string, options: OfflineEnableOptions = {}): Promise<CommandResult> {
+  checkOptions(path, options);
+  const cwd = options.cwd ?? '.';
+  const at = (file: string): string => (isAbsolute(file) ? file : join(cwd, file));
+  const file = path === '-' ? STDIN_NAME : path;
+  const [ref] = path === '-' ? [{ file: STDIN_NAME, explicit: true }] : collectInputs([at(path)]);
+  const read = readInput(ref!, options.readStdin);
+  if (!read.ok) throw new InputError(`${path}: ${read.message}`);
+  const text = read.text;
+  const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
+
+  const parsed = await parseSource({ file, text });
+  if (!parsed.ok) {
+    const place = new LineIndex(text).locate(parsed.finding.offset ?? 0);
+    return { ...result, exitCode: 1, stderr: `edgewise: ${file}:${place.line}:${place.column}  ${parsed.finding.message}\n` };
+  }
+  const format = parsed.source.format;
+  if (options.output !== undefined && detectFormat(options.output, text) !== format) {
+    throw new InputError(`--output ${options.output} names another format than ${path} (${format === 'json' ? 'JSON' : 'YAML'}); keep the format, and use edgewise convert to change it`);
+  }
+  const manifest = await normalizeManifest(parsed.source);
+  let planned;
+  try {
+    planned = offlineEdits(manifest, options);
+  } catch (error) {
+    if (error instanceof OfflineEditError) return { ...result, exitCode: 1, stderr: `edgewise: ${file}: ${error.message}\n` };
+    throw error;
+  }
+  const updated = planned.edits.length === 0 ? text : applyFixesToText(text, format, toRawEdits([{ edits: planned.edits }], parsed.source.value, manifest.createOptions));
+  const target = options.inPlace ? path : options.output;
+  const shown = target ?? file;
+  const check = await checkOutput(shown, updated);
+  if (!check.ok) return { ...result, exitCode: 1, stderr: refusal('the manifest with offline settings', shown, check.findings) };
+
+  const changed = updated !== text;
+  if (!changed) result.stderr += `edgewise: ${file} already has these offline settings; nothing to change\n`;
+  for (const change of planned.changes) result.stderr += `edgewise: ${change}\n`;
+  for (const note of planned.notes) result.stderr += `edgewise: note: ${note}\n`;
+  result.stderr += formatFindingLines(check.findings);
+  if (target === undefined) result.stdout = updated;
+  else if (changed || !options.inPlace) {
+    result.files.push({ path: at(target), text: updated });
+    result.stderr += `edgewise: wrote ${target}\n`;
+  }
+  return result;
+}

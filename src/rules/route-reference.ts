@@ -1,0 +1,55 @@
+// Routes that name a module the deployment does not run: as a source
+// (/messages/modules/<m>/…) the route never matches; as a BrokeredEndpoint target, messages are
+// queued for a module that never connects, until their TTL expires.
+import { desiredOf, listRoutes } from '../manifest/manifest-views.js';
+import { checkFunctionEndpoint, parseRoute } from '../routes/index.js';
+import { suggestClosest } from '../schema/suggest-closest.js';
+import type { Rule, RuleReport } from './rule.js';
+
+const SOURCE_MODULE = /^\/messages\/modules\/([^/]+)/i;
+
+export const routeReference: Rule = {
+  meta: {
+    id: 'route-reference',
+    defaultSeverity: 'error',
+    description: 'A route source or BrokeredEndpoint that names a module which is not in the deployment.',
+    fixable: false,
+    docs: {
+      sources: [
+        'https://learn.microsoft.com/azure/iot-edge/module-composition#source (module ids in sources)',
+        'iotedge edge-hub: message sources are matched as case-insensitive prefixes; BrokeredEndpoint addresses name a module id',
+      ],
+    },
+    messages: {
+      source: 'route "{{name}}" reads from module "{{module}}", which this deployment does not run, so the route never matches{{hint}}',
+      sink: 'route "{{name}}" delivers to module "{{module}}", which this deployment does not run, so its messages wait in edgeHub until their time to live expires{{hint}}',
+    },
+  },
+  check(manifest) {
+    // Layered deployments add routes for modules defined elsewhere: only full manifests are checked.
+    if (!desiredOf(manifest, '$edgeAgent')) return [];
+    const modules = manifest.modules.map((module) => module.name);
+    const hint = (name: string) => {
+      const suggestion = suggestClosest(name, modules);
+      return suggestion ? `; did you mean "${suggestion}"?` : '';
+    };
+    const reports: RuleReport[] = [];
+    for (const route of listRoutes(manifest)) {
+      const parsed = parseRoute(route.text);
+      if (!parsed.ok) continue;
+      const source = SOURCE_MODULE.exec(parsed.route.source)?.[1];
+      if (source && !modules.some((module) => module.toLowerCase() === source.toLowerCase())) {
+        reports.push({ messageId: 'source', data: { name: route.name, module: source, hint: hint(source) }, pointer: route.textPointer, stringOffset: parsed.route.sourceSpan.offset });
+      }
+      const sink = parsed.route.sink;
+      if (sink.kind !== 'function') continue;
+      const endpoint = checkFunctionEndpoint(sink.name, sink.address);
+      if (!endpoint.accepted || endpoint.target.kind !== 'module') continue;
+      const target = endpoint.target.moduleId;
+      if (!modules.includes(target)) {
+        reports.push({ messageId: 'sink', data: { name: route.name, module: target, hint: hint(target) }, pointer: route.textPointer, stringOffset: sink.addressSpan.offset });
+      }
+    }
+    return reports;
+  },
+};

@@ -1,0 +1,56 @@
+// Route rules over routes modelled on real mistakes: the IoT-Hub-style route in
+// azure-iot-cli-extension's test_edge_deployment_malformed.json (`brokeredEndpoint("/modinstances/…")`),
+// WHERE written after INTO, operators without spaces. Sensor and filter modules as in
+// templates/sensor-pipeline.
+import { routeDuplicate } from '../../src/rules/route-duplicate.js';
+import { routeReference } from '../../src/rules/route-reference.js';
+import { routeSink } from '../../src/rules/route-sink.js';
+import { routeSyntax } from '../../src/rules/route-syntax.js';
+import { testRule } from './rule-tester.js';
+
+testRule(routeSyntax, {
+  valid: [{ file: 'valid.json' }],
+  invalid: [
+    {
+      file: 'invalid.json',
+      errors: [
+        { messageId: 'parse', line: 60, column: 44, severity: 'error', messageIncludes: "found '$upstream'" },
+        { messageId: 'trailing', line: 61, column: 62, severity: 'error', messageIncludes: '"WHERE temperature > 30"' },
+        { messageId: 'condition', line: 62, column: 51, severity: 'error', messageIncludes: "'upper'" },
+        { messageId: 'surprise', line: 63, column: 49, severity: 'warning', messageIncludes: "'temp+1' is read as one property name" },
+        { messageId: 'condition', line: 63, column: 56, severity: 'error', messageIncludes: 'as_number' },
+      ],
+    },
+  ],
+});
+
+testRule(routeSink, {
+  valid: [{ file: 'valid.json' }],
+  invalid: [
+    {
+      file: 'invalid.json',
+      errors: [
+        { messageId: 'sink', line: 60, column: 49, messageIncludes: '/modules/<module>/inputs/<input>' },
+        { messageId: 'sink', line: 61, column: 46, messageIncludes: "'$events'" },
+      ],
+    },
+  ],
+});
+
+testRule(routeReference, {
+  valid: [{ file: 'valid.json' }],
+  invalid: [
+    {
+      file: 'invalid.json',
+      errors: [
+        { messageId: 'source', line: 60, column: 30, messageIncludes: '"ghost"' },
+        { messageId: 'sink', line: 61, column: 78, messageIncludes: 'did you mean "filter"?' },
+      ],
+    },
+  ],
+});
+
+testRule(routeDuplicate, {
+  valid: [{ file: 'valid.json' }],
+  invalid: [{ file: 'invalid.json', errors: [{ messageId: 'duplicate', line: 61, column: 11, messageIncludes: 'repeats route "a"' }] }],
+});

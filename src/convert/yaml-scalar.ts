@@ -1,10 +1,8 @@
 // How a string is written in YAML so that every YAML parser reads back exactly that string:
-// plain when that is unambiguous (also for YAML 1.1 parsers, which read yes/no/on/off and
-// 12:30 as booleans and numbers), 'single-quoted' when only quoting is needed, and
+// plain when that is unambiguous (a letter, $, /, _ or ( first, so never a number; no word
+// that YAML 1.1 parsers read as a boolean or null; no ": " or " #"), 'single-quoted' when only quoting is needed, and
 // "double-quoted" with JSON's escapes (a subset of YAML's) when the text holds control or
 // non-printable characters.
-import { parse } from 'yaml';
-
 /** Printable ASCII that needs no thought in a block-context plain scalar. */
 const PLAIN_CHARS = /^[A-Za-z0-9 _$./+()=;:~^<>*#?-]+$/;
 const FIRST_CHAR = /^[A-Za-z_$./(<]/;
@@ -13,15 +11,13 @@ const YAML11_WORDS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|T
 /** Characters YAML does not allow raw in a scalar, or that a single-quoted scalar would fold. */
 const NEEDS_ESCAPE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** What else a plain scalar starting with "." or "<" could be: .inf, .nan, .5 (floats), ... (end of document), << (merge key). */
+const SPECIAL_START = /^(\.(inf|Inf|INF|nan|NaN|NAN|[0-9]|\.\.)|<<)/;
+
 function isPlainSafe(text: string, isKey: boolean): boolean {
-  if (!PLAIN_CHARS.test(text) || !FIRST_CHAR.test(text) || YAML11_WORDS.test(text)) return false;
+  if (!PLAIN_CHARS.test(text) || !FIRST_CHAR.test(text) || YAML11_WORDS.test(text) || SPECIAL_START.test(text)) return false;
   if (text.endsWith(' ') || text.endsWith(':') || text.includes(': ') || text.includes(' #')) return false;
-  if (isKey && (text.includes(':') || text.includes('?'))) return false;
-  try {
-    return parse(text, { schema: 'core' }) === text;
-  } catch {
-    return false;
-  }
+  return !(isKey && (text.includes(':') || text.includes('?')));
 }
 
 function doubleQuoted(text: string): string {

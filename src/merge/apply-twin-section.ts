@@ -24,7 +24,7 @@ export function applyTwinSection(desired: Desired | undefined, section: Record<s
     if (path.length === 0) result = isPlainObject(value) ? structuredClone(value) : {};
     else flattened.push({ path, value });
   }
-  flattened.sort((a, b) => b.path.length - a.path.length); // stable: file order among equals
+  flattened.sort((a, b) => a.path.length - b.path.length); // stable: file order among equals
   for (const { path, value } of flattened) setAtPath(result, path, structuredClone(value));
   return result;
 }

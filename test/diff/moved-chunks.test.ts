@@ -50,4 +50,13 @@ describe('createOptions chunked differently', () => {
     const diff = await diffManifests({ file: 'a', value: readJson(BASE) }, { file: 'b', value: changed });
     expect(diff.changes.map((change) => [change.pointer, change.kind, change.impact])).toEqual([['/modules/filter/createOptions/HostConfig/Binds', 'changed', 'recreate']]);
   });
+
+  it('a patch for another change leaves the chunks as A wrote them', async () => {
+    const changed = readJson(RECHUNKED) as { modulesContent: { $edgeAgent: { 'properties.desired': { modules: { filter: { settings: Record<string, string> } } } } } };
+    changed.modulesContent.$edgeAgent['properties.desired'].modules.filter.settings.image = 'contoso.azurecr.io/filter:1.1.0';
+    const diff = await diffManifests({ file: 'a', value: readJson(BASE) }, { file: 'b', value: changed });
+    expect((await diff.patch()).operations).toEqual([
+      { op: 'replace', path: '/modulesContent/$edgeAgent/properties.desired/modules/filter/settings/image', value: 'contoso.azurecr.io/filter:1.1.0' },
+    ]);
+  });
 });

@@ -11,13 +11,13 @@
 //   4294967295 ("last", the uint32 default, FACTS §1); edgeHub's restartPolicy absent or
 //   "always" (EdgeHubDockerModule.cs: DefaultValue(RestartPolicy.Always)).
 import { appendPointer } from '../manifest/json-pointer.js';
-import { isPlainObject } from '../manifest/manifest-shape.js';
+import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
 import { listEnv } from '../manifest/manifest-views.js';
 import { normalizeManifest, type NormalizedManifest } from '../manifest/normalize-manifest.js';
 import type { ParsedSource } from '../manifest/parse-source.js';
 import { collectSecrets } from '../manifest/secrets.js';
 import { effectiveTwins, toModulesContent, type EffectiveTwins } from '../merge/effective-twins.js';
-import { locateModulesContent } from '../manifest/manifest-shape.js';
+import { isCreateOptionsKey } from './create-options-keys.js';
 
 export interface ComparableModule {
   /** Present (true) for edgeAgent and edgeHub, which live under systemModules. */
@@ -70,7 +70,6 @@ export interface ManifestMeaning {
 const AGENT = '$edgeAgent';
 const HUB = '$edgeHub';
 const LAST = 4294967295;
-const CHUNK_KEY = /^createoptions(\d\d)?$/i;
 const MODULE_FIELDS = new Set(['type', 'version', 'status', 'restartPolicy', 'imagePullPolicy', 'startupOrder', 'settings', 'env']);
 
 export async function readMeaning(file: string, value: unknown): Promise<ManifestMeaning> {
@@ -133,7 +132,7 @@ function comparableModule(manifest: NormalizedManifest, name: string, kind: 'sys
     if (settings.image !== undefined) module.image = settings.image;
     const options = createOptionsOf(manifest, pointer, settings);
     if (options !== undefined) module.createOptions = options;
-    const rest = Object.fromEntries(Object.entries(settings).filter(([key]) => key !== 'image' && !CHUNK_KEY.test(key)));
+    const rest = Object.fromEntries(Object.entries(settings).filter(([key]) => key !== 'image' && !isCreateOptionsKey(key)));
     if (Object.keys(rest).length > 0) module.settings = rest;
   } else if (settings !== undefined) {
     module.settings = { value: settings };
@@ -159,7 +158,7 @@ function createOptionsOf(manifest: NormalizedManifest, modulePointer: string, se
   if (joined.value) return Object.keys(joined.value).length > 0 ? joined.value : undefined;
   if (joined.joined.trim() === '' || joined.joined.trim() === 'null') {
     // Empty, or chunks that could not be joined (a gap, a non-string): keep them as written.
-    const chunks = Object.fromEntries(Object.entries(settings).filter(([key]) => CHUNK_KEY.test(key)));
+    const chunks = Object.fromEntries(Object.entries(settings).filter(([key]) => isCreateOptionsKey(key)));
     return joined.findings.length > 0 || joined.chunks.some((chunk) => typeof settings[chunk.key] !== 'string') ? chunks : undefined;
   }
   return joined.joined; // not JSON, or not an object: compared as text

@@ -51,7 +51,7 @@ export function writeDesiredPath(section: Section, path: readonly string[], valu
   }
   if (!best) {
     // Nothing covers the path yet: follow the section's style.
-    if (false) {
+    if (layered && path.length > 0) {
       section[keyOfDesiredPath(path)] = value;
       return;
     }

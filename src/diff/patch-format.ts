@@ -4,11 +4,10 @@
 import { getAtPointer, parsePointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { maskSecrets } from '../manifest/secrets.js';
+import { isCreateOptionsKey } from './create-options-keys.js';
 import type { Operation } from './json-patch-library.js';
 import type { RawPatch } from './raw-patch.js';
 import { isSecretName, isSecretPath, MASK, maskValue, secretsByPlace } from './secret-masking.js';
-
-const CHUNK_KEY = /^createoptions(\d\d)?$/i;
 
 export function formatDiffPatch(patch: RawPatch, secrets: readonly string[], showSecrets: boolean): { text: string; masked: boolean } {
   const plain = `${JSON.stringify(patch.operations, null, 2)}\n`;
@@ -25,7 +24,7 @@ function maskOperation(operation: Operation, target: unknown, secrets: readonly 
   const value: unknown = operation.value;
   if (isSecretPath(segments) && (value === null || typeof value !== 'object')) return { ...operation, value: MASK } as Operation;
   // A createOptions chunk may hold part of a secret that no single chunk shows whole.
-  if (typeof value === 'string' && CHUNK_KEY.test(last) && chunksHoldSecret(getAtPointer(target, operation.path.slice(0, operation.path.lastIndexOf('/'))), secrets)) {
+  if (typeof value === 'string' && isCreateOptionsKey(last) && chunksHoldSecret(getAtPointer(target, operation.path.slice(0, operation.path.lastIndexOf('/'))), secrets)) {
     return { ...operation, value: MASK } as Operation;
   }
   return { ...operation, value: maskValue(value, secrets, isSecretName(last), last) } as Operation;
@@ -33,7 +32,7 @@ function maskOperation(operation: Operation, target: unknown, secrets: readonly 
 
 function chunksHoldSecret(settings: unknown, secrets: readonly string[]): boolean {
   if (!isPlainObject(settings)) return false;
-  const chunks = Object.keys(settings).filter((key) => CHUNK_KEY.test(key)).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  const chunks = Object.keys(settings).filter((key) => isCreateOptionsKey(key)).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
   const joined = chunks.map((key) => settings[key]).filter((chunk) => typeof chunk === 'string').join('');
   if (maskSecrets(joined, secrets) !== joined) return true;
   try {

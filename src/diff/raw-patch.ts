@@ -13,6 +13,7 @@ import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.
 import type { Desired } from '../merge/apply-twin-section.js';
 import { effectiveTwins } from '../merge/effective-twins.js';
 import { readMeaning, type ManifestMeaning } from './comparable-manifest.js';
+import { isCreateOptionsKey } from './create-options-keys.js';
 import { isLayeredSection, removeDesiredPath, writeDesiredPath } from './desired-locations.js';
 import { compare, type Operation } from './json-patch-library.js';
 
@@ -23,8 +24,6 @@ export interface RawPatch {
   /** "none": A's layout kept throughout; "twin": some twin sections copied from B; "document": not a manifest on one side, or nothing else worked. */
   fallback: 'none' | 'twin' | 'document';
 }
-
-const CHUNK_KEY = /^createoptions(\d\d)?$/i;
 
 export async function rawPatch(a: { file: string; value: unknown }, b: { file: string; value: unknown }, meaningA: ManifestMeaning, meaningB: ManifestMeaning): Promise<RawPatch> {
   const contentB = locateModulesContent(b.value).modulesContent;
@@ -120,7 +119,7 @@ class TwinRewriter {
 
   private walkSettings(a: Desired, b: Desired, path: string[], sameCreateOptions: boolean): void {
     for (const key of unionKeys(a, b)) {
-      if (CHUNK_KEY.test(key) && sameCreateOptions) continue; // keep A's chunking
+      if (isCreateOptionsKey(key) && sameCreateOptions) continue; // keep A's chunking
       this.walk(a[key], b[key], [...path, key]);
     }
   }

@@ -17,6 +17,7 @@ import type {
 import { parseDecimalLiteral, parseHexLiteral, unescapeStringLiteral } from './dotnet-number.js';
 import { CONDITION_ATN, decisionState, followState, type Atn } from './grammar-atn.js';
 import { Predictor } from './ll-predictor.js';
+import { findExcessNesting, nestingMessage } from './nesting-limit.js';
 import { describeToken, lex, T, type Token } from './route-lexer.js';
 
 export interface SyntaxProblem {
@@ -372,6 +373,8 @@ export function conditionSurprises(tokens: readonly Token[], from: number, to: n
  */
 export function parseCondition(text: string, offset = 0): ConditionParseResult {
   const tokens = lex(text).tokens.map((t) => (offset === 0 ? t : { ...t, offset: t.offset + offset, end: t.end + offset }));
+  const tooDeep = findExcessNesting(tokens);
+  if (tooDeep) return { ok: false, error: { message: nestingMessage(), offset: tooDeep.offset, length: 1 }, surprises: [] };
   const parser = new ConditionTokenParser(tokens, CONDITION_ATN, 0);
   let ast: ConditionNode | null;
   try {

@@ -7,6 +7,7 @@ import type { ConditionNode, GrammarSurprise, Span } from './condition-ast.js';
 import { ConditionTokenParser, ParseFailure, parseCondition, spanOf, type SyntaxProblem } from './condition-parser.js';
 import { followState, ROUTE_ATN } from './grammar-atn.js';
 import { describeToken, lex, T, type Token } from './route-lexer.js';
+import { findExcessNesting, nestingMessage } from './nesting-limit.js';
 import { normalizeRouteSource } from './source-match.js';
 
 export type RouteSink =
@@ -49,7 +50,8 @@ export interface ParsedRoute {
 
 export interface RouteSyntaxError extends SyntaxProblem {
   /** 'empty': nothing but spaces or comments (edgeHub's parser accepts it, RouteFactory then fails). */
-  kind: 'syntax' | 'empty';
+  /** 'too-complex': nested past MAX_NESTING, refused before parsing (see nesting-limit.ts). */
+  kind: 'syntax' | 'empty' | 'too-complex';
 }
 
 export type RouteParseResult = { ok: true; route: ParsedRoute } | { ok: false; error: RouteSyntaxError };
@@ -280,6 +282,8 @@ export function parseRoute(text: string): RouteParseResult {
       error: { kind: 'empty', message: 'The route is empty; write it as FROM <source> [WHERE <condition>] INTO <sink>.', offset: 0, length: text.length },
     };
   }
+  const tooDeep = findExcessNesting(tokens);
+  if (tooDeep) return { ok: false, error: { kind: 'too-complex', message: nestingMessage(), offset: tooDeep.offset, length: 1 } };
   try {
     return { ok: true, route: new RouteParser(text, tokens).parse() };
   } catch (error) {

@@ -68,6 +68,7 @@ describe('command contract', () => {
     await expect(runDiff(BASE, fixturePath('missing.json'))).rejects.toThrow(InputError);
     await expect(runDiff(BASE, fixturePath('not-json.json'))).rejects.toThrow(/not-json\.json:3:\d+: invalid JSON/);
     await expect(runDiff(BASE, CHANGED, { format: 'yaml' as never })).rejects.toThrow(/unknown format "yaml"/);
+    await expect(runDiff(BASE, fixturePath('impact', 'create.patch.json'))).rejects.toThrow(/create\.patch\.json: not a deployment manifest/);
   });
 
   it('an empty file (git passes /dev/null for a new file) is an empty manifest', async () => {

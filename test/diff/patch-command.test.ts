@@ -15,6 +15,15 @@ describe('edgewise patch', () => {
     expect(result.stderr).toContain('lint warning'); // the fixture's literal registry password
   });
 
+  it('writes YAML for a YAML manifest', async () => {
+    const { stringify } = await import('yaml');
+    const yamlText = stringify(readJson(BASE));
+    const result = await runPatch('-', fixturePath('impact', 'stop-start.patch.json'), { readStdin: () => yamlText });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^modulesContent:\n/);
+    expect(result.stdout).toContain('status: stopped');
+  });
+
   it('writes to --output instead of stdout', async () => {
     const result = await runPatch(BASE, fixturePath('impact', 'stop-start.patch.json'), { output: 'out.json' });
     expect(result.stdout).toBe('');

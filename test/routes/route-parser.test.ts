@@ -138,3 +138,13 @@ describe('surprises', () => {
     ]);
   });
 });
+
+describe('nesting guard', () => {
+  it('refuses conditions nested past the limit quickly instead of hanging', () => {
+    const deep = `FROM /messages/* WHERE ${'('.repeat(200)}a = 1${')'.repeat(200)} INTO $upstream`;
+    const result = parseRoute(deep); // without the guard this would not finish within the test timeout
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatchObject({ kind: 'too-complex', offset: 'FROM /messages/* WHERE '.length + 24 });
+    expect(parseRoute(`FROM /messages/* WHERE ${'('.repeat(3)}a = 1${')'.repeat(3)} INTO $upstream`).ok).toBe(true);
+  });
+});

@@ -29,7 +29,7 @@ function emit(result: CommandResult): void {
 
 function buildProgram(): Command {
   const program = new Command('edgewise')
-    .description('Validate and lint Azure IoT Edge deployment manifests')
+    .description('Validate, lint, compare and merge Azure IoT Edge deployment manifests')
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -78,6 +78,59 @@ function buildProgram(): Command {
           toolVersion: VERSION,
         }),
       );
+    });
+
+  program
+    .command('diff')
+    .description('compare two manifests by meaning: modules, routes, env, parsed createOptions, with the runtime impact')
+    .argument('<paths...>', 'manifest A and manifest B (or the 7 or 9 arguments git passes to a diff driver)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'patch', 'markdown']).default('text'))
+    .option('--exit-code', 'exit 1 when the manifests differ in meaning, 0 when not')
+    .option('--show-secrets', 'show secret values instead of masking them')
+    .option('--layer <file>', 'a layered deployment merged onto B, repeatable (with --priority)', collect)
+    .option('--priority <n>', 'priority of each --layer, in order', collect)
+    .option('--layer-a <file>', 'a layered deployment merged onto A, repeatable (with --priority-a)', collect)
+    .option('--priority-a <n>', 'priority of each --layer-a, in order', collect)
+    .action(async (paths: string[], options: { format: 'text' | 'json' | 'patch' | 'markdown'; exitCode?: boolean; showSecrets?: boolean; layer?: string[]; priority?: string[]; layerA?: string[]; priorityA?: string[] }) => {
+      const [{ runDiff }, { gitDiffPaths, isGitDiffCall }, { pairLayers }] = await Promise.all([import('../diff/run-diff.js'), import('../diff/git-diff-args.js'), import('../merge/layer-args.js')]);
+      if (!isGitDiffCall(paths) && paths.length !== 2) throw new InputError(`diff takes two manifests (A and B), got ${paths.length}`);
+      const sides = isGitDiffCall(paths) ? gitDiffPaths(paths) : { pathA: paths[0]!, pathB: paths[1]! };
+      emit(
+        await runDiff(sides.pathA, sides.pathB, {
+          ...sides,
+          format: options.format,
+          exitCode: options.exitCode,
+          showSecrets: options.showSecrets,
+          layersA: pairLayers(options.layerA ?? [], options.priorityA ?? []),
+          layersB: pairLayers(options.layer ?? [], options.priority ?? []),
+          color: wantsColor(process.stdout, process.env),
+        }),
+      );
+    });
+
+  program
+    .command('patch')
+    .description('apply an RFC 6902 JSON Patch to a manifest; the result is linted and refused if it has errors')
+    .argument('<manifest>', 'the manifest to patch')
+    .argument('<patch>', 'the JSON Patch file')
+    .option('-o, --output <file>', 'write the result here instead of stdout')
+    .addOption(flavourOption)
+    .action(async (manifest: string, patch: string, options: { output?: string; flavour?: Flavour }) => {
+      const { runPatch } = await import('../diff/run-patch.js');
+      emit(await runPatch(manifest, patch, { ...options, color: wantsColor(process.stderr, process.env) }));
+    });
+
+  program
+    .command('merge')
+    .description('compute the effective manifest of a base deployment plus layered deployments; the result is linted')
+    .argument('<base>', 'the base deployment')
+    .argument('<layers...>', 'layered deployments')
+    .option('--priority <n>', 'priority of each layer, in order, repeatable', collect)
+    .option('-o, --output <file>', 'write the result here instead of stdout')
+    .addOption(flavourOption)
+    .action(async (base: string, layers: string[], options: { priority?: string[]; output?: string; flavour?: Flavour }) => {
+      const [{ runMerge }, { pairLayers }] = await Promise.all([import('../merge/run-merge.js'), import('../merge/layer-args.js')]);
+      emit(await runMerge(base, pairLayers(layers, options.priority ?? []), { output: options.output, flavour: options.flavour, color: wantsColor(process.stderr, process.env) }));
     });
 
   program

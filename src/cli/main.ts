@@ -1,12 +1,12 @@
 // Command-line wiring only: flags to functions, results to stdout/stderr/files, exit codes.
 // Exit codes follow ESLint: 0 clean, 1 findings, 2 usage or internal error.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError } from '../config/load-config.js';
-import { InputError } from '../manifest/read-inputs.js';
 import type { Flavour } from '../manifest/normalize-manifest.js';
 import type { CommandResult } from '../report/command-result.js';
-import { LINT_FORMATS, VALIDATE_FORMATS, wantsColor, type ReportFormat } from '../report/render-report.js';
+import { LINT_FORMATS, VALIDATE_FORMATS, wantsColor, type ReportFormat } from '../report/report-formats.js';
+import { UsageError } from '../report/usage-error.js';
 
 const USAGE_ERROR = 2;
 const VERSION = '0.1.0';
@@ -20,8 +20,27 @@ function nonNegativeInteger(value: string): number {
   return Number(value);
 }
 
+function integer(value: string): number {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of seconds, e.g. --ttl 86400 (-1 keeps messages forever)');
+  return Number(value);
+}
+
+function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a positive number, e.g. --rate 10');
+  return number;
+}
+
+function positiveInteger(value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a whole number of bytes, e.g. --size 512');
+  return Number(value);
+}
+
 function emit(result: CommandResult): void {
-  for (const file of result.files) writeFileSync(file.path, file.text);
+  for (const file of result.files) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.text);
+  }
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
@@ -29,7 +48,7 @@ function emit(result: CommandResult): void {
 
 function buildProgram(): Command {
   const program = new Command('edgewise')
-    .description('Validate, lint, compare and merge Azure IoT Edge deployment manifests')
+    .description('Validate, lint, generate, compare and merge Azure IoT Edge deployment manifests')
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -62,8 +81,8 @@ function buildProgram(): Command {
     .action(async (paths: string[], options: { format?: string[]; output?: string[]; config?: string; maxWarnings?: number; quiet?: boolean; fix?: boolean; fixDryRun?: boolean; flavour?: Flavour }) => {
       const formats = options.format ?? ['stylish'];
       const outputs = options.output ?? [];
-      for (const format of formats) if (!(LINT_FORMATS as readonly string[]).includes(format)) throw new InputError(`unknown format "${format}"; use one of ${LINT_FORMATS.join(', ')}`);
-      if (outputs.length > formats.length) throw new InputError('each --output needs a --format before it, e.g. --format sarif --output edgewise.sarif');
+      for (const format of formats) if (!(LINT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}"; use one of ${LINT_FORMATS.join(', ')}`);
+      if (outputs.length > formats.length) throw new UsageError('each --output needs a --format before it, e.g. --format sarif --output edgewise.sarif');
       const { runLint } = await import('../lint/run-lint.js');
       emit(
         await runLint(paths, {
@@ -81,6 +100,80 @@ function buildProgram(): Command {
     });
 
   program
+    .command('init')
+    .description('write a starting manifest from a bundled template')
+    .option('-t, --template <name>', 'template: minimal, offline, gateway or sensor-pipeline (see --list)', 'minimal')
+    .option('-o, --output <file>', 'where to write it (- for stdout); default deployment.json')
+    .option('--yaml', 'write YAML instead of JSON')
+    .option('--list', 'list the templates and their parameters')
+    .option('--set <NAME=VALUE>', 'a template parameter, repeatable', collect)
+    .option('--keep-params', 'write a template for `edgewise gen`, with ${NAME} placeholders')
+    .option('--force', 'overwrite an existing file')
+    .action(async (options: { template?: string; output?: string; yaml?: boolean; list?: boolean; set?: string[]; keepParams?: boolean; force?: boolean }) => {
+      const { runInit } = await import('../init/run-init.js');
+      emit(await runInit(options));
+    });
+
+  program
+    .command('gen')
+    .description('generate deployment manifests from templates, as iotedgedev `solution genconfig` does')
+    .argument('<templates...>', 'deployment templates (*.template.json)')
+    .option('--env <file>', '.env file with variables (the real environment wins); default ./.env')
+    .option('--platform <platform>', 'platform for ${MODULES.x} images and the output name', 'amd64')
+    .option('-o, --output <file>', 'output file (- for stdout); default config/<name>.<platform>.json')
+    .option('--config-dir <dir>', 'folder for generated manifests (default config)')
+    .option('--modules-dir <dir>', 'folder with one folder per module (default modules)')
+    .option('--allow-unresolved', 'keep unresolved placeholders (as warnings) instead of refusing to write')
+    .action(async (templates: string[], options: { env?: string; platform?: string; output?: string; configDir?: string; modulesDir?: string; allowUnresolved?: boolean }) => {
+      const { runGen } = await import('../generate/run-gen.js');
+      emit(await runGen(templates, options));
+    });
+
+  const offline = program.command('offline').description('author and plan the offline (store-and-forward) settings');
+  offline
+    .command('enable')
+    .description('set UpstreamProtocol, the store-and-forward TTL, storageFolder and its host bind')
+    .argument('<manifest>', 'manifest to change (- for stdin)')
+    .option('--ttl <seconds>', 'store-and-forward time to live (-1 keeps messages forever)', integer)
+    .addOption(new Option('--protocol <protocol>', 'UpstreamProtocol for edgeHub and edgeAgent').choices(['Mqtt', 'MqttWs', 'Amqp', 'AmqpWs']))
+    .option('--host-path <path>', 'edgeHub storage folder on the host (default /srv/iotedge/edgehub)')
+    .option('--module-path <path>', 'storage folder inside the containers (default /iotedge/storage)')
+    .option('--agent-host-path <path>', 'also give edgeAgent storage, in this host folder')
+    .option('--in-place', 'rewrite the manifest itself')
+    .option('-o, --output <file>', 'write the result here (default stdout)')
+    .action(async (manifest: string, options: { ttl?: number; protocol?: 'Mqtt' | 'MqttWs' | 'Amqp' | 'AmqpWs'; hostPath?: string; modulePath?: string; agentHostPath?: string; inPlace?: boolean; output?: string }) => {
+      if (options.inPlace && options.output) throw new UsageError('use either --in-place or --output, not both');
+      const { runOfflineEnable } = await import('../offline/run-offline-enable.js');
+      emit(await runOfflineEnable(manifest, options));
+    });
+  offline
+    .command('plan')
+    .description('how long the device can stay offline before messages are lost, and why')
+    .argument('<manifest>', 'manifest to plan for (- for stdin)')
+    .requiredOption('--rate <msgs/s>', 'messages per second sent upstream', positiveNumber)
+    .requiredOption('--size <bytes>', 'bytes per message', positiveInteger)
+    .option('--disk <size>', 'free disk for edgeHub storage, e.g. 8GB')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (manifest: string, options: { rate: number; size: number; disk?: string; format: 'table' | 'json' }) => {
+      const [{ runOfflinePlan }, { parseByteSize }] = await Promise.all([import('../offline/run-offline-plan.js'), import('../offline/plan-units.js')]);
+      const disk = options.disk === undefined ? undefined : parseByteSize(options.disk);
+      if (options.disk !== undefined && disk === undefined) throw new UsageError(`--disk ${options.disk}: expected a size such as 512, 64KB, 8GB or 512MiB`);
+      emit(await runOfflinePlan(manifest, { rate: options.rate, size: options.size, disk, format: options.format }));
+    });
+
+  program
+    .command('convert')
+    .description('convert a manifest between JSON and YAML, losslessly')
+    .argument('<file>', 'manifest to convert (- for stdin)')
+    .addOption(new Option('--to <format>', 'target format').choices(['yaml', 'json']).makeOptionMandatory())
+    .option('-o, --output <file>', 'write the result here (default stdout)')
+    .addOption(new Option('--create-options <style>', 'createOptions as JSON text (string) or as a YAML mapping/JSON object (mapping)').choices(['string', 'mapping']))
+    .action(async (file: string, options: { to: 'yaml' | 'json'; output?: string; createOptions?: 'string' | 'mapping' }) => {
+      const { runConvert } = await import('../convert/run-convert.js');
+      emit(await runConvert(file, options));
+    });
+
+  program
     .command('diff')
     .description('compare two manifests by meaning: modules, routes, env, parsed createOptions, with the runtime impact')
     .argument('<paths...>', 'manifest A and manifest B (or the 7 or 9 arguments git passes to a diff driver)')
@@ -93,7 +186,7 @@ function buildProgram(): Command {
     .option('--priority-a <n>', 'priority of each --layer-a, in order', collect)
     .action(async (paths: string[], options: { format: 'text' | 'json' | 'patch' | 'markdown'; exitCode?: boolean; showSecrets?: boolean; layer?: string[]; priority?: string[]; layerA?: string[]; priorityA?: string[] }) => {
       const [{ runDiff }, { gitDiffPaths, isGitDiffCall }, { pairLayers }] = await Promise.all([import('../diff/run-diff.js'), import('../diff/git-diff-args.js'), import('../merge/layer-args.js')]);
-      if (!isGitDiffCall(paths) && paths.length !== 2) throw new InputError(`diff takes two manifests (A and B), got ${paths.length}`);
+      if (!isGitDiffCall(paths) && paths.length !== 2) throw new UsageError(`diff takes two manifests (A and B), got ${paths.length}`);
       const sides = isGitDiffCall(paths) ? gitDiffPaths(paths) : { pathA: paths[0]!, pathB: paths[1]! };
       emit(
         await runDiff(sides.pathA, sides.pathB, {
@@ -150,7 +243,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? 0 : USAGE_ERROR;
-    } else if (error instanceof InputError || error instanceof ConfigError || (error as Error).name === 'LintUsageError') {
+    } else if (error instanceof UsageError) {
       process.stderr.write(`edgewise: ${(error as Error).message}\n`);
       process.exitCode = USAGE_ERROR;
     } else {

@@ -4,10 +4,13 @@ import { readFileSync } from 'node:fs';
 import { appendPointer } from '../manifest/json-pointer.js';
 import { parseSource } from '../manifest/parse-source.js';
 import { LineIndex } from '../manifest/line-index.js';
+import { UsageError } from '../report/usage-error.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import type { EdgewiseConfig, RuleSetting, Suppression } from './edgewise-config.js';
 
-export class ConfigError extends Error {}
+export class ConfigError extends UsageError {
+  override name = 'ConfigError';
+}
 
 const SETTINGS: readonly RuleSetting[] = ['off', 'info', 'warning', 'error'];
 const SUPPRESSION_KEYS = ['file', 'pointer', 'rule', 'reason'] as const;

@@ -1,14 +1,20 @@
 // `edgewise init`: writes one of the bundled templates as a starting manifest. Parameters
-// (host folders, images) are filled from --set or their defaults, so the file deploys as is;
-// with --keep-params the placeholders stay, for `edgewise gen` to fill in CI.
+// (host folders, images) take their --set values, or stay at their defaults, so the file
+// deploys as is; with --keep-params they become ${NAME} placeholders, for `edgewise gen` in CI.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { jsonToYaml } from '../convert/json-to-yaml.js';
 import { checkOutput, formatFindingLines, refusal } from '../generate/check-output.js';
-import { generateManifest } from '../generate/generate-manifest.js';
+import { SCHEMA_TEMPLATE_KEY } from '../generate/generate-manifest.js';
+import { serializeCreateOptions } from '../generate/serialize-create-options.js';
+import { createOptionsAsObjects } from './create-options-objects.js';
+import { fillParameters } from './fill-parameters.js';
 import { InputError } from '../manifest/read-inputs.js';
 import type { CommandResult } from '../report/command-result.js';
 import { DEFAULT_TEMPLATE, findTemplate, TEMPLATES, TEMPLATES_DIR, type TemplateEntry } from './template-catalogue.js';
+
+/** `$schema-template` of a --keep-params output: the template format iotedgedev writes today. */
+const SCHEMA_TEMPLATE_VERSION = '4.0.0';
 
 export interface InitOptions {
   /** Template name (default "minimal"); see --list. */
@@ -21,7 +27,7 @@ export interface InitOptions {
   list?: boolean;
   /** Parameter values, NAME=VALUE. */
   set?: string[];
-  /** Keep ${NAME} parameters as placeholders (a template for `edgewise gen`). */
+  /** Write a template for `edgewise gen`: parameters as ${NAME} placeholders, createOptions as objects, `$schema-template` set. */
   keepParams?: boolean;
   /** Overwrite an existing output file. */
   force?: boolean;
@@ -37,14 +43,16 @@ export async function runInit(options: InitOptions = {}): Promise<CommandResult>
   const entry = findTemplate(name);
   if (!entry) throw new InputError(`no template named "${name}"; use one of ${TEMPLATES.map((template) => template.name).join(', ')} (see edgewise init --list)`);
   const values = parameterValues(entry, options);
-  const text = readFileSync(join(options.templatesDir ?? TEMPLATES_DIR, entry.file), 'utf8');
-
-  let json = text;
-  if (!options.keepParams) {
-    const generated = await generateManifest({ file: entry.file, text }, { resolve: (token) => (values.has(token.name) ? { value: values.get(token.name)! } : { missing: `is not a parameter of template ${entry.name}` }) });
-    if (generated.text === undefined) throw new Error(`bundled template ${entry.file} does not generate:\n${formatFindingLines(generated.findings)}`);
-    json = generated.text;
-  }
+  const root = JSON.parse(readFileSync(join(options.templatesDir ?? TEMPLATES_DIR, entry.file), 'utf8')) as Record<string, unknown>;
+  const replacements = entry.parameters
+    .map((parameter) => ({ from: parameter.default, to: options.keepParams ? `\${${parameter.name}}` : values.get(parameter.name)! }))
+    .filter((replacement) => replacement.from !== replacement.to);
+  fillParameters(root, replacements);
+  if (options.keepParams) createOptionsAsObjects(root);
+  else serializeCreateOptions(root); // a longer value may push createOptions past 512 characters
+  // A template for `gen` says so, so that lint treats its placeholders as placeholders.
+  const document = options.keepParams ? { [SCHEMA_TEMPLATE_KEY]: SCHEMA_TEMPLATE_VERSION, ...root } : root;
+  const json = `${JSON.stringify(document, null, 2)}\n`;
   const output = options.yaml ? jsonToYaml(json, JSON.parse(json) as unknown).text : json;
   const target = options.output ?? `deployment${options.keepParams ? '.template' : ''}.${options.yaml ? 'yaml' : 'json'}`;
   const cwd = options.cwd ?? '.';

@@ -1,11 +1,13 @@
-// The bundled templates (templates/*.json) and their parameters. A parameter is a ${NAME}
-// placeholder in the template: `edgewise init` fills it from --set NAME=VALUE or its default,
-// `edgewise init --keep-params` leaves it for `edgewise gen` to fill from the environment.
-// A test checks that every template file is listed here and every placeholder is a parameter.
+// The bundled templates (templates/*.json) and their parameters. The templates are deployable
+// manifests as written; a parameter names a value in its template (its default: a host folder,
+// an image) that `edgewise init --set NAME=VALUE` replaces wherever it occurs, and that
+// `edgewise init --keep-params` turns into a ${NAME} placeholder for `edgewise gen` to fill.
+// A test checks that every template file is listed here and every default occurs in its template.
 import { fileURLToPath } from 'node:url';
 
 export interface TemplateParameter {
   name: string;
+  /** The value as the template holds it; every occurrence in a string (createOptions included) is the parameter. */
   default: string;
   description: string;
 }
@@ -60,7 +62,8 @@ export const TEMPLATES: readonly TemplateEntry[] = [
       {
         name: 'MODULES.filtermodule',
         default: 'localhost:5000/filtermodule:0.0.1-amd64',
-        description: 'filter module image; `edgewise gen` builds it from modules/filtermodule/module.json (the default is what iotedgedev and gen produce for repository localhost:5000/filtermodule, version 0.0.1, amd64)',
+        // The default is the tag iotedgedev and `edgewise gen` give repository localhost:5000/filtermodule, version 0.0.1, on amd64.
+        description: 'filter module image; with --keep-params, `edgewise gen` takes it from modules/filtermodule/module.json',
       },
     ],
   },

@@ -5,7 +5,9 @@ import { loadConfig } from '../config/load-config.js';
 import { summarize, type Finding } from '../findings.js';
 import { collectInputs, STDIN_NAME } from '../manifest/read-inputs.js';
 import { exitCodeFor, type CommandResult } from '../report/command-result.js';
-import { renderReport, type ReportFormat } from '../report/render-report.js';
+import { renderReport } from '../report/render-report.js';
+import type { ReportFormat } from '../report/report-formats.js';
+import { UsageError } from '../report/usage-error.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
 import { runInParallel } from '../run/run-in-parallel.js';
 import type { LintRunOptions } from './lint-inputs.js';
@@ -19,7 +21,7 @@ export interface LintCommandOptions extends LintRunOptions {
   toolVersion: string;
 }
 
-export class LintUsageError extends Error {
+export class LintUsageError extends UsageError {
   override name = 'LintUsageError';
 }
 
@@ -53,7 +55,7 @@ export async function runLint(paths: string[], options: LintCommandOptions): Pro
   };
   const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
   for (const report of options.reports) {
-    const text = renderReport(report.format, context, options.color && !report.output);
+    const text = await renderReport(report.format, context, options.color && !report.output);
     if (report.output) result.files.push({ path: report.output, text });
     else result.stdout += text;
   }

@@ -2,6 +2,7 @@
 // walked for *.json, *.yaml and *.yml files (later filtered to manifests); `-` is stdin.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../report/usage-error.js';
 
 /** Larger files are refused: real deployments are far smaller (IoT Hub caps each twin at 32 KB). */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -20,7 +21,9 @@ export interface InputRef {
 export type InputRead = { ok: true; text: string } | { ok: false; message: string };
 
 /** A path the user named does not exist: a usage error (exit 2), not a finding. */
-export class InputError extends Error {}
+export class InputError extends UsageError {
+  override name = 'InputError';
+}
 
 export function collectInputs(paths: readonly string[]): InputRef[] {
   const refs: InputRef[] = [];

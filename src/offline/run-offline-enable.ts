@@ -7,7 +7,8 @@ import { applyFixesToText, toRawEdits } from '../lint/apply-fixes.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
 import { parseSource } from '../manifest/parse-source.js';
-import { collectInputs, InputError, readInput, STDIN_NAME } from '../manifest/read-inputs.js';
+import { InputError } from '../manifest/read-inputs.js';
+import { readOneInput } from '../generate/read-one-input.js';
 import { detectFormat } from '../manifest/source-format.js';
 import type { CommandResult } from '../report/command-result.js';
 import { UPSTREAM_PROTOCOLS } from '../rules/upstream-protocol.js';
@@ -41,11 +42,7 @@ export async function runOfflineEnable(path: string, options: OfflineEnableOptio
   checkOptions(path, options);
   const cwd = options.cwd ?? '.';
   const at = (file: string): string => (isAbsolute(file) ? file : join(cwd, file));
-  const file = path === '-' ? STDIN_NAME : path;
-  const [ref] = path === '-' ? [{ file: STDIN_NAME, explicit: true }] : collectInputs([at(path)]);
-  const read = readInput(ref!, options.readStdin);
-  if (!read.ok) throw new InputError(`${path}: ${read.message}`);
-  const text = read.text;
+  const { file, text } = readOneInput(path, cwd, options.readStdin);
   const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
 
   const parsed = await parseSource({ file, text });

@@ -1,11 +1,11 @@
 // `edgewise offline plan MANIFEST --rate MSGS_PER_S --size BYTES [--disk BYTES]`: reads the
 // manifest and says how long the device can stay offline before messages are lost, and why.
 // It writes no file, so there is nothing to lint; a manifest that does not parse is an error.
-import { isAbsolute, join } from 'node:path';
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
 import { parseSource } from '../manifest/parse-source.js';
-import { collectInputs, InputError, readInput, STDIN_NAME } from '../manifest/read-inputs.js';
+import { InputError } from '../manifest/read-inputs.js';
+import { readOneInput } from '../generate/read-one-input.js';
 import type { CommandResult } from '../report/command-result.js';
 import { planOffline } from './offline-plan.js';
 import { renderPlan, type PlanFormat } from './plan-report.js';
@@ -30,13 +30,10 @@ export async function runOfflinePlan(path: string, options: OfflinePlanOptions):
   const format = options.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw new InputError(`--format must be table or json, not "${String(format)}"`);
   const cwd = options.cwd ?? '.';
-  const file = path === '-' ? STDIN_NAME : path;
-  const [ref] = path === '-' ? [{ file: STDIN_NAME, explicit: true }] : collectInputs([isAbsolute(path) ? path : join(cwd, path)]);
-  const read = readInput(ref!, options.readStdin);
-  if (!read.ok) throw new InputError(`${path}: ${read.message}`);
-  const parsed = await parseSource({ file, text: read.text });
+  const { file, text } = readOneInput(path, cwd, options.readStdin);
+  const parsed = await parseSource({ file, text });
   if (!parsed.ok) {
-    const place = new LineIndex(read.text).locate(parsed.finding.offset ?? 0);
+    const place = new LineIndex(text).locate(parsed.finding.offset ?? 0);
     return { exitCode: 1, stdout: '', stderr: `edgewise: ${file}:${place.line}:${place.column}  ${parsed.finding.message}\n`, files: [] };
   }
   const manifest = await normalizeManifest(parsed.source);

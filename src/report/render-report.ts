@@ -1,31 +1,19 @@
-// Picks the formatter for --format, and decides whether colour is wanted.
-import { formatGithub } from './github-format.js';
-import { formatJson } from './json-format.js';
-import { formatJunit } from './junit-format.js';
+// Renders findings in the requested format. Each formatter loads only when asked for, so a
+// plain `validate` run never loads SARIF or JUnit code.
 import type { ReportContext } from './report-context.js';
-import { formatSarif } from './sarif-format.js';
-import { formatStylish } from './stylish-format.js';
+import type { ReportFormat } from './report-formats.js';
 
-export const VALIDATE_FORMATS = ['stylish', 'json'] as const;
-export const LINT_FORMATS = ['stylish', 'json', 'sarif', 'junit', 'github'] as const;
-export type ReportFormat = (typeof LINT_FORMATS)[number];
-
-export function renderReport(format: ReportFormat, context: ReportContext, color: boolean): string {
+export async function renderReport(format: ReportFormat, context: ReportContext, color: boolean): Promise<string> {
   switch (format) {
     case 'json':
-      return formatJson(context.findings, context.files);
+      return (await import('./json-format.js')).formatJson(context.findings, context.files);
     case 'sarif':
-      return formatSarif(context);
+      return (await import('./sarif-format.js')).formatSarif(context);
     case 'junit':
-      return formatJunit(context);
+      return (await import('./junit-format.js')).formatJunit(context);
     case 'github':
-      return formatGithub(context);
+      return (await import('./github-format.js')).formatGithub(context);
     default:
-      return formatStylish(context.findings, context.files, { color });
+      return (await import('./stylish-format.js')).formatStylish(context.findings, context.files, { color });
   }
-}
-
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  return Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 }

@@ -2,7 +2,8 @@
 // (/messages/modules/<m>/…) the route never matches; as a BrokeredEndpoint target, messages are
 // queued for a module that never connects, until their TTL expires.
 import { desiredOf, listRoutes } from '../manifest/manifest-views.js';
-import { checkFunctionEndpoint, parseRoute } from '../routes/index.js';
+import { checkFunctionEndpoint } from '../routes/index.js';
+import { parseRouteOnce } from './parsed-routes.js';
 import { suggestClosest } from '../schema/suggest-closest.js';
 import type { Rule, RuleReport } from './rule.js';
 
@@ -35,7 +36,7 @@ export const routeReference: Rule = {
     };
     const reports: RuleReport[] = [];
     for (const route of listRoutes(manifest)) {
-      const parsed = parseRoute(route.text);
+      const parsed = parseRouteOnce(route.text);
       if (!parsed.ok) continue;
       const source = SOURCE_MODULE.exec(parsed.route.source)?.[1];
       if (source && !modules.some((module) => module.toLowerCase() === source.toLowerCase())) {

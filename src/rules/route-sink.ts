@@ -1,7 +1,8 @@
 // Sinks edgeHub's EndpointFactory refuses: only $upstream and
 // BrokeredEndpoint("/modules/<module>/inputs/<input>") exist on IoT Edge.
 import { listRoutes } from '../manifest/manifest-views.js';
-import { checkFunctionEndpoint, checkSystemEndpoint, parseRoute } from '../routes/index.js';
+import { checkFunctionEndpoint, checkSystemEndpoint } from '../routes/index.js';
+import { parseRouteOnce } from './parsed-routes.js';
 import type { Rule, RuleReport } from './rule.js';
 
 export const routeSink: Rule = {
@@ -20,7 +21,7 @@ export const routeSink: Rule = {
   check(manifest) {
     const reports: RuleReport[] = [];
     for (const route of listRoutes(manifest)) {
-      const parsed = parseRoute(route.text);
+      const parsed = parseRouteOnce(route.text);
       if (!parsed.ok) continue; // route-syntax reports it
       const sink = parsed.route.sink;
       const check = sink.kind === 'function' ? checkFunctionEndpoint(sink.name, sink.address) : checkSystemEndpoint(sink.name);

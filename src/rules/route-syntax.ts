@@ -2,7 +2,7 @@
 // or text after the sink, which edgeHub's grammar silently drops (so `INTO $upstream WHERE x`
 // routes every message). Legal but surprising shapes (`temp+1` read as one property name,
 // `TRUE` read as a property) are warnings that say what edgeHub will do.
-import { compileCondition, parseRoute } from '../routes/index.js';
+import { compileConditionOnce, parseRouteOnce } from './parsed-routes.js';
 import { listRoutes } from '../manifest/manifest-views.js';
 import type { Rule, RuleReport } from './rule.js';
 
@@ -30,7 +30,7 @@ export const routeSyntax: Rule = {
     const reports: RuleReport[] = [];
     for (const route of listRoutes(manifest)) {
       const at = (offset: number) => ({ pointer: route.textPointer, stringOffset: offset });
-      const parsed = parseRoute(route.text);
+      const parsed = parseRouteOnce(route.text);
       if (!parsed.ok) {
         reports.push({ messageId: 'parse', data: { name: route.name, reason: parsed.error.message.replace(/\.$/, '') }, ...at(parsed.error.offset) });
         continue;
@@ -39,7 +39,7 @@ export const routeSyntax: Rule = {
       if (parsedRoute.trailingText && parsedRoute.trailingText.text.trim() !== '') {
         reports.push({ messageId: 'trailing', data: { name: route.name, text: parsedRoute.trailingText.text.trim() }, ...at(parsedRoute.trailingText.offset) });
       }
-      const compiled = compileCondition(parsedRoute.conditionText, { bodyQuery: true, twinChangeIncludes: true, offset: parsedRoute.conditionSpan?.offset ?? 0 });
+      const compiled = compileConditionOnce(parsedRoute.conditionText, parsedRoute.conditionSpan?.offset ?? 0);
       if (!compiled.ok) {
         const first = compiled.errors[0]!;
         reports.push({ messageId: 'condition', data: { name: route.name, reason: first.message.replace(/\.$/, '') }, ...at(first.offset) });

@@ -2,7 +2,8 @@
 import { collectInputs } from '../manifest/read-inputs.js';
 import { summarize } from '../findings.js';
 import { exitCodeFor, type CommandResult } from '../report/command-result.js';
-import { renderReport, type ReportFormat } from '../report/render-report.js';
+import { renderReport } from '../report/render-report.js';
+import type { ReportFormat } from '../report/report-formats.js';
 import { runInParallel } from '../run/run-in-parallel.js';
 import type { ValidateOptions } from './validate-source.js';
 
@@ -12,5 +13,5 @@ export async function runValidate(paths: string[], options: ValidateOptions & { 
   const files = reports.reduce((sum, report) => sum + report.files, 0);
   const summary = summarize(files, findings);
   const context = { findings, files, checkedFiles: [], rules: [], fingerprint: () => '', baseFolder: process.cwd(), toolVersion: '' };
-  return { exitCode: exitCodeFor(summary.errors, 0), stdout: renderReport(options.format, context, options.color), stderr: '', files: [] };
+  return { exitCode: exitCodeFor(summary.errors, 0), stdout: await renderReport(options.format, context, options.color), stderr: '', files: [] };
 }

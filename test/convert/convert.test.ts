@@ -105,6 +105,7 @@ describe('edgewise convert', () => {
     await expect(convert('chunked.json', { to: 'json' })).rejects.toThrow(InputError);
     await expect(convert('chunked.json', { to: 'yaml', output: 'out.json' })).rejects.toThrow(/does not end in \.yaml/);
     await expect(convert('missing.json', { to: 'yaml' })).rejects.toThrow(/no such file/);
+    await expect(convert('.', { to: 'yaml' })).rejects.toThrow(/is a folder; name one manifest file/);
     const broken = await runConvert('-', { to: 'json', readStdin: () => 'modulesContent:\n  a: [1, 2\n' });
     expect(broken.exitCode).toBe(1);
     expect(broken.stderr).toMatch(/^edgewise: <stdin>:\d+:\d+ {2}invalid YAML/);

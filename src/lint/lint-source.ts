@@ -4,6 +4,7 @@ import type { EdgewiseConfig, RuleSetting } from '../config/edgewise-config.js';
 import type { Finding, PendingFinding, Severity } from '../findings.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 import type { SourceText } from '../manifest/parse-source.js';
+import { isStackOverflow, tooDeepFinding } from '../manifest/nesting-depth.js';
 import { placeFindings } from '../manifest/place-findings.js';
 import { collectSecrets, maskSecrets } from '../manifest/secrets.js';
 import { formatMessage, type Fix, type Rule } from '../rules/rule.js';
@@ -30,6 +31,15 @@ function settingFor(ruleId: string, config: LintOptions['config']): RuleSetting 
 }
 
 export async function lintSource(input: SourceText, options: LintOptions): Promise<LintedSource> {
+  try {
+    return await lintValidated(input, options);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    return { findings: await placeFindings(input.file, input.text, [tooDeepFinding(input.text)]) };
+  }
+}
+
+async function lintValidated(input: SourceText, options: LintOptions): Promise<LintedSource> {
   const validated = await validateSource(input, options);
   const fromValidation = applySettings(validated.findings, options.config);
   const manifest = validated.manifest;

@@ -18,10 +18,21 @@ const CORE_TAGS = new Set([
   'tag:yaml.org,2002:seq',
 ]);
 
+const TOO_DEEP = 'the document nests so deeply that edgewise cannot follow it (IoT Hub refuses twins nested deeper than 10 levels); flatten it';
+
 export function parseYamlTree(text: string): ParseResult {
-  const document = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, schema: 'core' });
+  let document: Document;
+  try {
+    document = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, schema: 'core' });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { ok: false, error: { message: TOO_DEEP, offset: 0 } };
+  }
   const problem = document.errors[0];
-  if (problem) return { ok: false, error: { message: firstLine(problem.message), offset: problem.pos[0] } };
+  if (problem) {
+    const message = /call stack/i.test(problem.message) ? TOO_DEEP : firstLine(problem.message);
+    return { ok: false, error: { message, offset: problem.pos[0] } };
+  }
   const customTag = findCustomTag(document, text);
   if (customTag) {
     return {

@@ -3,6 +3,7 @@
 import type { Finding, PendingFinding } from '../findings.js';
 import { normalizeManifest, type Flavour, type NormalizedManifest } from '../manifest/normalize-manifest.js';
 import { parseSource, type SourceText } from '../manifest/parse-source.js';
+import { isStackOverflow, tooDeepFinding } from '../manifest/nesting-depth.js';
 import { placeFindings } from '../manifest/place-findings.js';
 import { collectSecrets, maskSecrets } from '../manifest/secrets.js';
 import { schemaFindings } from '../schema/schema-validators.js';
@@ -19,6 +20,15 @@ export interface ValidatedSource {
 }
 
 export async function validateSource(input: SourceText, options: ValidateOptions = {}): Promise<ValidatedSource> {
+  try {
+    return await validateParsed(input, options);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    return { findings: await placeFindings(input.file, input.text, [tooDeepFinding(input.text)]) };
+  }
+}
+
+async function validateParsed(input: SourceText, options: ValidateOptions): Promise<ValidatedSource> {
   const parsed = await parseSource(input);
   if (!parsed.ok) return { findings: await placeFindings(input.file, input.text, [parsed.finding]) };
   const manifest = await normalizeManifest(parsed.source, options.flavour);

@@ -79,3 +79,20 @@ describe('parseSource', () => {
     expect(findings[0]!.message).toMatch(/^invalid YAML: /);
   });
 });
+
+describe('very deep nesting', () => {
+  it('gives one parse finding at the point where nesting runs away, not an internal error', async () => {
+    const { validateSource } = await import('../../src/validate/validate-source.js');
+    const text = '{"modulesContent": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
+    const { findings } = await validateSource({ file: 'deep.json', text });
+    expect(findings).toEqual([expect.objectContaining({ ruleId: 'parse', line: 1, column: '{"modulesContent": '.length + 100 })]);
+    expect(findings[0]!.message).toMatch(/nests so deeply/);
+  });
+
+  it('does the same for YAML', async () => {
+    const text = 'modulesContent:\n' + Array.from({ length: 2000 }, (_, i) => '  '.repeat(i + 1) + 'a:\n').join('');
+    const findings = await parseFindings('deep.yaml', text);
+    expect(findings[0]).toMatchObject({ ruleId: 'parse' });
+    expect(findings[0]!.message).toMatch(/nests so deeply/);
+  });
+});

@@ -19,6 +19,7 @@ import { CONDITION_ATN, decisionState, followState, type Atn } from './grammar-a
 import { Predictor } from './ll-predictor.js';
 import { findExcessNesting, nestingMessage } from './nesting-limit.js';
 import { describeToken, lex, T, type Token } from './route-lexer.js';
+import { TokenCursor } from './token-cursor.js';
 
 export interface SyntaxProblem {
   message: string;
@@ -85,39 +86,21 @@ const LITERAL_TOKENS = new Set([
 const EXPR_START = new Set([...LITERAL_TOKENS, T.LPAREN, T.SYS_PROP, T.ID, T.LBRACE, T.MINUS, T.NOT, T.UNKNOWN_CHAR]);
 
 /** Parses a token stream from a start index; used for standalone conditions and inside routes. */
-export class ConditionTokenParser {
-  private pos: number;
+export class ConditionTokenParser extends TokenCursor {
   private readonly primaryDecision: number;
   private predictor: Predictor | undefined;
 
   constructor(
-    private readonly tokens: readonly Token[],
+    tokens: readonly Token[],
     private readonly atn: Atn,
     start: number,
   ) {
-    this.pos = start;
+    super(tokens, start);
     this.primaryDecision = decisionState(atn, 'expr.primary');
   }
 
-  /** Index of the first token not consumed. */
-  get position(): number {
-    return this.pos;
-  }
-
-  private la(k = 1): Token {
-    return this.tokens[Math.min(this.pos + k - 1, this.tokens.length - 1)]!;
-  }
-
-  private consume(): Token {
-    const token = this.la();
-    if (token.type !== T.EOF) this.pos++;
-    return token;
-  }
-
-  private expect(type: T, message: (found: Token) => string): Token {
-    const token = this.la();
-    if (token.type !== type) throw new ParseFailure(token, message(token));
-    return this.consume();
+  protected failure(token: Token, message: string): Error {
+    return new ParseFailure(token, message);
   }
 
   private push(site: string, stack: readonly number[]): number[] {

@@ -9,6 +9,7 @@ import { followState, ROUTE_ATN } from './grammar-atn.js';
 import { describeToken, lex, T, type Token } from './route-lexer.js';
 import { findExcessNesting, nestingMessage } from './nesting-limit.js';
 import { normalizeRouteSource } from './source-match.js';
+import { TokenCursor } from './token-cursor.js';
 
 export type RouteSink =
   | { kind: 'upstream'; name: string; span: Span }
@@ -69,28 +70,18 @@ const RESERVED_SEGMENT = new Set([T.SELECT, T.FROM, T.WHERE, T.INTO, T.AND, T.OR
 const NUMBER_SEGMENT = new Set([T.INTEGER_LITERAL, T.HEX_INTEGER_LITERAL, T.REAL_LITERAL]);
 const SINK_HINT = '$upstream or BrokeredEndpoint("/modules/<module>/inputs/<input>")';
 
-class RouteParser {
-  private pos = 0;
+class RouteParser extends TokenCursor {
   private readonly surprises: GrammarSurprise[] = [];
 
   constructor(
     private readonly text: string,
-    private readonly tokens: readonly Token[],
-  ) {}
-
-  private la(k = 1): Token {
-    return this.tokens[Math.min(this.pos + k - 1, this.tokens.length - 1)]!;
+    tokens: readonly Token[],
+  ) {
+    super(tokens);
   }
 
-  private consume(): Token {
-    const token = this.la();
-    if (token.type !== T.EOF) this.pos++;
-    return token;
-  }
-
-  private expect(type: T, message: (found: Token) => string): Token {
-    if (this.la().type !== type) throw new RouteFailure(this.la(), message(this.la()));
-    return this.consume();
+  protected failure(token: Token, message: string): Error {
+    return new RouteFailure(token, message);
   }
 
   parse(): ParsedRoute {

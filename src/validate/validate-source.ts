@@ -54,7 +54,9 @@ async function manifestSchemaFindings(manifest: NormalizedManifest): Promise<Pen
     ];
   }
   const allowPlaceholders = flavour === 'template';
-  const validator = flavour === 'template' ? 'validateTemplate' : 'validateManifest';
+  // YAML is an authoring form (IoT Hub takes JSON; `edgewise convert` chunks a createOptions
+  // mapping on the way), so in YAML createOptions may be a mapping, as in templates.
+  const validator = flavour === 'template' || source.format === 'yaml' ? 'validateTemplate' : 'validateManifest';
   // A bare {"$edgeAgent": …} fragment is checked as the modulesContent it would sit in.
   const isFragment = located.shape === 'fragment';
   const value = isFragment ? { modulesContent: source.value } : source.value;

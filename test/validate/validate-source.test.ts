@@ -159,3 +159,34 @@ describe('one readable message per mistake', () => {
     expect(findings.map((f) => f.message)).toEqual([message]);
   });
 });
+
+describe('YAML manifests', () => {
+  it('may write createOptions as a mapping, which is still checked against the Docker schema', async () => {
+    const text = [
+      'modulesContent:',
+      '  $edgeAgent:',
+      '    properties.desired:',
+      '      schemaVersion: "1.1"',
+      '      runtime: {type: docker, settings: {}}',
+      '      systemModules:',
+      '        edgeAgent: {type: docker, settings: {image: "mcr.microsoft.com/azureiotedge-agent:1.5"}}',
+      '        edgeHub:',
+      '          type: docker',
+      '          status: running',
+      '          restartPolicy: always',
+      '          settings:',
+      '            image: mcr.microsoft.com/azureiotedge-hub:1.5',
+      '            createOptions:',
+      '              HostConfig:',
+      '                PortBinding: {}',
+      '  $edgeHub:',
+      '    properties.desired:',
+      '      schemaVersion: "1.1"',
+      '      routes: {}',
+      '      storeAndForwardConfiguration: {timeToLiveSecs: 7200}',
+      '',
+    ].join('\n');
+    const { findings } = await validateSource({ file: 'deployment.yaml', text });
+    expect(findings.map((f) => [f.ruleId, f.severity, f.line, f.column])).toEqual([['create-options-docker', 'warning', 16, 17]]);
+  });
+});

@@ -1,7 +1,8 @@
 // `edgewise convert FILE --to yaml|json`: converts a manifest between JSON and YAML without
 // losing anything the other format can hold, then lints the result like every written file.
 import { basename, isAbsolute, join } from 'node:path';
-import { checkOutput, refusal } from '../generate/check-output.js';
+import { checkOutput } from '../lint/check-output.js';
+import { refusal } from '../generate/output-refusal.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { detectFlavour } from '../manifest/normalize-manifest.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';

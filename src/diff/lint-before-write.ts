@@ -1,10 +1,9 @@
 // patch and merge never write a manifest that lints with errors: the result is linted with the
 // full rule catalogue, and on errors nothing is written and the findings say why.
-import { lintSource } from '../lint/lint-source.js';
+import { checkOutput } from '../lint/check-output.js';
 import type { Flavour } from '../manifest/normalize-manifest.js';
 import type { CommandResult } from '../report/command-result.js';
 import { formatStylish } from '../report/stylish-format.js';
-import { RULES } from '../rules/index.js';
 
 export interface OutputTarget {
   /** The command name, for messages ("patch", "merge"). */
@@ -21,13 +20,13 @@ export interface OutputTarget {
 }
 
 export async function lintBeforeWrite(target: OutputTarget): Promise<CommandResult> {
-  const options = { rules: RULES, config: { rules: {} }, flavour: target.flavour };
-  const linted = await lintSource({ file: target.file, text: target.text }, options);
+  const options = { flavour: target.flavour };
+  const linted = await checkOutput(target.file, target.text, options);
   const errors = linted.findings.filter((finding) => finding.severity === 'error');
   const warnings = linted.findings.length - errors.length;
   const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
   if (errors.length > 0) {
-    const before = target.originalText === undefined ? [] : (await lintSource({ file: target.file, text: target.originalText }, options)).findings;
+    const before = target.originalText === undefined ? [] : (await checkOutput(target.file, target.originalText, options)).findings;
     const known = new Set(before.filter((finding) => finding.severity === 'error').map((finding) => `${finding.ruleId} ${finding.pointer} ${finding.message}`));
     const marked = errors.map((finding) => (known.has(`${finding.ruleId} ${finding.pointer} ${finding.message}`) ? { ...finding, message: `${finding.message} (already in the input)` } : finding));
     const where = target.output ?? 'stdout';

@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { jsonToYaml } from '../convert/json-to-yaml.js';
-import { checkOutput, formatFindingLines, refusal } from '../generate/check-output.js';
+import { checkOutput } from '../lint/check-output.js';
+import { formatFindingLines, refusal } from '../generate/output-refusal.js';
 import { SCHEMA_TEMPLATE_KEY } from '../generate/generate-manifest.js';
 import { serializeCreateOptions } from '../generate/serialize-create-options.js';
 import { createOptionsAsObjects } from './create-options-objects.js';

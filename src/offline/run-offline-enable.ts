@@ -2,7 +2,8 @@
 // keeping the rest of the document as written, then lints the result; a result with errors is
 // not written. Running it twice changes nothing the second time.
 import { isAbsolute, join } from 'node:path';
-import { checkOutput, formatFindingLines, refusal } from '../generate/check-output.js';
+import { checkOutput } from '../lint/check-output.js';
+import { formatFindingLines, refusal } from '../generate/output-refusal.js';
 import { applyFixesToText, toRawEdits } from '../lint/apply-fixes.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';

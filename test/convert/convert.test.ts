@@ -9,7 +9,7 @@ import { CORPUS_DIR } from '../corpus/corpus-files.js';
 import { jsonToYaml } from '../../src/convert/json-to-yaml.js';
 import { runConvert } from '../../src/convert/run-convert.js';
 import { yamlToJson } from '../../src/convert/yaml-to-json.js';
-import { checkOutput } from '../../src/generate/check-output.js';
+import { checkOutput } from '../../src/lint/check-output.js';
 import { InputError } from '../../src/manifest/read-inputs.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'convert');

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOutput } from '../../src/generate/check-output.js';
+import { checkOutput } from '../../src/lint/check-output.js';
 import { runGen } from '../../src/generate/run-gen.js';
 import { joinCreateOptions } from '../../src/manifest/join-create-options.js';
 import { InputError } from '../../src/manifest/read-inputs.js';

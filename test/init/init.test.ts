@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOutput } from '../../src/generate/check-output.js';
+import { checkOutput } from '../../src/lint/check-output.js';
 import { runGen } from '../../src/generate/run-gen.js';
 import { runInit } from '../../src/init/run-init.js';
 import { TEMPLATES, TEMPLATES_DIR } from '../../src/init/template-catalogue.js';

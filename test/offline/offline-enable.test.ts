@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { checkOutput } from '../../src/generate/check-output.js';
+import { checkOutput } from '../../src/lint/check-output.js';
 import { runInit } from '../../src/init/run-init.js';
 import { TEMPLATES } from '../../src/init/template-catalogue.js';
 import { joinCreateOptions } from '../../src/manifest/join-create-options.js';

@@ -7,7 +7,7 @@ import { LineIndex } from '../manifest/line-index.js';
 import { detectFlavour } from '../manifest/normalize-manifest.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
 import { InputError, STDIN_NAME } from '../manifest/read-inputs.js';
-import { readOneInput } from '../generate/read-one-input.js';
+import { readOneInput } from '../manifest/read-one-input.js';
 import type { CommandResult } from '../report/command-result.js';
 import { jsonToYaml, type CreateOptionsStyle } from './json-to-yaml.js';
 import { yamlToJson } from './yaml-to-json.js';

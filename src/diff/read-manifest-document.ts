@@ -3,7 +3,8 @@
 // An empty file (git passes /dev/null for an added or deleted file) is an empty manifest.
 import { placeFindings } from '../manifest/place-findings.js';
 import { parseSource } from '../manifest/parse-source.js';
-import { InputError, readInput, STDIN_NAME } from '../manifest/read-inputs.js';
+import { InputError } from '../manifest/read-inputs.js';
+import { readOneInput } from '../manifest/read-one-input.js';
 import { detectFormat, type SourceFormat } from '../manifest/source-format.js';
 
 export interface ManifestDocument {
@@ -16,10 +17,8 @@ export interface ManifestDocument {
 }
 
 export async function readManifestDocument(path: string, readStdin?: () => string): Promise<ManifestDocument> {
-  const file = path === '-' ? STDIN_NAME : path;
-  const read = readInput({ file, explicit: true }, readStdin);
-  if (!read.ok) throw new InputError(`${file}: ${read.message}`);
-  return parseManifestText(file, read.text);
+  const input = readOneInput(path, process.cwd(), readStdin);
+  return parseManifestText(input.file, input.text);
 }
 
 export async function parseManifestText(file: string, text: string): Promise<ManifestDocument> {

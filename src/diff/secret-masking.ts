@@ -5,13 +5,9 @@
 // - by value: any string holding a known secret value (collectSecrets, plus the values found by
 //   place) is masked wherever it appears, e.g. inside a connection string.
 import { holdsPlaceholder } from '../manifest/placeholders.js';
-import { MASK, maskSecrets, SECRET_NAME } from '../manifest/secrets.js';
+import { looksSecretName as isSecretName, MASK, maskSecrets } from '../manifest/secrets.js';
 
-export { MASK };
-
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name.replace(/_/g, ''));
-}
+export { isSecretName, MASK };
 
 /** Whether a pointer's last step names a secret (…/password, …/env/DB_PASSWORD, …/env/X_KEY/value). */
 export function isSecretPath(segments: readonly string[]): boolean {

@@ -9,6 +9,11 @@ import { desiredOf, listEnv } from './manifest-views.js';
 export const SECRET_NAME = /PASSWORD|SECRET|KEY|TOKEN|CONNECTIONSTRING|SAS/i;
 export const MASK = '****';
 
+/** Whether a key (an env var, a property) looks like it holds a secret: masking errs on the safe side. */
+export function looksSecretName(name: string): boolean {
+  return SECRET_NAME.test(name.replace(/_/g, ''));
+}
+
 export function collectSecrets(manifest: NormalizedManifest): string[] {
   const secrets = new Set<string>();
   const credentials = (desiredOf(manifest, '$edgeAgent')?.value.runtime as { settings?: { registryCredentials?: unknown } } | undefined)?.settings?.registryCredentials;
@@ -19,7 +24,7 @@ export function collectSecrets(manifest: NormalizedManifest): string[] {
   }
   for (const module of manifest.modules) {
     for (const env of listEnv(module.definition, module.pointer)) {
-      if (SECRET_NAME.test(env.name.replace(/_/g, '')) && (typeof env.value === 'string' || typeof env.value === 'number')) secrets.add(String(env.value));
+      if (looksSecretName(env.name) && (typeof env.value === 'string' || typeof env.value === 'number')) secrets.add(String(env.value));
     }
   }
   // Placeholders are filled in later (not secret), very short values and plain lowercase words

@@ -9,7 +9,7 @@ import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
 import { parseSource } from '../manifest/parse-source.js';
 import { InputError } from '../manifest/read-inputs.js';
-import { readOneInput } from '../generate/read-one-input.js';
+import { readOneInput } from '../manifest/read-one-input.js';
 import { detectFormat } from '../manifest/source-format.js';
 import type { CommandResult } from '../report/command-result.js';
 import { UPSTREAM_PROTOCOLS } from '../rules/upstream-protocol.js';

@@ -1,7 +1,7 @@
-// Reads the single manifest a command works on (convert, offline enable, offline plan): a file
+// Reads the single manifest a command works on (convert, offline, diff, patch, merge): a file
 // path, or "-" for stdin. A folder or an unreadable file is a usage error (exit 2).
 import { isAbsolute, join } from 'node:path';
-import { collectInputs, InputError, readInput, STDIN_NAME } from '../manifest/read-inputs.js';
+import { collectInputs, InputError, readInput, STDIN_NAME } from './read-inputs.js';
 
 export interface OneInput {
   /** Display name: the path as given, or "<stdin>". */

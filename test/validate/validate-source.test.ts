@@ -21,6 +21,30 @@ function positionOf(text: string, needle: string, skip = 0): { line: number; col
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }
 
+/** A small YAML manifest; edgeHub's restartPolicy and settings lines vary per test. */
+function yamlManifest(edgeHubRestartPolicy: string, edgeHubSettings: string[]): string {
+  return [
+    'modulesContent:',
+    '  $edgeAgent:',
+    '    properties.desired:',
+    '      schemaVersion: "1.1"',
+    '      runtime: {type: docker, settings: {}}',
+    '      systemModules:',
+    '        edgeAgent: {type: docker, settings: {image: "mcr.microsoft.com/azureiotedge-agent:1.5"}}',
+    '        edgeHub:',
+    '          type: docker',
+    '          status: running',
+    `          restartPolicy: ${edgeHubRestartPolicy}`,
+    ...edgeHubSettings,
+    '  $edgeHub:',
+    '    properties.desired:',
+    '      schemaVersion: "1.1"',
+    '      routes: {}',
+    '      storeAndForwardConfiguration: {timeToLiveSecs: 7200}',
+    '',
+  ].join('\n');
+}
+
 describe('validateSource', () => {
   it('accepts the bundled templates', async () => {
     const templates = readdirSync(join(import.meta.dirname, '..', '..', 'templates')).filter((name) => name.endsWith('.json'));
@@ -88,26 +112,7 @@ describe('validateSource', () => {
   });
 
   it('validates YAML manifests with positions in the YAML text', async () => {
-    const text = [
-      'modulesContent:',
-      '  $edgeAgent:',
-      '    properties.desired:',
-      '      schemaVersion: "1.1"',
-      '      runtime: {type: docker, settings: {}}',
-      '      systemModules:',
-      '        edgeAgent: {type: docker, settings: {image: "mcr.microsoft.com/azureiotedge-agent:1.5"}}',
-      '        edgeHub:',
-      '          type: docker',
-      '          status: running',
-      '          restartPolicy: sometimes',
-      '          settings: {image: "mcr.microsoft.com/azureiotedge-hub:1.5"}',
-      '  $edgeHub:',
-      '    properties.desired:',
-      '      schemaVersion: "1.1"',
-      '      routes: {}',
-      '      storeAndForwardConfiguration: {timeToLiveSecs: 7200}',
-      '',
-    ].join('\n');
+    const text = yamlManifest('sometimes', ['          settings: {image: "mcr.microsoft.com/azureiotedge-hub:1.5"}']);
     const { findings } = await validateSource({ file: 'deployment.yaml', text });
     expect(findings).toEqual([expect.objectContaining({ ruleId: 'schema', line: 11, column: 26 })]);
     expect(findings[0]!.message).toContain('(got "sometimes")');
@@ -162,30 +167,13 @@ describe('one readable message per mistake', () => {
 
 describe('YAML manifests', () => {
   it('may write createOptions as a mapping, which is still checked against the Docker schema', async () => {
-    const text = [
-      'modulesContent:',
-      '  $edgeAgent:',
-      '    properties.desired:',
-      '      schemaVersion: "1.1"',
-      '      runtime: {type: docker, settings: {}}',
-      '      systemModules:',
-      '        edgeAgent: {type: docker, settings: {image: "mcr.microsoft.com/azureiotedge-agent:1.5"}}',
-      '        edgeHub:',
-      '          type: docker',
-      '          status: running',
-      '          restartPolicy: always',
+    const text = yamlManifest('always', [
       '          settings:',
       '            image: mcr.microsoft.com/azureiotedge-hub:1.5',
       '            createOptions:',
       '              HostConfig:',
       '                PortBinding: {}',
-      '  $edgeHub:',
-      '    properties.desired:',
-      '      schemaVersion: "1.1"',
-      '      routes: {}',
-      '      storeAndForwardConfiguration: {timeToLiveSecs: 7200}',
-      '',
-    ].join('\n');
+    ]);
     const { findings } = await validateSource({ file: 'deployment.yaml', text });
     expect(findings.map((f) => [f.ruleId, f.severity, f.line, f.column])).toEqual([['create-options-docker', 'warning', 16, 17]]);
   });

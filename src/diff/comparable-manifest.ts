@@ -84,7 +84,8 @@ export function secretsOf(meaning: ManifestMeaning): string[] {
 }
 
 function syntheticSource(file: string, value: unknown): ParsedSource {
-  return { file, text: '', format: 'json', value, tree: () => Promise.reject(new Error('a synthetic manifest has no positions')) };
+  const noPositions = () => Promise.reject(new Error('a synthetic manifest has no positions'));
+  return { file, text: '', format: 'json', value, tree: noPositions, locator: noPositions };
 }
 
 function buildModel(manifest: NormalizedManifest, twins: EffectiveTwins): ComparableManifest {

@@ -3,6 +3,7 @@
 import type { PendingFinding } from '../findings.js';
 import { appendPointer } from './json-pointer.js';
 import { mayHaveDuplicateKeys } from './json-fast.js';
+import { JsonLocator } from './json-locator.js';
 import { detectFormat, type SourceFormat } from './source-format.js';
 import type { SourceTree } from './source-tree.js';
 
@@ -19,8 +20,10 @@ export interface SourceText {
 export interface ParsedSource extends SourceText {
   format: SourceFormat;
   value: unknown;
-  /** Position tree, built on first use. */
+  /** Full position tree, built on first use. */
   tree(): Promise<SourceTree>;
+  /** Positions of just these pointers (and their ancestors): cheaper than the full tree for JSON. */
+  locator(pointers: readonly string[]): Promise<SourceTree>;
 }
 
 export type ParseSourceResult =
@@ -57,7 +60,8 @@ async function parseJsonSource(file: string, text: string): Promise<ParseSourceR
     });
     return cachedTree;
   };
-  const source: ParsedSource = { file, text, format: 'json', value, tree };
+  const locator = async (pointers: readonly string[]): Promise<SourceTree> => (cachedTree ? cachedTree : new JsonLocator(text, pointers));
+  const source: ParsedSource = { file, text, format: 'json', value, tree, locator };
   const findings = mayHaveDuplicateKeys(text, value) ? duplicateKeyFindings(await source.tree()) : [];
   return { ok: true, source, findings };
 }
@@ -65,7 +69,8 @@ async function parseJsonSource(file: string, text: string): Promise<ParseSourceR
 async function parseYamlSource(file: string, text: string): Promise<ParseSourceResult> {
   const parsed = (await loadYamlSource()).parseYamlTree(text);
   if (!parsed.ok) return { ok: false, finding: parseFinding(`invalid YAML: ${parsed.error.message}`, parsed.error.offset) };
-  const source: ParsedSource = { file, text, format: 'yaml', value: parsed.value, tree: () => Promise.resolve(parsed.tree) };
+  const tree = () => Promise.resolve(parsed.tree);
+  const source: ParsedSource = { file, text, format: 'yaml', value: parsed.value, tree, locator: tree };
   return { ok: true, source, findings: duplicateKeyFindings(parsed.tree) };
 }
 

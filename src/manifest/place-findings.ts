@@ -14,7 +14,9 @@ export async function placeFindings(
   createOptions: readonly JoinedCreateOptions[] = [],
 ): Promise<Finding[]> {
   if (pending.length === 0) return [];
-  const tree = source ? await source.tree() : undefined;
+  // Only the pointers findings need (and the createOptions chunks, to map offsets into them).
+  const pointers = [...pending.map((finding) => finding.pointer), ...createOptions.flatMap((entry) => entry.chunks.map((chunk) => chunk.pointer))];
+  const tree = source ? await source.locator(pointers) : undefined;
   const { parseJsonTree } = await import('./json-source.js');
   const lines = new LineIndex(text);
   const embedded = new Map<JoinedCreateOptions, SourceTree | null>();

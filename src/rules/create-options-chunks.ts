@@ -47,15 +47,17 @@ export const createOptionsChunks: Rule = {
     const reports: RuleReport[] = [];
     for (const options of manifest.createOptions) {
       if (options.form !== 'string') continue;
-      const fix = rechunkFix(manifest, options);
+      // The fix re-serialises the options: work done only for the few that get a finding.
+      let cachedFix: Fix | undefined | null = null;
+      const fixFor = () => (cachedFix === null ? (cachedFix = rechunkFix(manifest, options)) : cachedFix);
       for (const chunk of options.chunks) {
         const text = getAtPointer(manifest.source.value, chunk.pointer);
         if (typeof text !== 'string') continue; // the schema reports it
         const bytes = Buffer.byteLength(text, 'utf8');
         if (bytes > MAX_CHUNK_BYTES) {
-          reports.push({ messageId: 'chunkTooLarge', data: { key: chunk.key, bytes }, pointer: chunk.pointer, anchor: 'key', severity: 'error', fix });
+          reports.push({ messageId: 'chunkTooLarge', data: { key: chunk.key, bytes }, pointer: chunk.pointer, anchor: 'key', severity: 'error', fix: fixFor() });
         } else if (text.length > CHUNK_SIZE) {
-          reports.push({ messageId: 'chunkOverToolSize', data: { key: chunk.key, length: text.length }, pointer: chunk.pointer, anchor: 'key', severity: 'warning', fix });
+          reports.push({ messageId: 'chunkOverToolSize', data: { key: chunk.key, length: text.length }, pointer: chunk.pointer, anchor: 'key', severity: 'warning', fix: fixFor() });
         }
       }
       const settings = getAtPointer(manifest.source.value, options.settingsPointer);
@@ -68,6 +70,7 @@ export const createOptionsChunks: Rule = {
         const compact = options.value === undefined ? undefined : Object.keys(chunkCreateOptions(options.value)).length;
         const ninth = options.chunks[TOOL_MAX_CHUNKS]!;
         const data = { count: options.chunks.length };
+        const fix = fixFor();
         if (compact !== undefined && compact <= TOOL_MAX_CHUNKS && fix) {
           reports.push({ messageId: 'overToolCountSpaces', data: { ...data, compact }, pointer: ninth.pointer, anchor: 'key', severity: 'warning', fix });
         } else {

@@ -39,27 +39,35 @@ export const unresolvedPlaceholder: Rule = {
     const routeTexts = new Set(listRoutes(manifest).map((route) => route.textPointer));
     const reports: RuleReport[] = [];
 
-    const visit = (node: unknown, pointer: string, segments: string[]): void => {
+    // Pointers and name paths are built only for the rare strings that hold a placeholder:
+    // this walk touches every value of the manifest.
+    const pointerOf = (segments: readonly string[]) => segments.reduce((pointer, segment) => appendPointer(pointer, segment), '');
+    const visit = (node: unknown, segments: string[]): void => {
       if (typeof node === 'string') {
+        const tokens = findPlaceholders(node);
+        if (tokens.length === 0) return;
+        const pointer = pointerOf(segments);
         if (routeTexts.has(pointer)) return;
-        for (const token of findPlaceholders(node)) {
-          reports.push({ messageId: 'value', data: { name: nameOf(segments), placeholder: token.text }, pointer, stringOffset: token.offset });
-        }
+        for (const token of tokens) reports.push({ messageId: 'value', data: { name: nameOf(segments), placeholder: token.text }, pointer, stringOffset: token.offset });
         return;
       }
       if (node === null || typeof node !== 'object') return;
-      const entries = Array.isArray(node) ? node.map((item, index) => [String(index), item] as const) : Object.entries(node);
-      for (const [key, child] of entries) {
-        const childPointer = appendPointer(pointer, key);
-        if (!Array.isArray(node)) {
-          for (const token of findPlaceholders(key)) {
-            reports.push({ messageId: 'key', data: { key, parent: nameOf(segments), placeholder: token.text }, pointer: childPointer, anchor: 'key' });
-          }
+      if (Array.isArray(node)) {
+        node.forEach((child, index) => {
+          if (child !== null && (typeof child === 'object' || typeof child === 'string')) visit(child, [...segments, String(index)]);
+        });
+        return;
+      }
+      for (const key in node) {
+        const child = (node as Record<string, unknown>)[key];
+        const tokens = findPlaceholders(key);
+        for (const token of tokens) {
+          reports.push({ messageId: 'key', data: { key, parent: nameOf(segments), placeholder: token.text }, pointer: pointerOf([...segments, key]), anchor: 'key' });
         }
-        visit(child, childPointer, [...segments, key]);
+        if (child !== null && (typeof child === 'object' || typeof child === 'string')) visit(child, [...segments, key]);
       }
     };
-    visit(manifest.source.value, '', []);
+    visit(manifest.source.value, []);
     return reports;
   },
 };

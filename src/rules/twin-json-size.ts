@@ -9,6 +9,7 @@
 
 /** UTF-8 length of a string without C0 (U+0000–U+001F) and C1 (U+0080–U+009F) control characters. */
 export function twinStringBytes(text: string): number {
+  if (!/[^\x20-\x7e]/.test(text)) return text.length; // printable ASCII, the common case: one byte each
   let bytes = 0;
   for (const char of text) {
     const code = char.codePointAt(0)!;

@@ -58,6 +58,7 @@ export const twinSize: Rule = {
 
     const walk = (node: unknown, pointer: string, depth: number, twin: string, segments: string[]): void => {
       if (typeof node === 'string') {
+        if (node.length * 3 <= MAX_STRING_BYTES) return; // a UTF-16 unit is at most 3 UTF-8 bytes
         const size = Buffer.byteLength(node, 'utf8');
         if (size <= MAX_STRING_BYTES) return;
         const key = segments[segments.length - 1] ?? '';
@@ -74,7 +75,7 @@ export const twinSize: Rule = {
       const entries = Array.isArray(node) ? node.map((item, index) => [String(index), item] as const) : Object.entries(node);
       for (const [key, child] of entries) {
         const childPointer = appendPointer(pointer, key);
-        const keySize = Buffer.byteLength(key, 'utf8');
+        const keySize = key.length * 3 <= MAX_KEY_BYTES ? key.length : Buffer.byteLength(key, 'utf8');
         if (!Array.isArray(node) && keySize > MAX_KEY_BYTES) reports.push({ messageId: 'longKey', data: { key: shortKey(key), twin, size: keySize }, pointer: childPointer, anchor: 'key' });
         if (template && key === 'createOptions' && isPlainObject(child)) continue; // generation turns it into chunked text
         walk(child, childPointer, depth + 1, twin, [...segments, key]);

@@ -43,8 +43,8 @@ function globalTtl(manifest: NormalizedManifest): GlobalTtl | undefined {
 export const storeAndForward: Rule = {
   meta: {
     id: 'store-and-forward',
-    defaultSeverity: 'warning',
-    description: 'A store-and-forward time to live so short that messages sent while offline expire at once, a route TTL that outlives the global one, or no TTL at all.',
+    defaultSeverity: 'error',
+    description: 'storeAndForwardConfiguration missing under $edgeHub 1.1+ (error, found by the schema), a time to live so short that messages sent while offline expire at once (warning), a route TTL that outlives the global one, or no TTL at all (info).',
     fixable: false,
     docs: {
       sources: [

@@ -59,6 +59,16 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
   switch (error.keyword) {
     case 'required': {
       const missing = String(error.params.missingProperty);
+      if (missing === 'storeAndForwardConfiguration') {
+        // The catalogue's store-and-forward rule owns this case (the schema finds it).
+        return error_(
+          `${name} is missing \`storeAndForwardConfiguration\`, which $edgeHub schemaVersion 1.1 and later require; add "storeAndForwardConfiguration": {"timeToLiveSecs": 7200} (or the time messages must survive offline)`,
+          pointer,
+          'key',
+          'error',
+          'store-and-forward',
+        );
+      }
       return error_(`${name} is missing the required \`${missing}\``, pointer, 'key');
     }
     case 'additionalProperties': {
@@ -74,7 +84,10 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
       const allowed = rule.keyword === 'enum' ? (rule.params.allowedValues as unknown[]).map(String) : [];
       const suggestion = suggestClosest(bad, allowed);
       const reason = suggestion ? `did you mean \`${suggestion}\`? Names are case-sensitive` : describeSchemaRule(rule, 'it');
-      return error_(`${describeKeyKind(segments)} \`${bad}\` is not allowed: ${reason}`, appendPointer(pointer, bad), 'key');
+      const kind = describeKeyKind(segments);
+      // Module names belong to the catalogue's module-name rule (the schema finds them).
+      const ruleId = kind === 'module name' || kind === 'module twin' ? 'module-name' : 'schema';
+      return error_(`${kind} \`${bad}\` is not allowed: ${reason}`, appendPointer(pointer, bad), 'key', 'error', ruleId);
     }
     case 'false schema': {
       const feature = segments[segments.length - 1] ?? '';

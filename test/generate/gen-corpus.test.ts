@@ -33,7 +33,7 @@ const INVALID: Record<string, { why: string; rules: string[] }> = {
   },
   'Azure__iotedgedev__tests__assets__test_solution_shared_lib__layered_deployment.flattened_props.template.json': {
     why: 'with EDGEHUB_SCHEMA_VERSION 1.2 (as in the test .env) edgeHub requires storeAndForwardConfiguration, which this template lacks; with 1.0 it generates (tested below)',
-    rules: ['schema'],
+    rules: ['store-and-forward'],
   },
 };
 

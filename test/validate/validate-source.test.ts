@@ -151,7 +151,7 @@ describe('one readable message per mistake', () => {
     ['misspelt system twin', (m) => ((m.modulesContent.$edgeagent = m.modulesContent.$edgeAgent!), delete m.modulesContent.$edgeAgent), 'module twin `$edgeagent` is not allowed: did you mean `$edgeAgent`? Names are case-sensitive'],
     ['route priority out of range', (m) => (hub(m).routes.upstream.priority = 12), '`priority` must be <= 9 (got 12)'],
     ['route that is a number', (m) => (hub(m).routes.bad = 5), 'route `bad` must be a route string or a {"route": …, "priority": …, "timeToLiveSecs": …} object (got number 5)'],
-    ['missing store and forward under hub 1.1', (m) => delete hub(m).storeAndForwardConfiguration, '`properties.desired` is missing the required `storeAndForwardConfiguration`'],
+    ['missing store and forward under hub 1.1', (m) => delete hub(m).storeAndForwardConfiguration, '`properties.desired` is missing `storeAndForwardConfiguration`, which $edgeHub schemaVersion 1.1 and later require; add "storeAndForwardConfiguration": {"timeToLiveSecs": 7200} (or the time messages must survive offline)'],
     ['module name with a dot', (m) => (agent(m).modules['my.module'] = { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'x:1' } }), "module name `my.module` is not allowed: use 1 to 128 letters, digits or - : + % _ * ? ! ( ) , = @ ; ' (no . $ # or spaces: module names are also twin keys)"],
     ['two roots', (m) => (m.moduleContent = {}), 'a manifest holds exactly one of `modulesContent`, `moduleContent` or `content`; remove `moduleContent`'],
     ['hub schemaVersion 1.4', (m) => (hub(m).schemaVersion = '1.4'), '`schemaVersion` "1.4" is not valid: edgeHub accepts 1.0, 1.1, 1.2 or 1.3'],

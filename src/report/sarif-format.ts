@@ -5,7 +5,8 @@ import type { Severity } from '../findings.js';
 import type { ReportContext } from './report-context.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
-export const RULE_DOCS_BASE = 'https://github.com/edgewise-iot/edgewise/blob/main/docs/rules/';
+/** Where the rule pages (docs/rules/<id>.md) are published; EDGEWISE_DOCS_URL points at a fork or mirror. */
+export const RULE_DOCS_BASE = process.env.EDGEWISE_DOCS_URL ?? 'https://github.com/edgewise-iot/edgewise/blob/main/docs/rules/';
 
 function toUri(file: string, base: string): string {
   if (file === '<stdin>') return 'stdin';
@@ -29,7 +30,10 @@ export function formatSarif(context: ReportContext): string {
               id: rule.id,
               name: rule.id.replace(/(^|-)([a-z])/g, (_m, _dash, letter: string) => letter.toUpperCase()),
               shortDescription: { text: rule.description },
+              fullDescription: { text: rule.description },
               helpUri: `${RULE_DOCS_BASE}${rule.id}.md`,
+              // Code scanning shows this beside each alert, so it must make sense without the link.
+              help: { text: `${rule.description} See docs/rules/${rule.id}.md.`, markdown: `${rule.description}\n\nSee [docs/rules/${rule.id}.md](${RULE_DOCS_BASE}${rule.id}.md).` },
               defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
             })),
           },

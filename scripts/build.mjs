@@ -4,7 +4,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
@@ -23,6 +22,16 @@ const ENTRY_POINTS = {
   validateCreateOptions: `${BASE}create-options.schema.json`,
 };
 
+/** Counts code points, so a surrogate pair counts once, as JSON Schema's string length does. */
+const CODE_POINT_LENGTH = `function codePointLength(text) {
+  let length = 0;
+  for (let i = 0; i < text.length; i++, length++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return length;
+}`;
+
 function compile(allErrors, esm = true) {
   // The fast set only answers valid/invalid; the detailed set (all errors, with the failing
   // schema and data attached) is loaded only when a file is invalid, to write good messages.
@@ -37,9 +46,11 @@ function compile(allErrors, esm = true) {
   for (const name of readdirSync(schemaDir).filter((file) => file.endsWith('.schema.json')).sort()) {
     ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, name), 'utf8')));
   }
-  const code = standaloneCode.default(ajv, ENTRY_POINTS);
-  // ajv's ESM output still `require`s its runtime helpers (CommonJS): give it a require.
-  return esm ? `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${code}` : code;
+  // The only runtime helper the schemas need is a code-point length (for minLength/maxLength);
+  // defining it here spares start-up a require() through node_modules.
+  const code = standaloneCode.default(ajv, ENTRY_POINTS).replace('require("ajv/dist/runtime/ucs2length").default', 'codePointLength');
+  if (/require\(/.test(code)) throw new Error('the generated validators need another ajv runtime helper; provide it in scripts/build.mjs');
+  return `${CODE_POINT_LENGTH}\n${code}`;
 }
 
 const DECLARATION = `import type { ErrorObject } from 'ajv';
@@ -88,7 +99,7 @@ for (const outDir of outDirs) {
 function makeCodeCache(source) {
   const script = new Script(source, { filename: 'fast.cjs' });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(import.meta.url), module);
+  script.runInThisContext()(module.exports, undefined, module);
   for (const name of readdirSync(join(root, 'templates')).filter((file) => file.endsWith('.json'))) {
     const manifest = JSON.parse(readFileSync(join(root, 'templates', name), 'utf8'));
     module.exports.validateManifest(manifest);

@@ -7,6 +7,8 @@ import type { Flavour } from '../manifest/normalize-manifest.js';
 import type { CommandResult } from '../report/command-result.js';
 import { LINT_FORMATS, VALIDATE_FORMATS, wantsColor, type ReportFormat } from '../report/report-formats.js';
 import { UsageError } from '../report/usage-error.js';
+// validate is the start-up-critical path: loaded with the CLI, not as a separate chunk.
+import { runValidate } from '../validate/run-validate.js';
 
 const USAGE_ERROR = 2;
 const VERSION = '0.1.0';
@@ -62,7 +64,6 @@ function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices([...VALIDATE_FORMATS]).default('stylish'))
     .addOption(flavourOption)
     .action(async (paths: string[], options: { format: ReportFormat; flavour?: Flavour }) => {
-      const { runValidate } = await import('../validate/run-validate.js');
       emit(await runValidate(paths, { ...options, color: wantsColor(process.stdout, process.env) }));
     });
 

@@ -2,7 +2,7 @@
 // plain data out, so it crosses the thread boundary by structured clone.
 import type { InputRef } from '../manifest/read-inputs.js';
 import type { LintBatchResult, LintRunOptions } from '../lint/lint-inputs.js';
-import type { ValidationReport } from '../validate/validate-inputs.js';
+import { validateInputs, type ValidationReport } from '../validate/validate-inputs.js';
 import type { ValidateOptions } from '../validate/validate-source.js';
 
 export type WorkerTask = { kind: 'validate'; refs: InputRef[]; options: ValidateOptions } | { kind: 'lint'; refs: InputRef[]; options: LintRunOptions };
@@ -11,7 +11,6 @@ export type TaskResult<T extends WorkerTask> = T extends { kind: 'validate' } ? 
 
 export async function runTask<T extends WorkerTask>(task: T): Promise<TaskResult<T>> {
   if (task.kind === 'validate') {
-    const { validateInputs } = await import('../validate/validate-inputs.js');
     return (await validateInputs(task.refs, task.options)) as TaskResult<T>;
   }
   const { lintInputs } = await import('../lint/lint-inputs.js');

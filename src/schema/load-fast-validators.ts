@@ -2,7 +2,6 @@
 // that the build made, so a one-file run skips most of their compile time. A cache that V8
 // rejects (another Node version) only costs the normal compile.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import type { CompiledValidator } from './compiled/detailed.js';
@@ -21,7 +20,7 @@ export function loadFastValidators(): ValidatorSet {
   }
   const script = new Script(source, { filename: fileURLToPath(codeUrl), cachedData });
   const module = { exports: {} as ValidatorSet };
-  const factory = script.runInThisContext() as (exports: ValidatorSet, require: NodeJS.Require, module: { exports: ValidatorSet }) => void;
-  factory(module.exports, createRequire(codeUrl), module);
+  const factory = script.runInThisContext() as (exports: ValidatorSet, require: undefined, module: { exports: ValidatorSet }) => void;
+  factory(module.exports, undefined, module); // the generated code needs no require (see scripts/build.mjs)
   return module.exports;
 }

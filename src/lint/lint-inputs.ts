@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import type { EdgewiseConfig } from '../config/edgewise-config.js';
 import type { Finding } from '../findings.js';
+import { isManifestCandidate } from '../manifest/manifest-shape.js';
 import { readInput, STDIN_NAME, type InputRef } from '../manifest/read-inputs.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
 import { ConfigResolver } from './config-resolver.js';
@@ -64,7 +65,7 @@ export async function lintInputs(refs: readonly InputRef[], options: LintRunOpti
       }
     }
     const linted = await lintSource({ file: ref.file, text }, lintOptions);
-    if (!ref.explicit && linted.manifest?.located.shape === 'not-a-manifest') continue;
+    if (!ref.explicit && !isManifestCandidate(text, linted.manifest)) continue;
     result.files++;
     result.checkedFiles.push(ref.file);
     let entry = trackers.get(config.file ?? '');

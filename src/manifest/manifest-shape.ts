@@ -54,7 +54,13 @@ function locateDirect(container: Record<string, unknown>, prefix: string): Locat
   return undefined;
 }
 
-/** Whether a parsed file looks like a deployment manifest (used when recursing into folders). */
-export function looksLikeManifest(root: unknown): boolean {
-  return locateModulesContent(root).shape !== 'not-a-manifest';
+const MANIFEST_KEYS = /modulesContent|moduleContent|\$edgeAgent|\$edgeHub/;
+
+/**
+ * Whether a file found in a folder is one of ours to check: a manifest, or a file that does
+ * not parse but mentions manifest keys. Other JSON and YAML (package.json, workflow files,
+ * CloudFormation with custom tags) are skipped rather than reported.
+ */
+export function isManifestCandidate(text: string, manifest: { located: LocatedModulesContent } | undefined): boolean {
+  return manifest ? manifest.located.shape !== 'not-a-manifest' : MANIFEST_KEYS.test(text);
 }

@@ -1,6 +1,7 @@
 // Validates many inputs into one report. Folder members that are not manifests
 // (package.json, module.json…) are skipped; files named on the command line never are.
 import type { Finding } from '../findings.js';
+import { isManifestCandidate } from '../manifest/manifest-shape.js';
 import { readInput, type InputRef } from '../manifest/read-inputs.js';
 import { validateSource, type ValidateOptions } from './validate-source.js';
 
@@ -19,7 +20,7 @@ export async function validateInputs(refs: readonly InputRef[], options: Validat
       continue;
     }
     const result = await validateSource({ file: ref.file, text: read.text }, options);
-    if (!ref.explicit && result.manifest?.located.shape === 'not-a-manifest') continue;
+    if (!ref.explicit && !isManifestCandidate(read.text, result.manifest)) continue;
     report.files++;
     report.findings.push(...result.findings);
   }

@@ -55,6 +55,10 @@ describe('edgewise validate', () => {
     copyFileSync(MALFORMED, join(folder, 'node_modules', 'ignored.json'));
     writeFileSync(join(folder, 'package.json'), '{"name": "not-a-manifest"}');
     writeFileSync(join(folder, 'notes.txt'), 'not json');
+    // Unparsable files that are not manifests are not ours to report: a CloudFormation template
+    // with custom tags, a JSON file with comments.
+    writeFileSync(join(folder, 'stack.yaml'), 'Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Name: !Ref BucketName\n');
+    writeFileSync(join(folder, 'tsconfig.json'), '{\n  // comment\n  "compilerOptions": {}\n}\n');
     const run = edgewise(['validate', folder, '--format', 'json']);
     const report = JSON.parse(run.stdout);
     expect(report.summary.files).toBe(1);

@@ -172,6 +172,7 @@ function describeKeyKind(segments: string[]): string {
 const RULES_BY_TITLE: Record<string, string> = {
   ModuleName: "use 1 to 128 letters, digits or - : + % _ * ? ! ( ) , = @ ; ' (no . $ # or spaces: module names are also twin keys)",
   EnvVarName: 'no . $ # + or whitespace: environment variable names are twin keys',
+  TwinKey: "IoT Hub refuses twin keys that contain '.', '$', a space or a control character",
   EdgeAgentSchemaVersion: 'edgeAgent accepts 1.0 or 1.1 (also written 1.0.0 or 1.1.0)',
   EdgeHubSchemaVersion: 'edgeHub accepts 1.0, 1.1, 1.2 or 1.3',
 };

@@ -179,6 +179,20 @@ export type RouteText = string;
  */
 export type RouteName = string;
 /**
+ * A value in a twin document; objects inside it follow the twin key rules too.
+ *
+ * This interface was referenced by `DeploymentManifest`'s JSON-Schema
+ * via the `definition` "twinValue".
+ *
+ * This interface was referenced by `SchemaTypes`'s JSON-Schema
+ * via the `definition` "manifest#twinValue".
+ */
+export type TwinValue =
+  | TwinObject1
+  | {
+      [k: string]: unknown;
+    };
+/**
  * Deployment (IoT Hub configuration) id.
  *
  * This interface was referenced by `DeploymentManifest`'s JSON-Schema
@@ -268,6 +282,16 @@ export type TwinKeyPath = string;
  * via the `definition` "manifest#edgeAgentTwinKey".
  */
 export type EdgeAgentTwinKey = string;
+/**
+ * A twin key: no '.', '$', space or control characters (IoT Hub's twin rules)
+ *
+ * This interface was referenced by `DeploymentManifest`'s JSON-Schema
+ * via the `definition` "twinKey".
+ *
+ * This interface was referenced by `SchemaTypes`'s JSON-Schema
+ * via the `definition` "manifest#twinKey".
+ */
+export type TwinKey = string;
 /**
  * Version of the template format, e.g. "4.0.0"; iotedgedev removes it when it generates the manifest.
  *
@@ -1834,13 +1858,26 @@ export interface ManifestIntegritySignature {
  * via the `definition` "manifest#moduleTwin".
  */
 export interface ModuleTwin {
-  /**
-   * Desired properties of the module; their shape is up to the module.
-   */
-  "properties.desired"?: {
-    [k: string]: unknown;
-  };
+  "properties.desired"?: TwinObject;
   [k: string]: unknown;
+}
+/**
+ * Desired properties of the module; their shape is up to the module, but every key must be a valid twin key.
+ */
+export interface TwinObject {
+  [k: string]: TwinValue;
+}
+/**
+ * An object in a twin document: IoT Hub refuses keys that contain '.', '$', a space or a control character.
+ *
+ * This interface was referenced by `DeploymentManifest`'s JSON-Schema
+ * via the `definition` "twinObject".
+ *
+ * This interface was referenced by `SchemaTypes`'s JSON-Schema
+ * via the `definition` "manifest#twinObject".
+ */
+export interface TwinObject1 {
+  [k: string]: TwinValue;
 }
 /**
  * The content of an IoT Hub deployment: modulesContent (or the legacy moduleContent).

@@ -1,5 +1,6 @@
 // Reads the single manifest a command works on (convert, offline, diff, patch, merge): a file
 // path, or "-" for stdin. A folder or an unreadable file is a usage error (exit 2).
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { collectInputs, InputError, readInput, STDIN_NAME } from './read-inputs.js';
 
@@ -15,7 +16,9 @@ export function readOneInput(path: string, cwd: string, readStdin?: () => string
     if (!read.ok) throw new InputError(`${STDIN_NAME}: ${read.message}`);
     return { file: STDIN_NAME, text: read.text };
   }
-  const refs = collectInputs([isAbsolute(path) ? path : join(cwd, path)]);
+  const resolved = isAbsolute(path) ? path : join(cwd, path);
+  if (!existsSync(resolved)) throw new InputError(`${path}: no such file; check the path`); // named as the user wrote it
+  const refs = collectInputs([resolved]);
   const [ref] = refs;
   if (refs.length !== 1 || !ref!.explicit) throw new InputError(`${path} is a folder; name one manifest file`);
   const read = readInput(ref!);

@@ -73,7 +73,8 @@ export class JsonLocator implements SourceTree {
     for (;;) {
       const keyOffset = at;
       const keyEnd = this.skipString(at);
-      const key = JSON.parse(this.text.slice(at, keyEnd)) as string;
+      const raw = this.text.slice(at + 1, keyEnd - 1);
+      const key = raw.includes('\\') ? (JSON.parse(this.text.slice(at, keyEnd)) as string) : raw; // escapes are rare in keys
       at = this.skipSpace(this.skipSpace(keyEnd) + 1); // past the colon
       const child = pointer + '/' + escapePointerSegment(key);
       at = wanted.has(child) ? this.visit(at, child, keyOffset, wanted) : this.skipValue(at);

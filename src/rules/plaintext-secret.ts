@@ -8,8 +8,9 @@ import type { Rule, RuleReport } from './rule.js';
 import { isDummyValue, isHarmlessValue, isPlaceholderValue, isSecretName, looksLikeKeyedConnectionString, placeholderNameFor } from './secret-names.js';
 
 function isLiteralSecret(name: string, value: unknown): boolean {
-  if (isHarmlessValue(value)) return false;
-  return isSecretName(name) || looksLikeKeyedConnectionString(String(value));
+  // Name and value tests first: most env vars fail them, and they are cheaper than isHarmlessValue.
+  if (!isSecretName(name) && !(typeof value === 'string' && looksLikeKeyedConnectionString(value))) return false;
+  return !isHarmlessValue(value);
 }
 
 export const plaintextSecret: Rule = {

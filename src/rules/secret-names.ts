@@ -17,7 +17,10 @@ function words(name: string): string[] {
     .map((word) => word.toUpperCase());
 }
 
+const SECRET_HINT = /pass|secret|key|token|connection/i;
+
 export function isSecretName(name: string): boolean {
+  if (!SECRET_HINT.test(name)) return false; // most names: no word splitting needed
   if (name.toUpperCase().replace(/[_.-]/g, '').endsWith('CONNECTIONSTRING')) return true;
   const parts = words(name);
   const last = parts[parts.length - 1];

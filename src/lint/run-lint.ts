@@ -71,12 +71,14 @@ async function unusedSuppressionFindings(configFiles: string[], used: Set<string
   const findings: Finding[] = [];
   for (const file of new Set(configFiles)) {
     const config = await loadConfig(file, RULE_IDS);
+    const setting = config.rules['unused-suppression'] ?? 'warning';
+    if (setting === 'off') continue;
     config.suppressions.forEach((suppression, index) => {
       if (used.has(`${file}#${index}`)) return;
       findings.push({
         file,
         ruleId: 'unused-suppression',
-        severity: 'warning',
+        severity: setting,
         message: `this suppression of ${suppression.rule} at ${suppression.pointer} for ${suppression.file} matched no finding; remove it, or fix its file, pointer or rule`,
         pointer: `/suppressions/${index}`,
         line: suppression.source.line,

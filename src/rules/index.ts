@@ -24,6 +24,7 @@ import { schema } from './schema.js';
 import { schemaVersion } from './schema-version.js';
 import { storageFolderBind } from './storage-folder-bind.js';
 import { storagePermissions } from './storage-permissions.js';
+import { unusedSuppression } from './unused-suppression.js';
 import { upstreamProtocol } from './upstream-protocol.js';
 
 export const RULES: readonly Rule[] = [
@@ -52,6 +53,7 @@ export const RULES: readonly Rule[] = [
   systemModuleVersions,
   twinSize,
   moduleCount,
+  unusedSuppression,
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.meta.id));

@@ -133,3 +133,12 @@ describe('edgewise lint', () => {
     expect(run.stdout).toMatch(/^upstream-protocol +error +fix +UpstreamProtocol must be/m);
   });
 });
+
+describe('unused suppressions', () => {
+  it('can be switched off in the config like any rule', () => {
+    const config = ['rules:', '  unused-suppression: off', 'suppressions:', '  - file: "*.json"', '    pointer: /nowhere', '    rule: image-tag', '    reason: stale', ''].join('\n');
+    const { folder, file } = workspace(config);
+    const report = JSON.parse(edgewise(['lint', file, '-f', 'json'], folder).stdout);
+    expect(report.results.map((r: { ruleId: string }) => r.ruleId)).not.toContain('unused-suppression');
+  });
+});

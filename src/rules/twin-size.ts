@@ -56,29 +56,46 @@ export const twinSize: Rule = {
     const template = manifest.flavour === 'template';
     const reports: RuleReport[] = [];
 
-    const walk = (node: unknown, pointer: string, depth: number, twin: string, segments: string[]): void => {
+    // One path stack, pushed and popped, and pointers built only for reports: this walk visits
+    // every value of every twin, and allocating per node costs more than the checks.
+    // The first `contextOnly` entries name where a layered key points but are not pointer steps.
+    const path: string[] = [];
+    let contextOnly = 0;
+    const pointerAt = (base: string) => path.slice(contextOnly).reduce((pointer, segment) => appendPointer(pointer, segment), base);
+    const walk = (node: unknown, base: string, depth: number, twin: string): void => {
       if (typeof node === 'string') {
         if (node.length * 3 <= MAX_STRING_BYTES) return; // a UTF-16 unit is at most 3 UTF-8 bytes
         const size = Buffer.byteLength(node, 'utf8');
         if (size <= MAX_STRING_BYTES) return;
-        const key = segments[segments.length - 1] ?? '';
+        const key = path[path.length - 1] ?? '';
         // An oversized createOptions chunk is the create-options-chunks rule's (it can re-split it).
-        if (twin === '$edgeAgent' && CREATE_OPTIONS.test(key) && segments[segments.length - 2] === 'settings') return;
-        reports.push({ messageId: 'longString', data: { name: key, twin, size }, pointer });
+        if (twin === '$edgeAgent' && CREATE_OPTIONS.test(key) && path[path.length - 2] === 'settings') return;
+        reports.push({ messageId: 'longString', data: { name: key, twin, size }, pointer: pointerAt(base) });
         return;
       }
       if (node === null || typeof node !== 'object') return;
       if (depth > MAX_DEPTH) {
-        reports.push({ messageId: 'tooDeep', data: { name: segments[segments.length - 1] ?? '', twin, depth }, pointer, anchor: 'key' });
+        reports.push({ messageId: 'tooDeep', data: { name: path[path.length - 1] ?? '', twin, depth }, pointer: pointerAt(base), anchor: 'key' });
         return;
       }
-      const entries = Array.isArray(node) ? node.map((item, index) => [String(index), item] as const) : Object.entries(node);
-      for (const [key, child] of entries) {
-        const childPointer = appendPointer(pointer, key);
+      if (Array.isArray(node)) {
+        for (let index = 0; index < node.length; index++) {
+          const child: unknown = node[index];
+          if (child === null || (typeof child !== 'object' && typeof child !== 'string')) continue;
+          path.push(String(index));
+          walk(child, base, depth + 1, twin);
+          path.pop();
+        }
+        return;
+      }
+      for (const key in node) {
+        const child = (node as Record<string, unknown>)[key];
+        path.push(key);
         const keySize = key.length * 3 <= MAX_KEY_BYTES ? key.length : Buffer.byteLength(key, 'utf8');
-        if (!Array.isArray(node) && keySize > MAX_KEY_BYTES) reports.push({ messageId: 'longKey', data: { key: shortKey(key), twin, size: keySize }, pointer: childPointer, anchor: 'key' });
-        if (template && key === 'createOptions' && isPlainObject(child)) continue; // generation turns it into chunked text
-        walk(child, childPointer, depth + 1, twin, [...segments, key]);
+        if (keySize > MAX_KEY_BYTES) reports.push({ messageId: 'longKey', data: { key: shortKey(key), twin, size: keySize }, pointer: pointerAt(base), anchor: 'key' });
+        const skip = template && key === 'createOptions' && isPlainObject(child); // generation turns it into chunked text
+        if (!skip && child !== null && (typeof child === 'object' || typeof child === 'string')) walk(child, base, depth + 1, twin);
+        path.pop();
       }
     };
 
@@ -91,18 +108,22 @@ export const twinSize: Rule = {
       if (isPlainObject(desired)) {
         document = desired;
         sizePointer = appendPointer(twinPointer, DESIRED);
-        walk(desired, sizePointer, 0, twin, []);
+        walk(desired, sizePointer, 0, twin);
       } else {
         // A layer: flattened "properties.desired.a.b" keys, merged by IoT Hub into one document.
         document = {};
         sizePointer = twinPointer;
         for (const [key, value] of Object.entries(section)) {
           if (!key.startsWith(`${DESIRED}.`)) continue;
-          const path = key.slice(DESIRED.length + 1).split('.');
+          const keyPath = key.slice(DESIRED.length + 1).split('.');
           let node = document;
-          for (const segment of path.slice(0, -1)) node = (isPlainObject(node[segment]) ? node[segment] : (node[segment] = {})) as Record<string, unknown>;
-          node[path[path.length - 1]!] = value;
-          walk(value, appendPointer(twinPointer, key), path.length, twin, path);
+          for (const segment of keyPath.slice(0, -1)) node = (isPlainObject(node[segment]) ? node[segment] : (node[segment] = {})) as Record<string, unknown>;
+          node[keyPath[keyPath.length - 1]!] = value;
+          path.push(...keyPath);
+          contextOnly = keyPath.length;
+          walk(value, appendPointer(twinPointer, key), keyPath.length, twin);
+          path.length = 0;
+          contextOnly = 0;
         }
       }
       const size = twinValueBytes(asGenerated(document, template));

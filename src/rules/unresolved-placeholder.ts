@@ -39,35 +39,46 @@ export const unresolvedPlaceholder: Rule = {
     const routeTexts = new Set(listRoutes(manifest).map((route) => route.textPointer));
     const reports: RuleReport[] = [];
 
-    // Pointers and name paths are built only for the rare strings that hold a placeholder:
-    // this walk touches every value of the manifest.
+    // One path stack, pushed and popped, and pointers built only for the rare strings that hold
+    // a placeholder: this walk touches every value of the manifest.
+    const path: string[] = [];
     const pointerOf = (segments: readonly string[]) => segments.reduce((pointer, segment) => appendPointer(pointer, segment), '');
-    const visit = (node: unknown, segments: string[]): void => {
+    const visit = (node: unknown): void => {
       if (typeof node === 'string') {
         const tokens = findPlaceholders(node);
         if (tokens.length === 0) return;
-        const pointer = pointerOf(segments);
+        const pointer = pointerOf(path);
         if (routeTexts.has(pointer)) return;
-        for (const token of tokens) reports.push({ messageId: 'value', data: { name: nameOf(segments), placeholder: token.text }, pointer, stringOffset: token.offset });
+        for (const token of tokens) reports.push({ messageId: 'value', data: { name: nameOf(path), placeholder: token.text }, pointer, stringOffset: token.offset });
         return;
       }
       if (node === null || typeof node !== 'object') return;
       if (Array.isArray(node)) {
-        node.forEach((child, index) => {
-          if (child !== null && (typeof child === 'object' || typeof child === 'string')) visit(child, [...segments, String(index)]);
-        });
+        for (let index = 0; index < node.length; index++) {
+          const child: unknown = node[index];
+          if (child === null || (typeof child !== 'object' && typeof child !== 'string')) continue;
+          path.push(String(index));
+          visit(child);
+          path.pop();
+        }
         return;
       }
       for (const key in node) {
         const child = (node as Record<string, unknown>)[key];
         const tokens = findPlaceholders(key);
-        for (const token of tokens) {
-          reports.push({ messageId: 'key', data: { key, parent: nameOf(segments), placeholder: token.text }, pointer: pointerOf([...segments, key]), anchor: 'key' });
+        if (tokens.length > 0) {
+          const parent = nameOf(path);
+          path.push(key);
+          for (const token of tokens) reports.push({ messageId: 'key', data: { key, parent, placeholder: token.text }, pointer: pointerOf(path), anchor: 'key' });
+          path.pop();
         }
-        if (child !== null && (typeof child === 'object' || typeof child === 'string')) visit(child, [...segments, key]);
+        if (child === null || (typeof child !== 'object' && typeof child !== 'string')) continue;
+        path.push(key);
+        visit(child);
+        path.pop();
       }
     };
-    visit(manifest.source.value, []);
+    visit(manifest.source.value);
     return reports;
   },
 };

@@ -117,6 +117,18 @@ if (!process.argv.includes('--validators-only')) {
 // The CLI runs from one minified bundle: loading ~40 small ES modules one by one costs more
 // start-up time than anything the CLI does on a single file. Rarely needed parts (the yaml
 // library, the detailed validators, the position parser) stay in lazily loaded chunks.
+/** Gives commander a lazily loading child_process (see scripts/lazy-child-process.cjs). */
+function lazyChildProcess() {
+  return {
+    name: 'lazy-child-process',
+    setup(build) {
+      build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+        args.importer.includes(join('node_modules', 'commander')) ? { path: join(root, 'scripts', 'lazy-child-process.cjs') } : undefined,
+      );
+    },
+  };
+}
+
 async function bundleCli() {
   const { build } = await import('esbuild');
   // Old chunks have hashed names: clear them, but keep the compiled validators beside them.
@@ -133,6 +145,7 @@ async function bundleCli() {
     minify: true,
     mainFields: ['module', 'main'],
     external: ['ajv'],
+    plugins: [lazyChildProcess()],
     // commander is CommonJS and calls require(); give the ES module bundle one.
     banner: { js: "import{createRequire as __edgewiseRequire}from'node:module';const require=__edgewiseRequire(import.meta.url);" },
     logLevel: 'warning',

@@ -13,8 +13,6 @@ interface Spot {
   valueEnd: number;
 }
 
-const WHITESPACE = new Set([32, 9, 10, 13]);
-
 export class JsonLocator implements SourceTree {
   private readonly spots = new Map<string, Spot>();
 
@@ -97,7 +95,7 @@ export class JsonLocator implements SourceTree {
   }
 
   private skipSpace(at: number): number {
-    while (WHITESPACE.has(this.text.charCodeAt(at))) at++;
+    for (let code = this.text.charCodeAt(at); code === 32 || code === 10 || code === 13 || code === 9; code = this.text.charCodeAt(++at));
     return at;
   }
 
@@ -117,7 +115,7 @@ export class JsonLocator implements SourceTree {
     if (this.text.charCodeAt(at) === 34) return this.skipString(at);
     while (at < this.text.length) {
       const code = this.text.charCodeAt(at);
-      if (code === 44 || code === 125 || code === 93 || WHITESPACE.has(code)) break;
+      if (code === 44 || code === 125 || code === 93 || code === 32 || code === 10 || code === 13 || code === 9) break;
       at++;
     }
     return at;

@@ -9,6 +9,11 @@ export class LineIndex {
   private readonly lineStarts: number[] = [0];
 
   constructor(text: string) {
+    if (!text.includes('\r')) {
+      // The common case: jump from newline to newline instead of visiting every character.
+      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.lineStarts.push(at + 1);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code === 10) this.lineStarts.push(i + 1);

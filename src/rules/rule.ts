@@ -24,6 +24,12 @@ export interface Fix {
   edits: FixEdit[];
 }
 
+/** A fix that has to choose between reasonable values (ESLint's suggestions): shown, never applied by --fix. */
+export interface Suggestion {
+  description: string;
+  fix: Fix;
+}
+
 export interface RuleReport {
   messageId: string;
   data?: Record<string, string | number>;
@@ -35,6 +41,7 @@ export interface RuleReport {
   /** For rules with mixed severities (error/warning): this report's severity. */
   severity?: Severity;
   fix?: Fix;
+  suggestions?: Suggestion[];
 }
 
 export interface Rule {

@@ -1,4 +1,5 @@
 // A finding is plain data: rules and validators return them, only src/report/ renders them.
+import type { Suggestion } from './rules/rule.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -11,6 +12,8 @@ export interface Finding {
   pointer: string;
   line: number;
   column: number;
+  /** Fixes that choose between reasonable values: shown in reports, never applied by --fix. */
+  suggestions?: Suggestion[];
 }
 
 export interface Summary {

@@ -33,11 +33,6 @@ function positiveNumber(value: string): number {
   return number;
 }
 
-function positiveInteger(value: string): number {
-  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a whole number of bytes, e.g. --size 512');
-  return Number(value);
-}
-
 function emit(result: CommandResult): void {
   for (const file of result.files) {
     mkdirSync(dirname(file.path), { recursive: true });
@@ -76,8 +71,8 @@ function buildProgram(): Command {
     .option('-c, --config <file>', 'use this config instead of the nearest .edgewise.yaml / .edgewise.json')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInteger)
     .option('--quiet', 'report errors only')
-    .option('--fix', 'apply fixes to the files')
-    .option('--fix-dry-run', 'compute fixes and report what remains, without writing')
+    .option('--fix', 'apply fixes to the files and list each change (suggestions are never applied)')
+    .option('--fix-dry-run', 'print the fixes as a unified diff and report what remains; never writes, even with --fix')
     .addOption(flavourOption)
     .action(async (paths: string[], options: { format?: string[]; output?: string[]; config?: string; maxWarnings?: number; quiet?: boolean; fix?: boolean; fixDryRun?: boolean; flavour?: Flavour }) => {
       const formats = options.format ?? ['stylish'];
@@ -105,7 +100,7 @@ function buildProgram(): Command {
     .description('write a starting manifest from a bundled template')
     .option('-t, --template <name>', 'template: minimal, offline, gateway or sensor-pipeline (see --list)', 'minimal')
     .option('-o, --output <file>', 'where to write it (- for stdout); default deployment.json')
-    .option('--yaml', 'write YAML instead of JSON')
+    .option('--yaml', 'write YAML instead of JSON (also implied by -o *.yaml)')
     .option('--list', 'list the templates and their parameters')
     .option('--set <NAME=VALUE>', 'a template parameter, repeatable', collect)
     .option('--keep-params', 'write a template for `edgewise gen`, with ${NAME} placeholders')
@@ -118,9 +113,9 @@ function buildProgram(): Command {
   program
     .command('gen')
     .description('generate deployment manifests from templates, as iotedgedev `solution genconfig` does')
-    .argument('<templates...>', 'deployment templates (*.template.json)')
+    .argument('[templates...]', 'deployment templates (*.template.json); default $DEPLOYMENT_CONFIG_TEMPLATE_FILE, else deployment.template.json')
     .option('--env <file>', '.env file with variables (the real environment wins); default ./.env')
-    .option('--platform <platform>', 'platform for ${MODULES.x} images and the output name', 'amd64')
+    .option('--platform <platform>', 'platform for ${MODULES.x} images and the output name (default $DEFAULT_PLATFORM, else amd64)')
     .option('-o, --output <file>', 'output file (- for stdout); default config/<name>.<platform>.json')
     .option('--config-dir <dir>', 'folder for generated manifests (default config)')
     .option('--modules-dir <dir>', 'folder with one folder per module (default modules)')
@@ -152,24 +147,22 @@ function buildProgram(): Command {
     .description('how long the device can stay offline before messages are lost, and why')
     .argument('<manifest>', 'manifest to plan for (- for stdin)')
     .requiredOption('--rate <msgs/s>', 'messages per second sent upstream', positiveNumber)
-    .requiredOption('--size <bytes>', 'bytes per message', positiveInteger)
-    .option('--disk <size>', 'free disk for edgeHub storage, e.g. 8GB')
+    .requiredOption('--size <size>', 'size of one message: bytes (512) or with a unit (4KB, 1KiB)')
+    .option('--disk <size>', 'free disk for edgeHub storage, e.g. 8GB or 512MiB (KB, MB, GB: powers of 1000; KiB, MiB, GiB: of 1024)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action(async (manifest: string, options: { rate: number; size: number; disk?: string; format: 'table' | 'json' }) => {
-      const [{ runOfflinePlan }, { parseByteSize }] = await Promise.all([import('../offline/run-offline-plan.js'), import('../offline/plan-units.js')]);
-      const disk = options.disk === undefined ? undefined : parseByteSize(options.disk);
-      if (options.disk !== undefined && disk === undefined) throw new UsageError(`--disk ${options.disk}: expected a size such as 512, 64KB, 8GB or 512MiB`);
-      emit(await runOfflinePlan(manifest, { rate: options.rate, size: options.size, disk, format: options.format }));
+    .action(async (manifest: string, options: { rate: number; size: string; disk?: string; format: 'table' | 'json' }) => {
+      const { runOfflinePlan } = await import('../offline/run-offline-plan.js');
+      emit(await runOfflinePlan(manifest, { rate: options.rate, size: options.size, disk: options.disk, format: options.format }));
     });
 
   program
     .command('convert')
-    .description('convert a manifest between JSON and YAML, losslessly')
+    .description('convert a manifest between JSON and YAML, losslessly (a format change only: lint errors are kept, with a warning)')
     .argument('<file>', 'manifest to convert (- for stdin)')
-    .addOption(new Option('--to <format>', 'target format').choices(['yaml', 'json']).makeOptionMandatory())
+    .addOption(new Option('--to <format>', 'target format (default: the --output extension, else the other format of the input)').choices(['yaml', 'json']))
     .option('-o, --output <file>', 'write the result here (default stdout)')
     .addOption(new Option('--create-options <style>', 'createOptions as JSON text (string) or as a YAML mapping/JSON object (mapping)').choices(['string', 'mapping']))
-    .action(async (file: string, options: { to: 'yaml' | 'json'; output?: string; createOptions?: 'string' | 'mapping' }) => {
+    .action(async (file: string, options: { to?: 'yaml' | 'json'; output?: string; createOptions?: 'string' | 'mapping' }) => {
       const { runConvert } = await import('../convert/run-convert.js');
       emit(await runConvert(file, options));
     });

@@ -3,8 +3,12 @@
 // names the operation. Operations are applied one at a time because fast-json-patch reports
 // index 0 for any failing operation when it validates against a document; and only the first
 // line of its message is kept, since the rest dumps the document, which may hold secrets.
+// A patch that writes the secret mask "****" (diff output made without --show-secrets) is
+// refused before anything is applied.
+import { getAtPointer } from '../manifest/json-pointer.js';
 import { InputError } from '../manifest/read-inputs.js';
 import { applyOperation, JsonPatchError, validate, type Operation } from './json-patch-library.js';
+import { MASKED_SECRET_HARM, maskedValuePointers } from './masked-secret-values.js';
 
 export function applyManifestPatch(document: unknown, operations: unknown, patchFile: string): unknown {
   if (!Array.isArray(operations)) {
@@ -12,6 +16,7 @@ export function applyManifestPatch(document: unknown, operations: unknown, patch
   }
   const malformed = validate(operations as Operation[]);
   if (malformed) throw failure(patchFile, operations, malformed.index, malformed);
+  refuseMaskedValues(document, operations as Operation[], patchFile);
   let target = structuredClone(document ?? {});
   operations.forEach((operation: Operation, index) => {
     try {
@@ -22,6 +27,21 @@ export function applyManifestPatch(document: unknown, operations: unknown, patch
     }
   });
   return target;
+}
+
+/** Operations that write "****" where the manifest does not already hold that very string. */
+function refuseMaskedValues(document: unknown, operations: readonly Operation[], patchFile: string): void {
+  const masked = operations.flatMap((operation, index) => {
+    if (operation.op !== 'add' && operation.op !== 'replace') return [];
+    return maskedValuePointers(operation.value, operation.path)
+      .filter((pointer) => getAtPointer(document, pointer) !== getAtPointer(operation.value, pointer.slice(operation.path.length)))
+      .map((pointer) => ({ index, operation, pointer }));
+  });
+  const [first] = masked;
+  if (!first) return;
+  const more = masked.length > 1 ? ` (and ${masked.length - 1} more value${masked.length === 2 ? '' : 's'})` : '';
+  const at = first.pointer === first.operation.path ? '' : ` at ${first.pointer}`;
+  throw new InputError(`${patchFile}: operation ${first.index + 1} (${first.operation.op} ${first.operation.path}) writes a masked secret${at}${more}; ${MASKED_SECRET_HARM}. Make the patch with \`edgewise diff -f patch --show-secrets\`, or put the real value in it`);
 }
 
 function failure(patchFile: string, operations: unknown[], index: number | undefined, error: Error): InputError {

@@ -1,7 +1,10 @@
-// `edgewise gen TEMPLATE…`: iotedgedev's `solution genconfig` without Python or Docker.
+// `edgewise gen [TEMPLATE…]`: iotedgedev's `solution genconfig` without Python or Docker.
 // Reads each template, its variables and module.json files, generates the manifest, lints it,
 // and returns it to write only if it has no errors. Diagnostics go to stderr, so that
-// `--output -` leaves stdout holding nothing but the manifest.
+// `--output -` leaves stdout holding nothing but the manifest. As in iotedgedev's genconfig
+// (cli.py: `--file` defaults to DEPLOYMENT_CONFIG_TEMPLATE_FILE, `--platform` to
+// DEFAULT_PLATFORM, both read from the environment and .env; constants.py gives the defaults
+// deployment.template.json and amd64), the template and platform may come from .env.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Finding } from '../findings.js';
@@ -13,7 +16,10 @@ import { generateManifest } from './generate-manifest.js';
 import { DEFAULT_PLATFORM } from './module-images.js';
 import { generatedPath } from './output-name.js';
 import { templateResolver } from './placeholder-resolver.js';
-import { loadVariables, type Environment } from './variables.js';
+import { loadVariables, type Environment, type Variables } from './variables.js';
+
+/** iotedgedev's default for DEPLOYMENT_CONFIG_TEMPLATE_FILE (constants.py). */
+export const DEFAULT_TEMPLATE_FILE = 'deployment.template.json';
 
 /** Rule settings for generated manifests. */
 export const GEN_RULES = { 'plaintext-secret': 'off' } as const;
@@ -21,7 +27,7 @@ export const GEN_RULES = { 'plaintext-secret': 'off' } as const;
 export interface GenOptions {
   /** .env file to read; by default ./.env (or $DOTENV_FILE) when it exists. The real environment wins over it. */
   env?: string;
-  /** Platform for ${MODULES.x} and the output name (default amd64). */
+  /** Platform for ${MODULES.x} and the output name (default: DEFAULT_PLATFORM from the environment or .env, else amd64). */
   platform?: string;
   /** Output file, or "-" for stdout; only with a single template. Default: <config dir>/<name>.<platform>.json. */
   output?: string;
@@ -37,23 +43,31 @@ export interface GenOptions {
   environment?: Environment;
 }
 
+/**
+ * @param templates the templates to generate from; none means DEPLOYMENT_CONFIG_TEMPLATE_FILE
+ *   (environment, then .env), else deployment.template.json, as iotedgedev does.
+ */
 export async function runGen(templates: readonly string[], options: GenOptions = {}): Promise<CommandResult> {
-  if (templates.length === 0) throw new InputError('name at least one template, e.g. edgewise gen deployment.template.json');
   if (options.output !== undefined && templates.length > 1) throw new InputError('--output takes a single template; without it each template goes to config/<name>.<platform>.json');
   const cwd = options.cwd ?? '.';
   const at = (path: string): string => (isAbsolute(path) ? path : join(cwd, path));
   const environment = options.environment ?? process.env;
   const variables = loadVariables(environment, cwd, options.env);
-  const platform = options.platform ?? DEFAULT_PLATFORM;
-  if (!/^[A-Za-z0-9._-]+$/.test(platform)) throw new InputError(`--platform "${platform}" is not a platform name such as amd64, arm32v7 or arm64v8`);
-  const configDir = options.configDir ?? variables.get('CONFIG_OUTPUT_DIR') ?? 'config';
+  const platformSetting = variables.setting('DEFAULT_PLATFORM');
+  const platform = options.platform ?? platformSetting ?? DEFAULT_PLATFORM;
+  if (!/^[A-Za-z0-9._-]+$/.test(platform)) {
+    const named = options.platform !== undefined ? '--platform' : `DEFAULT_PLATFORM${variables.envFile ? ` (${variables.envFile} or the environment)` : ''}`;
+    throw new InputError(`${named} "${platform}" is not a platform name such as amd64, arm32v7 or arm64v8`);
+  }
+  const configDir = options.configDir ?? variables.setting('CONFIG_OUTPUT_DIR') ?? 'config';
+  const names = templates.length > 0 ? templates : [defaultTemplateOf(variables, cwd)];
 
   const result: CommandResult = { exitCode: 0, stdout: '', stderr: variables.warnings.map((line) => `edgewise: warning: ${line}\n`).join(''), files: [] };
-  for (const template of templates) {
+  for (const template of names) {
     const path = at(template);
     if (!existsSync(path)) throw new InputError(`${template}: no such template; check the path`);
     const text = readFileSync(path, 'utf8');
-    const modulesDir = options.modulesDir !== undefined ? at(options.modulesDir) : join(dirname(path), variables.get('MODULES_PATH') ?? 'modules');
+    const modulesDir = options.modulesDir !== undefined ? at(options.modulesDir) : join(dirname(path), variables.setting('MODULES_PATH') ?? 'modules');
     const resolver = templateResolver({ variables, templateFile: path, modulesDir, platform, readFile: (file) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined) });
     const generated = await generateManifest({ file: template, text }, { resolve: resolver.resolve, allowUnresolved: options.allowUnresolved });
     const output = options.output ?? generatedPath(template, platform, configDir);
@@ -79,9 +93,19 @@ export async function runGen(templates: readonly string[], options: GenOptions =
     }
     if (output === '-') result.stdout += generated.text;
     else result.files.push({ path: at(output), text: generated.text });
-    result.stderr += `edgewise: generated ${shown} from ${template} (platform ${platform})\n${formatFindingLines([...templateFindings, ...placed])}`;
+    const platformFrom = options.platform === undefined && platformSetting !== undefined ? ', DEFAULT_PLATFORM' : '';
+    result.stderr += `edgewise: generated ${shown} from ${template} (platform ${platform}${platformFrom})\n${formatFindingLines([...templateFindings, ...placed])}`;
   }
   return result;
+}
+
+/** The template gen takes when none is named: DEPLOYMENT_CONFIG_TEMPLATE_FILE, else iotedgedev's default. */
+function defaultTemplateOf(variables: Variables, cwd: string): string {
+  const named = variables.setting('DEPLOYMENT_CONFIG_TEMPLATE_FILE');
+  const template = named ?? DEFAULT_TEMPLATE_FILE;
+  if (existsSync(isAbsolute(template) ? template : join(cwd, template))) return template;
+  const why = named !== undefined ? `DEPLOYMENT_CONFIG_TEMPLATE_FILE${variables.envFile ? ` (${variables.envFile} or the environment)` : ''} names ${template}` : `without DEPLOYMENT_CONFIG_TEMPLATE_FILE gen looks for ${template}`;
+  throw new InputError(`no template given, and ${why}, which does not exist; name one, e.g. edgewise gen deployment.template.json`);
 }
 
 /** Whether a finding on the generated text sits on its node's key or in its value. */

@@ -1,6 +1,9 @@
 // The variables `gen` expands: the real environment, then a .env file (python-dotenv's
 // load_dotenv without override, as iotedgedev loads it: the real environment wins).
 // Without --env, ./.env (or $DOTENV_FILE) is read when it exists, as iotedgedev does.
+// Solution settings (DEFAULT_PLATFORM, DEPLOYMENT_CONFIG_TEMPLATE_FILE, CONFIG_OUTPUT_DIR,
+// MODULES_PATH) are read as iotedgedev's EnvVars.get_envvar reads them: the value is trimmed and
+// an empty one counts as unset, so the default applies (Azure/iotedgedev iotedgedev/envvars.py).
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { InputError } from '../manifest/read-inputs.js';
@@ -10,6 +13,8 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 export interface Variables {
   get(name: string): string | undefined;
+  /** A solution setting: trimmed, undefined when unset or empty. */
+  setting(name: string): string | undefined;
   /** The .env file read, if any (for messages). */
   envFile?: string;
   /** Lines of the .env file that could not be read. */
@@ -22,7 +27,8 @@ export function loadVariables(environment: Environment, cwd: string, envFile?: s
   const path = isAbsolute(named) ? named : join(cwd, named);
   if (!existsSync(path)) {
     if (explicit) throw new InputError(`${named}: no such .env file; check the --env path`);
-    return { get: (name) => environment[name], warnings: [] };
+    const get = (name: string): string | undefined => environment[name];
+    return { get, setting: settingOf(get), warnings: [] };
   }
   let text: string;
   try {
@@ -31,9 +37,18 @@ export function loadVariables(environment: Environment, cwd: string, envFile?: s
     throw new InputError(`${named}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   const parsed = parseDotenv(text, environment);
+  const get = (name: string): string | undefined => environment[name] ?? parsed.values.get(name);
   return {
-    get: (name) => environment[name] ?? parsed.values.get(name),
+    get,
+    setting: settingOf(get),
     envFile: named,
     warnings: parsed.problems.map((problem) => `${named}:${problem.line}: ${problem.message}; the line is skipped`),
+  };
+}
+
+function settingOf(get: (name: string) => string | undefined): (name: string) => string | undefined {
+  return (name) => {
+    const value = get(name)?.trim();
+    return value === '' ? undefined : value;
   };
 }

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { jsonToYaml } from '../convert/json-to-yaml.js';
+import { initFormat } from '../convert/output-format.js';
 import { checkOutput } from '../lint/check-output.js';
 import { formatFindingLines, refusal } from '../generate/output-refusal.js';
 import { SCHEMA_TEMPLATE_KEY } from '../generate/generate-manifest.js';
@@ -22,7 +23,7 @@ export interface InitOptions {
   template?: string;
   /** Output file, or "-" for stdout. Default: deployment.json (deployment.yaml with --yaml; deployment.template.* with --keep-params). */
   output?: string;
-  /** Write YAML instead of JSON. */
+  /** Write YAML instead of JSON (also implied by an --output named *.yaml or *.yml). */
   yaml?: boolean;
   /** List the templates and their parameters instead of writing one. */
   list?: boolean;
@@ -40,6 +41,7 @@ export interface InitOptions {
 
 export async function runInit(options: InitOptions = {}): Promise<CommandResult> {
   if (options.list) return { exitCode: 0, stdout: listTemplates(), stderr: '', files: [] };
+  const yaml = initFormat(options.yaml, options.output) === 'yaml';
   const name = options.template ?? DEFAULT_TEMPLATE;
   const entry = findTemplate(name);
   if (!entry) throw new InputError(`no template named "${name}"; use one of ${TEMPLATES.map((template) => template.name).join(', ')} (see edgewise init --list)`);
@@ -54,13 +56,13 @@ export async function runInit(options: InitOptions = {}): Promise<CommandResult>
   // A template for `gen` says so, so that lint treats its placeholders as placeholders.
   const document = options.keepParams ? { [SCHEMA_TEMPLATE_KEY]: SCHEMA_TEMPLATE_VERSION, ...root } : root;
   const json = `${JSON.stringify(document, null, 2)}\n`;
-  const output = options.yaml ? jsonToYaml(json, JSON.parse(json) as unknown).text : json;
-  const target = options.output ?? `deployment${options.keepParams ? '.template' : ''}.${options.yaml ? 'yaml' : 'json'}`;
+  const output = yaml ? jsonToYaml(json, JSON.parse(json) as unknown).text : json;
+  const target = options.output ?? `deployment${options.keepParams ? '.template' : ''}.${yaml ? 'yaml' : 'json'}`;
   const cwd = options.cwd ?? '.';
   const path = isAbsolute(target) ? target : join(cwd, target);
   if (target !== '-' && !options.force && existsSync(path)) throw new InputError(`${target} already exists; choose another --output, or pass --force to overwrite it`);
 
-  const shown = target === '-' ? `deployment.${options.yaml ? 'yaml' : 'json'}` : target;
+  const shown = target === '-' ? `deployment.${yaml ? 'yaml' : 'json'}` : target;
   const check = await checkOutput(shown, output, { flavour: options.keepParams ? 'template' : 'manifest' });
   if (!check.ok) return { exitCode: 1, stdout: '', stderr: refusal('the manifest', shown, check.findings), files: [] };
   const filled = entry.parameters.map((parameter) => `${parameter.name}=${values.get(parameter.name)}${options.set?.some((item) => item.startsWith(`${parameter.name}=`)) ? '' : ' (default)'}`);

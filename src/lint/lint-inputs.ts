@@ -5,7 +5,9 @@ import type { EdgewiseConfig } from '../config/edgewise-config.js';
 import type { Finding } from '../findings.js';
 import { isManifestCandidate } from '../manifest/manifest-shape.js';
 import { readInput, STDIN_NAME, type InputRef } from '../manifest/read-inputs.js';
+import { maskSecrets } from '../manifest/secrets.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
+import type { AppliedFix } from './applied-fix.js';
 import { ConfigResolver } from './config-resolver.js';
 import { fingerprintOf } from './fingerprint.js';
 import { fixSource } from './fix-source.js';
@@ -16,6 +18,7 @@ import type { Flavour } from '../manifest/normalize-manifest.js';
 export interface LintRunOptions {
   configFile?: string;
   fix?: boolean;
+  /** Compute fixes without writing, even together with `fix`. */
   fixDryRun?: boolean;
   flavour?: Flavour;
 }
@@ -30,12 +33,22 @@ export interface LintBatchResult {
   configFiles: string[];
   /** `<config file>#<index>` of every suppression that matched a finding. */
   usedSuppressions: string[];
-  fixed: { file: string; count: number; written: boolean }[];
+  fixed: FixedFile[];
+}
+
+export interface FixedFile {
+  file: string;
+  /** Findings whose fix was applied. */
+  count: number;
+  written: boolean;
+  applied: AppliedFix[];
+  /** For a dry run: the text before and after fixing, secrets masked, for a diff. */
+  preview?: { before: string; after: string };
 }
 
 function publicFinding(finding: Finding): Finding {
-  const { file, ruleId, severity, message, pointer, line, column } = finding;
-  return { file, ruleId, severity, message, pointer, line, column };
+  const { file, ruleId, severity, message, pointer, line, column, suggestions } = finding;
+  return { file, ruleId, severity, message, pointer, line, column, ...(suggestions && suggestions.length > 0 ? { suggestions } : {}) };
 }
 
 export async function lintInputs(refs: readonly InputRef[], options: LintRunOptions): Promise<LintBatchResult> {
@@ -58,9 +71,10 @@ export async function lintInputs(refs: readonly InputRef[], options: LintRunOpti
     if (options.fix || options.fixDryRun) {
       const fixed = await fixSource({ file: ref.file, text }, lintOptions);
       if (fixed.fixed > 0) {
-        const write = Boolean(options.fix) && ref.file !== STDIN_NAME;
+        const write = Boolean(options.fix) && !options.fixDryRun && ref.file !== STDIN_NAME;
         if (write) writeFileSync(ref.file, fixed.text);
-        result.fixed.push({ file: ref.file, count: fixed.fixed, written: write });
+        const preview = write ? undefined : { before: maskSecrets(text, fixed.secrets), after: maskSecrets(fixed.text, fixed.secrets) };
+        result.fixed.push({ file: ref.file, count: fixed.fixed, written: write, applied: fixed.applied, ...(preview ? { preview } : {}) });
         text = fixed.text;
       }
     }

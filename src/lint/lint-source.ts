@@ -7,7 +7,7 @@ import type { SourceText } from '../manifest/parse-source.js';
 import { isStackOverflow, tooDeepFinding } from '../manifest/nesting-depth.js';
 import { placeFindings } from '../manifest/place-findings.js';
 import { collectSecrets, maskSecrets } from '../manifest/secrets.js';
-import { formatMessage, type Fix, type Rule } from '../rules/rule.js';
+import { formatMessage, type Fix, type Rule, type Suggestion } from '../rules/rule.js';
 import { validateSource, type ValidateOptions } from '../validate/validate-source.js';
 
 export interface LintFinding extends Finding {
@@ -46,7 +46,7 @@ async function lintValidated(input: SourceText, options: LintOptions): Promise<L
   if (!manifest || manifest.located.shape === 'not-a-manifest') return { findings: fromValidation, manifest };
 
   const pending: PendingFinding[] = [];
-  const extras: { fix?: Fix; messageId: string }[] = [];
+  const extras: { fix?: Fix; suggestions?: Suggestion[]; messageId: string }[] = [];
   // Validation already reports some rules' findings (e.g. a placeholder that breaks the schema).
   const reported = new Set(validated.findings.map((finding) => `${finding.ruleId} ${finding.pointer}`));
   for (const rule of options.rules) {
@@ -64,19 +64,28 @@ async function lintValidated(input: SourceText, options: LintOptions): Promise<L
         anchor: report.anchor,
         stringOffset: report.stringOffset,
       });
-      extras.push({ fix: report.fix, messageId: report.messageId });
+      extras.push({ fix: report.fix, suggestions: report.suggestions, messageId: report.messageId });
     }
   }
   const placed: LintFinding[] = await placeFindings(manifest.source.file, manifest.source.text, pending, manifest.source, manifest.createOptions);
   const secrets = collectSecrets(manifest);
   placed.forEach((finding, index) => {
     finding.message = maskSecrets(finding.message, secrets);
-    const { fix, messageId } = extras[index]!;
+    const { fix, suggestions, messageId } = extras[index]!;
     finding.messageId = messageId;
     if (fix) finding.fix = fix;
+    // Suggestions reach every report format, so their text is masked like the message.
+    if (suggestions && suggestions.length > 0) finding.suggestions = suggestions.map((suggestion) => maskStrings(suggestion, secrets));
   });
   const findings = [...fromValidation, ...placed].sort((a, b) => a.line - b.line || a.column - b.column);
   return { findings, manifest };
+}
+
+function maskStrings<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return maskSecrets(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((entry) => maskStrings(entry, secrets)) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, maskStrings(entry, secrets)])) as T;
+  return value;
 }
 
 function applySettings(findings: readonly Finding[], config: LintOptions['config']): Finding[] {

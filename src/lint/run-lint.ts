@@ -1,10 +1,13 @@
 // `edgewise lint`: lint every input (in parallel when there are many), report unused
 // suppressions, render each requested format to stdout or its --output file, and decide the
-// exit code (ESLint's: errors, or more warnings than --max-warnings, give 1).
+// exit code (ESLint's: errors, or more warnings than --max-warnings, give 1; paths that hold
+// no manifest give 2). What --fix changed goes to stderr; a --fix-dry-run diff goes to stdout
+// ahead of a stylish report, or to stderr when stdout carries a machine-readable format.
 import { loadConfig } from '../config/load-config.js';
 import { summarize, type Finding } from '../findings.js';
-import { collectInputs, STDIN_NAME } from '../manifest/read-inputs.js';
+import { collectInputs, NoManifestsError, STDIN_NAME } from '../manifest/read-inputs.js';
 import { exitCodeFor, type CommandResult } from '../report/command-result.js';
+import { formatAppliedFixes, formatFixPreview, formatWouldFix } from '../report/fix-report.js';
 import { renderReport } from '../report/render-report.js';
 import type { ReportFormat } from '../report/report-formats.js';
 import { UsageError } from '../report/usage-error.js';
@@ -27,7 +30,7 @@ export class LintUsageError extends UsageError {
 
 export async function runLint(paths: string[], options: LintCommandOptions): Promise<CommandResult> {
   const refs = collectInputs(paths);
-  if (options.fix && refs.some((ref) => ref.file === STDIN_NAME)) throw new LintUsageError('--fix cannot write to stdin; use --fix-dry-run to see the result');
+  if (options.fix && !options.fixDryRun && refs.some((ref) => ref.file === STDIN_NAME)) throw new LintUsageError('--fix cannot write to stdin; use --fix-dry-run to see the result');
   const batches = await runInParallel({ kind: 'lint', refs, options: { configFile: options.configFile, fix: options.fix, fixDryRun: options.fixDryRun, flavour: options.flavour } });
 
   const findings: Finding[] = [];
@@ -44,6 +47,7 @@ export async function runLint(paths: string[], options: LintCommandOptions): Pro
   }
   const shown = options.quiet ? findings.filter((finding) => finding.severity === 'error') : findings;
   const files = batches.reduce((sum, batch) => sum + batch.files, 0);
+  if (files === 0) throw new NoManifestsError(paths);
   const context = {
     findings: shown,
     files,
@@ -54,16 +58,28 @@ export async function runLint(paths: string[], options: LintCommandOptions): Pro
     toolVersion: options.toolVersion,
   };
   const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
+  const fixedFiles = batches.flatMap((batch) => batch.fixed);
+  const diffToStdout = options.reports.every((report) => report.output || report.format === 'stylish');
+  for (const fixed of fixedFiles) {
+    if (fixed.written) {
+      result.stderr += formatAppliedFixes(fixed);
+      continue;
+    }
+    if (diffToStdout) result.stdout += formatFixPreview(fixed, options.color);
+    else result.stderr += formatFixPreview(fixed, false);
+    result.stderr += formatWouldFix(fixed);
+  }
   for (const report of options.reports) {
     const text = await renderReport(report.format, context, options.color && !report.output);
     if (report.output) result.files.push({ path: report.output, text });
     else result.stdout += text;
   }
-  for (const fixed of batches.flatMap((batch) => batch.fixed)) {
-    result.stderr += `${fixed.written ? 'fixed' : 'would fix'} ${fixed.count} problem${fixed.count === 1 ? '' : 's'} in ${fixed.file}\n`;
-  }
   const summary = summarize(files, findings);
-  result.exitCode = exitCodeFor(summary.errors, options.quiet ? 0 : summary.warnings, options.maxWarnings);
+  const warnings = options.quiet ? 0 : summary.warnings;
+  result.exitCode = exitCodeFor(summary.errors, warnings, options.maxWarnings);
+  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+    result.stderr += `${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${options.maxWarnings}\n`;
+  }
   return result;
 }
 

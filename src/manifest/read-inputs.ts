@@ -1,7 +1,7 @@
 // The I/O edge: turns command-line paths into input references, and reads them. Folders are
 // walked for *.json, *.yaml and *.yml files (later filtered to manifests); `-` is stdin.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { UsageError } from '../report/usage-error.js';
 
 /** Larger files are refused: real deployments are far smaller (IoT Hub caps each twin at 32 KB). */
@@ -23,6 +23,19 @@ export type InputRead = { ok: true; text: string } | { ok: false; message: strin
 /** A path the user named does not exist: a usage error (exit 2), not a finding. */
 export class InputError extends UsageError {
   override name = 'InputError';
+}
+
+/**
+ * The paths held no manifest (an empty folder, a folder of other JSON): exit 2 with this line,
+ * as ESLint does when no file matches, rather than a clean "0 files checked" that hides a typo.
+ */
+export class NoManifestsError extends InputError {
+  override name = 'NoManifestsError';
+
+  constructor(paths: readonly string[]) {
+    const folders = paths.map((path) => (path === '-' || path.endsWith('/') || path.endsWith(sep) ? path : `${path}/`));
+    super(`no manifests found under ${folders.join(', ')}; check the path or pass files explicitly`);
+  }
 }
 
 export function collectInputs(paths: readonly string[]): InputRef[] {

@@ -1,10 +1,13 @@
 // `edgewise merge BASE LAYERED… --priority N…`: the effective manifest a device receives from a
 // standard deployment and layered deployments (merge-layers.ts has the rules and their
-// sources), linted, written only without lint errors. Returns a CommandResult.
+// sources), linted, written only without lint errors. Returns a CommandResult. A layer that
+// holds the secret mask "****" is refused before merging: it would overwrite a real secret.
 import { lintBeforeWrite } from '../diff/lint-before-write.js';
+import { MASKED_SECRET_HARM, maskedValuePointers } from '../diff/masked-secret-values.js';
 import { readManifestDocument } from '../diff/read-manifest-document.js';
 import { serializeManifest } from '../diff/serialize-manifest.js';
 import type { Flavour } from '../manifest/normalize-manifest.js';
+import { InputError } from '../manifest/read-inputs.js';
 import type { CommandResult } from '../report/command-result.js';
 import type { LayerRef } from './layer-args.js';
 import { mergeLayers } from './merge-layers.js';
@@ -23,9 +26,17 @@ export interface MergeOptions {
 export async function runMerge(basePath: string, layers: readonly LayerRef[], options: MergeOptions = {}): Promise<CommandResult> {
   const base = await readManifestDocument(basePath, options.readStdin);
   const loaded = await Promise.all(layers.map(async (layer) => ({ ...(await readManifestDocument(layer.path, options.readStdin)), priority: layer.priority })));
+  for (const layer of loaded) refuseMaskedValues(layer.file, layer.value);
   const merged = mergeLayers(base, loaded);
   const text = await serializeManifest(merged.value, base.format, base.text);
   const result = await lintBeforeWrite({ command: 'merge', file: base.file, text, output: options.output, flavour: options.flavour, color: options.color, originalText: base.text });
   result.stderr = merged.warnings.map((warning) => `edgewise merge: warning: ${warning}\n`).join('') + result.stderr;
   return result;
+}
+
+function refuseMaskedValues(file: string, value: unknown): void {
+  const [first, ...rest] = maskedValuePointers(value);
+  if (first === undefined) return;
+  const more = rest.length > 0 ? ` (and ${rest.length} more value${rest.length === 1 ? '' : 's'})` : '';
+  throw new InputError(`${file}: ${first} holds a masked secret${more}; ${MASKED_SECRET_HARM}. Put the real value in the layered deployment`);
 }

@@ -1,5 +1,9 @@
-// Sizes and durations as `offline plan` reads and writes them: 8GB, 512MiB or 8000000000;
-// "1 d 2 h", "45 min". Decimal units (kB = 1000 bytes) follow disk vendors; binary ones (KiB) are accepted too.
+// Sizes and durations as `offline plan` reads and writes them. Sizes have one grammar, for every
+// size option: a whole number is bytes (512); a number with a unit may have a fraction (1.5GB).
+// Units follow SI and IEC: kB/KB, MB, GB, TB are powers of 1000 (as disk vendors and `df -H`
+// count), KiB, MiB, GiB, TiB powers of 1024 (as `df -h` counts); letters in any case. A unit
+// without B ("8G") is refused, since Docker reads it as binary and disk vendors as decimal.
+// Durations are written "1 d 2 h", "45 min".
 
 const UNITS: Record<string, number> = {
   b: 1,
@@ -13,12 +17,25 @@ const UNITS: Record<string, number> = {
   tib: 1024 ** 4,
 };
 
-/** Parses "8GB", "512 MiB", "1.5gb" or "8000000000"; undefined when it is not a size. */
-export function parseByteSize(text: string): number | undefined {
+export interface ByteSize {
+  bytes: number;
+  /** No unit was written: the number is bytes. */
+  bare: boolean;
+}
+
+/** Reads "8GB", "512 MiB", "1.5gb", "512" or "512B"; undefined when it is not a size above 0. */
+export function readByteSize(text: string): ByteSize | undefined {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*$/i.exec(text);
   if (!match) return undefined;
+  const bare = match[2] === undefined;
+  if (bare && match[1]!.includes('.')) return undefined; // a fraction of a byte
   const bytes = Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]!;
-  return Number.isFinite(bytes) && bytes > 0 ? Math.round(bytes) : undefined;
+  return Number.isFinite(bytes) && bytes >= 1 ? { bytes: Math.round(bytes), bare } : undefined;
+}
+
+/** The bytes of a size, or undefined when it is not one. */
+export function parseByteSize(text: string): number | undefined {
+  return readByteSize(text)?.bytes;
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,5 +1,6 @@
 // SARIF 2.1.0 for GitHub code scanning: real regions, stable rule ids with help links, and
 // partialFingerprints that survive lines moving (rule + pointer + content, never line numbers).
+// Suggestions (fixes that choose, never applied) are in each result's `properties.suggestions`.
 import { relative } from 'node:path';
 import type { Severity } from '../findings.js';
 import type { ReportContext } from './report-context.js';
@@ -54,6 +55,9 @@ export function formatSarif(context: ReportContext): string {
             },
           ],
           partialFingerprints: { 'edgewise/v1': context.fingerprint(finding) },
+          // SARIF `fixes` need text regions (artifactChanges); a suggestion is a pointer edit, and
+          // code scanning ignores unknown properties, so suggestions ride in the property bag.
+          ...(finding.suggestions && finding.suggestions.length > 0 ? { properties: { suggestions: finding.suggestions } } : {}),
         })),
       },
     ],

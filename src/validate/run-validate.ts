@@ -1,5 +1,6 @@
 // `edgewise validate`: collect inputs, validate them (in parallel when there are many), report.
-import { collectInputs } from '../manifest/read-inputs.js';
+// Paths that hold no manifest are a usage error (exit 2), as in lint.
+import { collectInputs, NoManifestsError } from '../manifest/read-inputs.js';
 import { summarize } from '../findings.js';
 import { exitCodeFor, type CommandResult } from '../report/command-result.js';
 import { renderReport } from '../report/render-report.js';
@@ -11,6 +12,7 @@ export async function runValidate(paths: string[], options: ValidateOptions & { 
   const reports = await runInParallel({ kind: 'validate', refs: collectInputs(paths), options: { flavour: options.flavour } });
   const findings = reports.flatMap((report) => report.findings);
   const files = reports.reduce((sum, report) => sum + report.files, 0);
+  if (files === 0) throw new NoManifestsError(paths);
   const summary = summarize(files, findings);
   const context = { findings, files, checkedFiles: [], rules: [], fingerprint: () => '', baseFolder: process.cwd(), toolVersion: '' };
   return { exitCode: exitCodeFor(summary.errors, 0), stdout: await renderReport(options.format, context, options.color), stderr: '', files: [] };

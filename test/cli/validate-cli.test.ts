@@ -36,7 +36,8 @@ describe('edgewise validate', () => {
   it('prints stylish findings as file, line:column, severity, message and rule', () => {
     const run = edgewise(['validate', MALFORMED]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/\n {2}31:46 +error +`restartPolicy` must be one of never, on-failure, on-unhealthy, always \(got "on-failured"\) +schema\n/);
+    // Wrapped to fit 100 columns, the rule id at the end of the finding's line.
+    expect(run.stdout).toMatch(/\n {2}31:46 +error +`restartPolicy` must be one of never, on-failure, on-unhealthy, always +schema\n {18}\(got "on-failured"\)\n/);
     expect(run.stdout).toContain('✖ 4 problems (4 errors, 0 warnings, 0 info) in 1 file');
   });
 
@@ -78,6 +79,18 @@ describe('edgewise validate', () => {
     const run = edgewise(['validate', 'does/not/exist.json']);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual(['edgewise: does/not/exist.json: no such file or folder; check the path']);
+  });
+
+  it('exits 2 when the paths hold no manifest, with the same line as lint', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'edgewise-none-'));
+    mkdirSync(join(folder, 'config'));
+    writeFileSync(join(folder, 'config', 'package.json'), '{"name": "not-a-manifest"}');
+    const run = edgewise(['validate', join(folder, 'config')]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`edgewise: no manifests found under ${join(folder, 'config')}/; check the path or pass files explicitly\n`);
+    const empty = mkdtempSync(join(tmpdir(), 'edgewise-empty-'));
+    expect(edgewise(['validate', empty, '--format', 'json'])).toMatchObject({ code: 2, stdout: '' });
   });
 
   it('exits 2 for an unknown format', () => {

@@ -1,7 +1,9 @@
 // `edgewise convert`: JSON <-> YAML without loss. chunked.json holds a module whose createOptions
 // are split into two 512-character chunks (as iotedgedev writes them) and twin values whose
 // number literals JavaScript would rewrite (25.0, a 20-digit integer, 1e-7).
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +15,13 @@ import { checkOutput } from '../../src/lint/check-output.js';
 import { InputError } from '../../src/manifest/read-inputs.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'convert');
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The built CLI (dist/, built by `npm test` first), as a user runs it. */
+function edgewise(args: string[], cwd: string) {
+  const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'edgewise.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
 const read = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const settingsOf = (manifest: any, module: string) => manifest.modulesContent.$edgeAgent['properties.desired'].modules[module].settings;
 
@@ -100,17 +109,49 @@ describe('edgewise convert', () => {
     }
   });
 
-  it('refuses what it cannot convert, and outputs with lint errors', async () => {
+  it('refuses what it cannot convert', async () => {
     await expect(convert('chunked.json', { to: 'json' })).rejects.toThrow(InputError);
-    await expect(convert('chunked.json', { to: 'yaml', output: 'out.json' })).rejects.toThrow(/does not end in \.yaml/);
+    await expect(convert('chunked.json', { output: 'again.json' })).rejects.toThrow(/chunked\.json is already JSON; nothing to convert/);
     await expect(convert('missing.json', { to: 'yaml' })).rejects.toThrow(/no such file/);
     await expect(convert('.', { to: 'yaml' })).rejects.toThrow(/is a folder; name one manifest file/);
+    await expect(convert('chunked.json', { output: 'out.txt' })).rejects.toThrow(/--output out\.txt: name it \*\.json or \*\.yaml/);
     const broken = await runConvert('-', { to: 'json', readStdin: () => 'modulesContent:\n  a: [1, 2\n' });
     expect(broken.exitCode).toBe(1);
     expect(broken.stderr).toMatch(/^edgewise: <stdin>:\d+:\d+ {2}invalid YAML/);
-    const lintError = await runConvert('-', { to: 'yaml', readStdin: () => read('chunked.json').replace('"restartPolicy": "always"', '"restartPolicy": "sometimes"') });
-    expect(lintError.exitCode).toBe(1);
-    expect(lintError.stdout).toBe('');
-    expect(lintError.stderr).toMatch(/the converted file stdin\.yaml was not written: it has 1 error\nstdin\.yaml:\d+:\d+ {2}error {2}.*sometimes/);
+  });
+
+  it('converts a manifest with lint errors anyway, and warns on stderr', async () => {
+    // convert changes only the format: a restartPolicy typo is as wrong in YAML as in JSON.
+    const broken = read('chunked.json').replace('"restartPolicy": "always"', '"restartPolicy": "sometimes"');
+    const result = await runConvert('-', { to: 'yaml', readStdin: () => broken });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('restartPolicy: sometimes');
+    expect(result.stderr).toBe('edgewise: warning: <stdin> has 1 lint error; converted anyway (convert changes only the format)\n');
+    const back = await runConvert('-', { readStdin: () => result.stdout });
+    expect(back.stdout).toBe(broken);
+  });
+
+  it('infers --to from the output extension, else from the input', async () => {
+    const byExtension = await convert('chunked.json', { output: 'chunked.yml' });
+    expect(byExtension.files[0]!.text).toMatch(/^modulesContent:\n/);
+    const byInput = await convert('commented.yaml', {});
+    expect(JSON.parse(byInput.stdout).modulesContent).toBeDefined();
+    const fromStdin = await runConvert('-', { readStdin: () => read('chunked.json') });
+    expect(fromStdin.stdout).toBe((await convert('chunked.json', { to: 'yaml' })).stdout);
+  });
+
+  it('refuses a --to that the output extension contradicts', async () => {
+    await expect(convert('chunked.json', { to: 'yaml', output: 'out.json' })).rejects.toThrow('--output out.json says JSON but --to is yaml; use -o out.yaml, or drop --to');
+    await expect(convert('commented.yaml', { to: 'json', output: 'out.yml' })).rejects.toThrow(InputError);
+  });
+
+  it('needs no --to on the command line, and a contradicting one exits 2', () => {
+    const out = mkdtempSync(join(tmpdir(), 'edgewise-convert-'));
+    const run = edgewise(['convert', join(FIXTURES, 'chunked.json'), '-o', join(out, 'chunked.yaml')], ROOT);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(join(out, 'chunked.yaml'), 'utf8')).toMatch(/^modulesContent:\n/);
+    const contradiction = edgewise(['convert', join(FIXTURES, 'chunked.json'), '--to', 'yaml', '-o', join(out, 'x.json')], ROOT);
+    expect(contradiction.code).toBe(2);
+    expect(contradiction.stderr).toContain('says JSON but --to is yaml');
   });
 });

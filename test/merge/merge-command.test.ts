@@ -26,6 +26,16 @@ describe('edgewise merge', () => {
     expect(result.stderr).toContain('on-failured');
   });
 
+  it('refuses a layer holding the secret mask "****", naming where, before merging', async () => {
+    // layer-masked-secrets.json is layer-alerts-v1.json as copied from masked output: the registry
+    // password and the key inside a connection string are "****".
+    const run = runMerge(BASE, [{ path: fixture('layer-masked-secrets.json'), priority: 10 }], { output: 'effective.json' });
+    await expect(run).rejects.toThrow(InputError);
+    await expect(run).rejects.toThrow(
+      `${fixture('layer-masked-secrets.json')}: /modulesContent/$edgeAgent/properties.desired.modules.alerts/env/SERVICEBUS_CONNECTION_STRING/value holds a masked secret (and 1 more value); "****" is how edgewise masks secrets`,
+    );
+  });
+
   it('warns about equal priorities on stderr', async () => {
     const result = await runMerge(BASE, [
       { path: fixture('layer-alerts-v1.json'), priority: 10 },

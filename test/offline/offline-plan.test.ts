@@ -1,14 +1,22 @@
 // `edgewise offline plan`: how long a device can stay offline before messages are lost, and why.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/manifest/read-inputs.js';
-import { parseByteSize, formatDuration } from '../../src/offline/plan-units.js';
+import { parseByteSize, formatDuration, readByteSize } from '../../src/offline/plan-units.js';
+import { readSizeOption } from '../../src/offline/size-option.js';
 import { runOfflinePlan, type OfflinePlanOptions } from '../../src/offline/run-offline-plan.js';
 import { STORE_OVERHEAD_BYTES_PER_MESSAGE, storedBytesPerMessage } from '../../src/offline/store-overhead.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'offline');
+
+/** The built CLI (dist/, built by `npm test` first), as a user runs it. */
+function edgewise(args: string[], cwd: string) {
+  const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'edgewise.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
 
 async function plan(path: string, options: Partial<OfflinePlanOptions> = {}): Promise<any> {
   const result = await runOfflinePlan(path, { rate: 10, size: 512, format: 'json', cwd: ROOT, ...options });
@@ -90,6 +98,20 @@ describe('edgewise offline plan', () => {
     );
   });
 
+  it('reads --size and --disk with one grammar, and warns about a disk of a few bytes', async () => {
+    const written = await runOfflinePlan('templates/offline.json', { rate: 10, size: '512', disk: '8GB', format: 'json', cwd: ROOT });
+    const asText = JSON.parse(written.stdout);
+    expect(asText).toEqual(await plan('templates/offline.json', { size: 512, disk: 8e9 }));
+    expect(written.stderr).toBe('');
+    const kilobytes = await runOfflinePlan('templates/offline.json', { rate: 10, size: '4KB', disk: '8GiB', format: 'json', cwd: ROOT });
+    expect(JSON.parse(kilobytes.stdout)).toMatchObject({ messageBytes: 4000, capacityBytes: 8 * 1024 ** 3 });
+    const bare = await runOfflinePlan('templates/offline.json', { rate: 10, size: '512', disk: '8', format: 'json', cwd: ROOT });
+    expect(bare.exitCode).toBe(0);
+    expect(JSON.parse(bare.stdout).capacityBytes).toBe(8); // taken as written: a script may mean it
+    expect(bare.stderr).toBe('edgewise: warning: --disk 8 means 8 bytes; did you mean 8GB?\n');
+    await expect(runOfflinePlan('templates/offline.json', { rate: 10, size: '4K', cwd: ROOT })).rejects.toThrow('--size 4K: write 4KB (powers of 1000) or 4KiB (powers of 1024)');
+  });
+
   it('refuses missing or wrong numbers', async () => {
     await expect(runOfflinePlan('templates/offline.json', { rate: 0, size: 512, cwd: ROOT })).rejects.toThrow(InputError);
     await expect(runOfflinePlan('templates/offline.json', { rate: 1, size: 1.5, cwd: ROOT })).rejects.toThrow(/--size/);
@@ -103,8 +125,41 @@ describe('plan units', () => {
     expect(parseByteSize('512 MiB')).toBe(512 * 1024 ** 2);
     expect(parseByteSize('8000')).toBe(8000);
     expect(parseByteSize('eight')).toBeUndefined();
+    expect(parseByteSize('256KB')).toBe(256_000);
+    expect(parseByteSize('256kib')).toBe(256 * 1024);
+    expect(parseByteSize('1.5GB')).toBe(1.5e9);
+    expect(parseByteSize('1.5')).toBeUndefined(); // a fraction of a byte
+    expect(parseByteSize('0')).toBeUndefined();
+    expect(readByteSize('512')).toEqual({ bytes: 512, bare: true });
+    expect(readByteSize('512B')).toEqual({ bytes: 512, bare: false });
     expect(formatDuration(90061)).toBe('1 d 1 h');
     expect(formatDuration(3600)).toBe('1 h');
     expect(formatDuration(308.2)).toBe('5 min 8 s');
+  });
+});
+
+describe('size options', () => {
+  it('reach the command as written, from the command line', () => {
+    const run = edgewise(['offline', 'plan', 'templates/offline.json', '--rate', '10', '--size', '1KiB', '--disk', '8', '-f', 'json'], ROOT);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ messageBytes: 1024, capacityBytes: 8 });
+    expect(run.stderr).toBe('edgewise: warning: --disk 8 means 8 bytes; did you mean 8GB?\n');
+    const wrong = edgewise(['offline', 'plan', 'templates/offline.json', '--rate', '10', '--size', 'big'], ROOT);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/^edgewise: --size big: expected a whole number of bytes/);
+  });
+
+  it('warn on a bare disk size under a mebibyte, naming the likely unit', () => {
+    expect(readSizeOption('disk', '8')).toEqual({ bytes: 8, warning: '--disk 8 means 8 bytes; did you mean 8GB?' });
+    expect(readSizeOption('disk', '64000')).toEqual({ bytes: 64000, warning: '--disk 64000 means 64000 bytes; did you mean 64000MB?' });
+    expect(readSizeOption('disk', '8000000000')).toEqual({ bytes: 8e9 });
+    expect(readSizeOption('disk', '512KB')).toEqual({ bytes: 512_000 }); // a unit says it was meant
+    expect(readSizeOption('size', '8')).toEqual({ bytes: 8 });
+  });
+
+  it('refuse what is not a size, with the grammar', () => {
+    expect(() => readSizeOption('disk', 'lots')).toThrow(InputError);
+    expect(() => readSizeOption('disk', 'lots')).toThrow(/--disk lots: expected a whole number of bytes \(512\) or a number with a unit .*, e\.g\. --disk 8GB/);
+    expect(() => readSizeOption('disk', '8 G')).toThrow('--disk 8 G: write 8GB (powers of 1000) or 8GiB (powers of 1024)');
   });
 });

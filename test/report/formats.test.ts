@@ -1,4 +1,5 @@
-// Formatter details that the CLI tests do not reach: escaping, and every finding in every format.
+// Formatter details that the CLI tests do not reach: escaping, info findings in JUnit, and
+// suggestions (fixes that choose, never applied) in every format.
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings.js';
 import { renderReport } from '../../src/report/render-report.js';
@@ -15,6 +16,19 @@ const awkward: Finding = {
   column: 7,
 };
 const info: Finding = { ...awkward, file: 'config/ok.json', severity: 'info', ruleId: 'storage-permissions', message: 'chown it' };
+const suggesting: Finding = {
+  file: 'config/a,b:c.json',
+  ruleId: 'upstream-protocol',
+  severity: 'warning',
+  message: 'edgeHub uses UpstreamProtocol=MqttWs but edgeAgent uses Amqp; use the same protocol on both, as the network usually allows only one',
+  pointer: '/modulesContent/$edgeAgent/properties.desired/systemModules/edgeAgent/env/UpstreamProtocol/value',
+  line: 9,
+  column: 26,
+  suggestions: [
+    { description: 'use MqttWs on edgeAgent too', fix: { edits: [{ op: 'set', pointer: '/modulesContent/$edgeAgent/properties.desired/systemModules/edgeAgent/env/UpstreamProtocol/value', value: 'MqttWs' }] } },
+    { description: 'use Amqp on edgeHub too', fix: { edits: [{ op: 'set', pointer: '/modulesContent/$edgeAgent/properties.desired/systemModules/edgeHub/env/UpstreamProtocol/value', value: 'Amqp' }] } },
+  ],
+};
 
 function context(findings: Finding[]): ReportContext {
   return {
@@ -50,5 +64,35 @@ describe('report formats', () => {
     expect(first.partialFingerprints).toEqual({ 'edgewise/v1': 'fp-3' });
     expect(sarif.runs[0].tool.driver.rules[first.ruleIndex].id).toBe('route-syntax');
     expect(first.locations[0].physicalLocation.artifactLocation.uri).toBe('config/a%2Cb%3Ac.json');
+  });
+
+  it('junit: an info finding is a passing case with its message in system-out; warnings and errors fail', async () => {
+    const xml = await renderReport('junit', context([awkward, { ...awkward, severity: 'warning', line: 4 }, info]), false);
+    expect(xml).toContain('<testsuites name="edgewise" tests="4" failures="2" errors="0">');
+    expect(xml).toContain('<testsuite name="config/ok.json" tests="1" failures="0" errors="0">');
+    expect(xml).toContain('<system-out>config/ok.json:3:7 info chown it (storage-permissions) at /modulesContent/$edgeHub/properties.desired/routes/x</system-out>');
+    expect(xml).toContain('<failure type="warning"');
+    expect(xml.match(/<testcase [^>]*storage-permissions[^>]*>\n\s*<([\w-]+)/)?.[1]).toBe('system-out');
+  });
+
+  it('json carries the whole message and the suggestions with their edits', async () => {
+    const json = JSON.parse(await renderReport('json', context([suggesting]), false));
+    expect(json.results[0].message).toBe(suggesting.message);
+    expect(json.results[0].suggestions).toEqual(suggesting.suggestions);
+  });
+
+  it('sarif puts suggestions in the result property bag, not in fixes', async () => {
+    const sarif = JSON.parse(await renderReport('sarif', context([suggesting, awkward]), false));
+    const [withSuggestions, without] = sarif.runs[0].results;
+    expect(withSuggestions.message.text).toBe(suggesting.message);
+    expect(withSuggestions.properties.suggestions.map((s: { description: string }) => s.description)).toEqual(['use MqttWs on edgeAgent too', 'use Amqp on edgeHub too']);
+    expect(withSuggestions.fixes).toBeUndefined();
+    expect(without.properties).toBeUndefined();
+  });
+
+  it('github and stylish show each suggestion on a line of its own', async () => {
+    expect(await renderReport('github', context([suggesting]), false)).toContain('only one%0Asuggestion: use MqttWs on edgeAgent too%0Asuggestion: use Amqp on edgeHub too\n');
+    const stylish = await renderReport('stylish', context([suggesting]), false);
+    expect(stylish).toMatch(/\n {19}suggestion: use MqttWs on edgeAgent too\n {19}suggestion: use Amqp on edgeHub too\n/);
   });
 });

@@ -34,6 +34,63 @@ export function compileSourceMatcher(routeSource: string): (messageSource: strin
   return (messageSource) => appendSingleTrailingSlash(messageSource).toLowerCase().startsWith(prefix);
 }
 
+/**
+ * Can the route source match a message that module `moduleId` sends? edgeHub gives those the
+ * sources /messages/modules/<id> and /messages/modules/<id>/outputs/<output>, so the route's prefix
+ * must lead to /messages/modules/<id>/outputs/ or lie below it.
+ */
+export function sourceIncludesModule(routeSource: string, moduleId: string): boolean {
+  const prefix = normalizeRouteSource(routeSource).toLowerCase();
+  const outputs = `/messages/modules/${moduleId}/outputs/`.toLowerCase();
+  return outputs.startsWith(prefix) || prefix.startsWith(outputs);
+}
+
+/** A segment of a route source that no message source has at that place. */
+export interface UnmatchableSegment {
+  /** 0-based position among the source's segments (0 is the one after the first '/'). */
+  index: number;
+  segment: string;
+  /** Offset of the segment in the route source text. */
+  offset: number;
+  /** What edgeHub's message sources have at that place (empty: nothing, the source ends before it). */
+  expected: readonly string[];
+}
+
+// The message sources edgeHub assigns (ModuleMessageSource, TelemetryMessageSource,
+// TwinChangeEventMessageSource): /messages, /messages/modules/<id>, /messages/modules/<id>/outputs/<output>
+// and /twinChangeNotifications. null stands for a name (module id, output name).
+const MESSAGE_SOURCE_SHAPES: readonly (readonly (string | null)[])[] = [
+  ['messages', 'modules', null, 'outputs', null],
+  ['twinChangeNotifications'],
+];
+
+/**
+ * The first segment of a route source that no message source has at its place, so the route never
+ * matches; undefined when some message can match. Stops at a segment holding a literal '*' (module
+ * ids may contain '*'; the route-syntax surprise explains it) and below an output name (not
+ * known to be free of '/').
+ */
+export function firstUnmatchableSegment(routeSource: string): UnmatchableSegment | undefined {
+  const prefix = normalizeRouteSource(routeSource);
+  if (!prefix.startsWith('/')) return undefined;
+  const segments = prefix.slice(1, -1) === '' ? [] : prefix.slice(1, -1).split('/');
+  let shapes = MESSAGE_SOURCE_SHAPES;
+  let offset = 1;
+  for (const [index, segment] of segments.entries()) {
+    if (segment.includes('*')) return undefined;
+    const alive = shapes.filter((shape) => index < shape.length && (shape[index] === null || shape[index]!.toLowerCase() === segment.toLowerCase()));
+    if (alive.length === 0) {
+      // A name (null) matches any segment, so only fixed words can be expected here.
+      const expected = shapes.flatMap((shape) => (typeof shape[index] === 'string' ? [shape[index]] : []));
+      return { index, segment, offset, expected };
+    }
+    if (alive.some((shape) => shape[index] === null && index === shape.length - 1)) return undefined;
+    shapes = alive;
+    offset += segment.length + 1;
+  }
+  return undefined;
+}
+
 const TWIN_CHANGE_NOTIFICATION = 'twinChangeNotification';
 
 /**

@@ -1,13 +1,22 @@
 // Routes that name a module the deployment does not run: as a source
 // (/messages/modules/<m>/…) the route never matches; as a BrokeredEndpoint target, messages are
-// queued for a module that never connects, until their TTL expires.
+// queued for a module that never connects, until their TTL expires. Wildcard sources such as
+// /messages/modules/* name no module.
 import { desiredOf, listRoutes } from '../manifest/manifest-views.js';
-import { checkFunctionEndpoint } from '../routes/index.js';
+import { checkFunctionEndpoint, normalizeRouteSource } from '../routes/index.js';
 import { parseRouteOnce } from './parsed-routes.js';
 import { suggestClosest } from '../schema/suggest-closest.js';
 import type { Rule, RuleReport } from './rule.js';
 
-const SOURCE_MODULE = /^\/messages\/modules\/([^/]+)/i;
+/**
+ * The module a source names, read from the prefix edgeHub matches: `/messages/modules/*` and
+ * `/messages/*` name none (the trailing '*' is dropped), and a module segment that is or holds
+ * a '*' in the middle of the source is compared literally, which route-syntax explains.
+ */
+function sourceModule(source: string): string | undefined {
+  const module = /^\/messages\/modules\/([^/]+)\//i.exec(normalizeRouteSource(source))?.[1];
+  return module && !module.includes('*') ? module : undefined;
+}
 
 export const routeReference: Rule = {
   meta: {
@@ -38,7 +47,7 @@ export const routeReference: Rule = {
     for (const route of listRoutes(manifest)) {
       const parsed = parseRouteOnce(route.text);
       if (!parsed.ok) continue;
-      const source = SOURCE_MODULE.exec(parsed.route.source)?.[1];
+      const source = sourceModule(parsed.route.source);
       if (source && !modules.some((module) => module.toLowerCase() === source.toLowerCase())) {
         reports.push({ messageId: 'source', data: { name: route.name, module: source, hint: hint(source) }, pointer: route.textPointer, stringOffset: parsed.route.sourceSpan.offset });
       }

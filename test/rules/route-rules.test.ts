@@ -1,7 +1,9 @@
 // Route rules over routes modelled on real mistakes: the IoT-Hub-style route in
 // azure-iot-cli-extension's test_edge_deployment_malformed.json (`brokeredEndpoint("/modinstances/…")`),
 // WHERE written after INTO, operators without spaces. Sensor and filter modules as in
-// templates/sensor-pipeline.
+// templates/sensor-pipeline. route-reference/wildcards.json: `FROM /messages/modules/* INTO
+// $upstream` as in the usb-sensor/anomaly-detect sample deployments and the IoT Edge module
+// templates, which name no module.
 import { routeDuplicate } from '../../src/rules/route-duplicate.js';
 import { routeReference } from '../../src/rules/route-reference.js';
 import { routeSink } from '../../src/rules/route-sink.js';
@@ -38,13 +40,15 @@ testRule(routeSink, {
 });
 
 testRule(routeReference, {
-  valid: [{ file: 'valid.json' }],
+  valid: [{ file: 'valid.json' }, { file: 'wildcards.json' }],
   invalid: [
     {
       file: 'invalid.json',
       errors: [
         { messageId: 'source', line: 60, column: 30, messageIncludes: '"ghost"' },
         { messageId: 'sink', line: 61, column: 78, messageIncludes: 'did you mean "filter"?' },
+        // edgeHub drops the trailing '*' and matches the module "sens" exactly, not a prefix of "sensor".
+        { messageId: 'source', line: 62, column: 31, messageIncludes: 'module "sens",' },
       ],
     },
   ],

@@ -18,6 +18,18 @@ function sourceModule(source: string): string | undefined {
   return module && !module.includes('*') ? module : undefined;
 }
 
+/** The one module whose id holds the name, or is held by it (stream-image / stream-image-service). */
+function suggestContaining(name: string, modules: readonly string[]): string | undefined {
+  const bare = (text: string) => text.toLowerCase().replace(/[-_.]/g, '');
+  const wanted = bare(name);
+  const found = modules.filter((module) => {
+    const candidate = bare(module);
+    const [shorter, longer] = candidate.length < wanted.length ? [candidate, wanted] : [wanted, candidate];
+    return shorter.length >= 4 && longer.includes(shorter);
+  });
+  return found.length === 1 ? found[0] : undefined;
+}
+
 export const routeReference: Rule = {
   meta: {
     id: 'route-reference',
@@ -40,7 +52,7 @@ export const routeReference: Rule = {
     if (!desiredOf(manifest, '$edgeAgent')) return [];
     const modules = manifest.modules.map((module) => module.name);
     const hint = (name: string) => {
-      const suggestion = suggestClosest(name, modules);
+      const suggestion = suggestClosest(name, modules) ?? suggestContaining(name, modules);
       return suggestion ? `; did you mean "${suggestion}"?` : '';
     };
     const reports: RuleReport[] = [];

@@ -5,7 +5,8 @@
 // own input). valid.json holds conditions that surely keep the module out
 // ($connectionModuleId != 'filter', {$connectionModuleId} <> ..., AND with a sender test,
 // NOT is_defined(...)), a module the deployment does not run (route-reference reports it), and
-// a literal '*' in the middle of the source, which matches no real module.
+// a literal '*' in the middle of the source, which matches no real module, and a route kept to one
+// named (child) device, as in Azure/iotedge's nested-edge e2e deployment.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';

@@ -51,6 +51,15 @@ testRule(routeReference, {
         { messageId: 'source', line: 62, column: 31, messageIncludes: 'module "sens",' },
       ],
     },
+    {
+      // Shapes from public deployments (haimatrix99/pest-detection, Azure-Samples footfall-analysis):
+      // the route names part of the module id, or the module id is part of the name.
+      file: 'near-miss.json',
+      errors: [
+        { messageId: 'source', line: 60, column: 37, messageIncludes: 'did you mean "stream-image-service"?' },
+        { messageId: 'sink', line: 60, column: 102, messageIncludes: 'did you mean "inferencemodule"?' },
+      ],
+    },
   ],
 });
 

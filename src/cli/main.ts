@@ -50,7 +50,7 @@ function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-  const flavourOption = new Option('--flavour <flavour>', 'treat inputs as concrete manifests or as templates (default: by file name)').choices(['manifest', 'template']);
+  const flavourOption = new Option('--flavour <flavour>', 'treat inputs as concrete manifests or as templates (default: by file name and content)').choices(['manifest', 'template']);
 
   program
     .command('validate')

@@ -1,6 +1,6 @@
 // The gate every command that writes a manifest passes first (init, gen, offline enable,
-// convert, patch, merge): the text is linted with the full rule catalogue, and a text with
-// errors must not be written.
+// patch, merge): the text is linted with the full rule catalogue, and a text with errors must
+// not be written. convert only warns: it changes the format, not the content.
 import type { RuleSetting } from '../config/edgewise-config.js';
 import type { Flavour } from '../manifest/normalize-manifest.js';
 import { RULES } from '../rules/index.js';
@@ -13,7 +13,7 @@ export interface OutputCheck {
 }
 
 export interface OutputCheckOptions {
-  /** Force a flavour; by default it follows the output's name and `$schema-template`, as `edgewise lint` does. */
+  /** Force a flavour; by default it follows the output's name and content, as `edgewise lint` does. */
   flavour?: Flavour;
   /** Severity overrides, e.g. unresolved placeholders as warnings under `gen --allow-unresolved`. */
   rules?: Record<string, RuleSetting>;

@@ -3,35 +3,31 @@
 import type { PendingFinding } from '../findings.js';
 import { listAgentModules, type AgentModule } from './agent-modules.js';
 import { explainInvalidJson, joinCreateOptions, type JoinedCreateOptions } from './join-create-options.js';
+import { decideFlavour, givenFlavour, type Flavour, type FlavourDecision } from './detect-flavour.js';
 import { appendPointer } from './json-pointer.js';
 import { isPlainObject, locateModulesContent, type LocatedModulesContent } from './manifest-shape.js';
 import type { ParsedSource } from './parse-source.js';
 
-/** A template may hold placeholders and object createOptions; a manifest is what IoT Hub receives. */
-export type Flavour = 'manifest' | 'template';
+export { detectFlavour, type Flavour } from './detect-flavour.js';
 
 export interface NormalizedManifest {
   source: ParsedSource;
   flavour: Flavour;
+  /** Why this flavour: the name, `$schema-template`, the content, or --flavour (for messages). */
+  flavourDecision: FlavourDecision;
   located: LocatedModulesContent;
   modules: AgentModule[];
   createOptions: JoinedCreateOptions[];
   findings: PendingFinding[];
 }
 
-/** deployment.template.json, deployment.debug.template.json, deployment.template_1.json, gateway-deployment-template.json */
-const TEMPLATE_NAME = /(^|[._-])template([._-][^/\\]*)?\.(json|ya?ml)$/i;
-
-export function detectFlavour(file: string, root: unknown): Flavour {
-  const baseName = file.split(/[/\\]/).pop() ?? file;
-  if (TEMPLATE_NAME.test(baseName)) return 'template';
-  return isPlainObject(root) && '$schema-template' in root ? 'template' : 'manifest';
-}
-
-export async function normalizeManifest(source: ParsedSource, flavour: Flavour = detectFlavour(source.file, source.value)): Promise<NormalizedManifest> {
+/** Normalizes a parsed file; the flavour follows its name and content unless the caller gives one. */
+export async function normalizeManifest(source: ParsedSource, given?: Flavour): Promise<NormalizedManifest> {
   const located = locateModulesContent(source.value);
   const findings = [...located.findings];
   const modules = located.modulesContent ? listAgentModules(located.modulesContent, located.pointer) : [];
+  const flavourDecision = given ? givenFlavour(given) : decideFlavour(source.file, source.value, modules);
+  const flavour = flavourDecision.flavour;
   const createOptions: JoinedCreateOptions[] = [];
   for (const module of modules) {
     const settings = module.definition.settings;
@@ -42,5 +38,5 @@ export async function normalizeManifest(source: ParsedSource, flavour: Flavour =
     createOptions.push(joined);
     findings.push(...joined.findings);
   }
-  return { source, flavour, located, modules, createOptions, findings };
+  return { source, flavour, flavourDecision, located, modules, createOptions, findings };
 }

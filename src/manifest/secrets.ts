@@ -1,5 +1,6 @@
 // Secret values in a manifest (registry passwords, secret-looking env values), so that no
 // message in any format ever prints them.
+import { findFillInText } from './fill-in-text.js';
 import { isPlainObject } from './manifest-shape.js';
 import { holdsPlaceholder } from './placeholders.js';
 import type { NormalizedManifest } from './normalize-manifest.js';
@@ -27,9 +28,15 @@ export function collectSecrets(manifest: NormalizedManifest): string[] {
       if (looksSecretName(env.name) && (typeof env.value === 'string' || typeof env.value === 'number')) secrets.add(String(env.value));
     }
   }
-  // Placeholders are filled in later (not secret), very short values and plain lowercase words
-  // ("password") would mask ordinary words in messages.
-  return [...secrets].filter((secret) => secret.length >= 4 && !holdsPlaceholder(secret) && !/^[a-z]+$/.test(secret)).sort((a, b) => b.length - a.length);
+  // Placeholders (in any syntax the recogniser knows) are filled in later, and fill-in text such
+  // as "<Use the primary key of …>" is left for a human: neither is secret, and a message that
+  // quotes it must show it. Very short values and plain lowercase words ("password") would mask
+  // ordinary words in messages.
+  return [...secrets].filter((secret) => secret.length >= 4 && !holdsPlaceholder(secret) && !isFillInOnly(secret) && !/^[a-z]+$/.test(secret)).sort((a, b) => b.length - a.length);
+}
+
+function isFillInOnly(value: string): boolean {
+  return findFillInText(value)?.text === value.trim();
 }
 
 function escapeRegExp(text: string): string {

@@ -3,7 +3,7 @@
 // KEY_VAULT_URL, SharedAccessKeyName and KEYBOARD_LAYOUT do not), and values that cannot be
 // secrets (empty, placeholders, dummies such as REPLACE_ME, booleans, numbers, paths, Key Vault
 // references) are skipped.
-import { findPlaceholder, holdsPlaceholder } from '../manifest/placeholders.js';
+import { holdsPlaceholder } from '../manifest/placeholders.js';
 
 const SECRET_WORD = /(PASSWORD|PASSWD|SECRET|KEY|TOKEN)$/; // not PWD: that is the working directory
 
@@ -33,8 +33,9 @@ export function looksLikeKeyedConnectionString(value: string): boolean {
   return /(SharedAccessKey|AccountKey)=[^;]+/i.test(value) || /SharedAccessSignature\s.*sig=/i.test(value);
 }
 
+/** Filled in at deploy time, in any syntax the placeholder recogniser knows (`${X}`, `#{X}#`, `$(X)`, `__X__`…). */
 export function isPlaceholderValue(value: string): boolean {
-  return findPlaceholder(value) !== undefined || holdsPlaceholder(value);
+  return holdsPlaceholder(value);
 }
 
 /** Text left for a human to replace: `<log analytics shared key>`, `REPLACE_ME`, `xxxx`. */

@@ -1,6 +1,8 @@
 // Fixtures derive from templates/minimal.json (see the folder's make-fixtures.mjs). The env names
 // come from public manifests: LogAnalyticsSharedKey (Azure/iotedge metrics-collector
 // ExampleDeployment.json), IoTHubConnectionString, and MSSQL_SA_PASSWORD (Azure SQL Edge).
+// release-tokens.json uses the tokens of release pipelines (Replace Tokens #{…}#, Tokenizer
+// __…__, Azure Pipelines $(…), the Azure ML IoT Edge samples' __REGISTRY_PASSWORD).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -10,7 +12,7 @@ import { validateSource } from '../../src/validate/validate-source.js';
 import { RULE_FIXTURES, testRule } from './rule-tester.js';
 
 testRule(plaintextSecret, {
-  valid: [{ file: 'placeholders.template.json' }],
+  valid: [{ file: 'placeholders.template.json' }, { file: 'release-tokens.json' }],
   invalid: [
     {
       file: 'literal-secrets.json',

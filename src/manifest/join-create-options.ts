@@ -1,10 +1,14 @@
 // Joins createOptions chunks the way edgeAgent does and parses the result.
 // Facts (iotedge edge-util JsonEx.cs): chunk keys are `createOptions`, `createOptions01` …
 // `createOptions99`, matched case-insensitively and sorted ordinally; a gap is refused;
-// an empty, whitespace-only or "null" value means no options.
+// an empty, whitespace-only or "null" value means no options. edgeAgent then reads the text
+// with Newtonsoft.Json (DockerConfig.GetCreateOptions), which also takes some text that is not
+// JSON (unquoted keys, single quotes, comments): that text is read too, and reported as not
+// portable rather than as options edgeAgent cannot use.
 import type { PendingFinding } from '../findings.js';
 import { appendPointer } from './json-pointer.js';
 import { isPlainObject } from './manifest-shape.js';
+import type { Leniency } from './newtonsoft-json.js';
 
 const CHUNK_KEY = /^createoptions(\d\d)?$/i;
 
@@ -29,6 +33,11 @@ export interface JoinedCreateOptions {
   value: Record<string, unknown> | undefined;
   /** True when the joined text is not JSON; explainInvalidJson() then says where and why. */
   invalidJson: boolean;
+  /**
+   * True when the text is not JSON but edgeAgent's Newtonsoft.Json reads it: `value` then holds
+   * what it reads, so the checks still run, but the options must not be rewritten as they are.
+   */
+  readLeniently?: boolean;
   findings: PendingFinding[];
 }
 
@@ -118,9 +127,42 @@ function parseJoined(result: JoinedCreateOptions): void {
   result.value = parsed;
 }
 
+/** What each departure from JSON is called in a message, and how to write it as JSON. */
+const DEPARTURES: Record<Leniency, { what: (text: string) => string; fix: string }> = {
+  unquotedName: { what: (text) => `the key \`${text}\` is not in double quotes`, fix: 'put every key in double quotes' },
+  singleQuotes: { what: () => 'a string is in single quotes', fix: 'use double quotes' },
+  comment: { what: () => 'it holds a comment', fix: 'remove the comments' },
+  trailingComma: { what: () => 'a comma comes before a closing } or ]', fix: 'remove the trailing commas' },
+  controlCharacter: { what: (text) => `a string holds an unescaped control character (U+${text.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`, fix: 'escape it, e.g. \\n for a line break' },
+  escapedApostrophe: { what: () => "a string holds the escape \\', which JSON does not have", fix: "write ' without the backslash" },
+  unusualWhitespace: { what: (text) => `it holds the whitespace character U+${text.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which JSON does not allow between tokens`, fix: 'replace it with a space' },
+};
+
 /** Adds the finding for joined text that is not JSON, placed at the offending character. */
 export async function explainInvalidJson(result: JoinedCreateOptions): Promise<void> {
   if (!result.invalidJson) return;
+  const { readLikeNewtonsoft } = await import('./newtonsoft-json.js');
+  const lenient = readLikeNewtonsoft(result.joined);
+  if (lenient && isPlainObject(lenient.value) && lenient.departures.length > 0) {
+    result.value = lenient.value;
+    result.readLeniently = true;
+    const first = lenient.departures[0]!;
+    const departure = DEPARTURES[first.leniency];
+    const others = lenient.departures.length - 1;
+    const oneKind = lenient.departures.every((entry) => entry.leniency === first.leniency);
+    const place = locateInChunks(result, first.offset);
+    result.findings.push({
+      ruleId: 'create-options-json',
+      severity: 'warning',
+      message:
+        `createOptions is not portable JSON: ${departure.what(first.text)}${others > 0 ? ` (and ${others} more place${others > 1 ? 's' : ''} where it is not JSON)` : ''}. ` +
+        "edgeAgent reads it (Newtonsoft.Json is lenient), so the container is created, but tools that read createOptions as JSON (iotedgehubdev, JSON.parse, Python's json) refuse it; " +
+        (oneKind ? departure.fix : `${departure.fix}, and write the rest as JSON too`),
+      pointer: place.pointer,
+      stringOffset: place.stringOffset,
+    });
+    return;
+  }
   const { explainJsonError } = await import('./json-source.js');
   const failure = explainJsonError(result.joined);
   const place = locateInChunks(result, failure.offset);

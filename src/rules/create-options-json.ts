@@ -1,15 +1,56 @@
 // Joined createOptions that is not JSON, or not a JSON object. Found while normalizing (the
-// joined text is parsed once for every stage); this file holds the rule's metadata.
-import type { Rule } from './rule.js';
+// joined text is parsed once for every stage), where text that only edgeAgent's lenient
+// Newtonsoft.Json reads (unquoted keys, single quotes, comments, trailing commas) is a warning
+// and text it cannot read an error. The check here adds one note per module whose options
+// could not be read, naming the checks that therefore did not look at them.
+import { appendPointer } from '../manifest/json-pointer.js';
+import { isUnread } from './module-create-options.js';
+import type { Rule, RuleReport } from './rule.js';
+
+/**
+ * The checks that read a module's parsed createOptions (test/rules/create-options-json.test.ts
+ * keeps the list in step with the rules); `schema` stands for the Docker schema check.
+ */
+export const CHECKS_READING_CREATE_OPTIONS = [
+  'schema',
+  'create-options-docker',
+  'bind-path',
+  'host-devices',
+  'fill-in-text',
+  'privileged',
+  'plaintext-secret',
+  'storage-folder-bind',
+  'storage-permissions',
+] as const;
 
 export const createOptionsJson: Rule = {
   meta: {
     id: 'create-options-json',
     defaultSeverity: 'error',
-    description: 'The joined createOptions text is not valid JSON, or not a JSON object; edgeAgent cannot create the container.',
+    description:
+      'The joined createOptions text must be a JSON object. Text edgeAgent cannot read is an error (the module is not deployed); text only its lenient Newtonsoft.Json reads (unquoted keys, single quotes, comments, trailing commas) is a warning, as other tools refuse it.',
     fixable: false,
-    docs: { sources: ['iotedge edge-util JsonEx.cs (chunks joined, then parsed)', 'Docker Engine API: ContainerCreate takes a JSON object'] },
-    messages: {},
+    docs: {
+      sources: [
+        'iotedge edge-util JsonEx.cs (chunks joined, then parsed)',
+        'iotedge edge-agent DockerConfig.cs GetCreateOptions: JsonConvert.DeserializeObject<CreateContainerParameters> with default settings',
+        'Newtonsoft.Json JsonTextReader.cs: unquoted and single-quoted names, single-quoted strings, comments, trailing commas',
+        'Docker Engine API: ContainerCreate takes a JSON object',
+      ],
+    },
+    messages: {
+      checksSkipped: '{{module}}\'s createOptions could not be read, so these checks did not look at them: {{checks}}. Fix the createOptions error first, then lint again',
+    },
   },
-  check: () => [], // reported by normalization
+  check(manifest) {
+    const reports: RuleReport[] = [];
+    for (const options of manifest.createOptions) {
+      if (!isUnread(manifest, options)) continue;
+      const module = manifest.modules.find((entry) => appendPointer(entry.pointer, 'settings') === options.settingsPointer);
+      if (!module) continue;
+      // At the module's key: the error itself sits in the createOptions text.
+      reports.push({ messageId: 'checksSkipped', data: { module: module.name, checks: CHECKS_READING_CREATE_OPTIONS.join(', ') }, pointer: module.pointer, anchor: 'key', severity: 'info' });
+    }
+    return reports;
+  },
 };

@@ -7,7 +7,9 @@ import { duplicateKey } from './duplicate-key.js';
 import { imageTagRule } from './image-tag.js';
 import { parse } from './parse.js';
 import { privileged } from './privileged.js';
+import { hostDevices } from './host-devices.js';
 import { unresolvedPlaceholder } from './unresolved-placeholder.js';
+import { fillInText } from './fill-in-text.js';
 import { storeAndForward } from './store-and-forward.js';
 import { moduleName } from './module-name.js';
 import { registryCredentials } from './registry-credentials.js';
@@ -17,8 +19,10 @@ import { twinSize } from './twin-size.js';
 import { moduleCount } from './module-count.js';
 import type { Rule } from './rule.js';
 import { routeDuplicate } from './route-duplicate.js';
+import { routeLoop } from './route-loop.js';
 import { routeReference } from './route-reference.js';
 import { routeSink } from './route-sink.js';
+import { routeSource } from './route-source.js';
 import { routeSyntax } from './route-syntax.js';
 import { schema } from './schema.js';
 import { schemaVersion } from './schema-version.js';
@@ -33,18 +37,22 @@ export const RULES: readonly Rule[] = [
   duplicateKey,
   schemaVersion,
   unresolvedPlaceholder,
+  fillInText,
   createOptionsJson,
   createOptionsChunks,
   createOptionsDocker,
   upstreamProtocol,
   storageFolderBind,
   bindPath,
+  hostDevices,
   storagePermissions,
   storeAndForward,
   routeSyntax,
   routeReference,
+  routeSource,
   routeSink,
   routeDuplicate,
+  routeLoop,
   moduleName,
   imageTagRule,
   registryCredentials,

@@ -1,17 +1,29 @@
 // A module's joined createOptions (normalized once per file) and its HostConfig.
 import type { AgentModule } from '../manifest/agent-modules.js';
+import { createOptionsAt } from '../manifest/create-options-index.js';
 import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
 import { appendPointer, getAtPointer } from '../manifest/json-pointer.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 import { memberOf, type Member } from './case-insensitive-member.js';
 
 export function createOptionsOf(manifest: NormalizedManifest, module: AgentModule): JoinedCreateOptions | undefined {
-  const settingsPointer = appendPointer(module.pointer, 'settings');
-  return manifest.createOptions.find((options) => options.settingsPointer === settingsPointer);
+  // Through the index: rules call this once per module, and a scan per call is quadratic.
+  return createOptionsAt(manifest.createOptions, appendPointer(module.pointer, 'settings'));
 }
 
 export function hostConfigOf(options: JoinedCreateOptions | undefined): Member | undefined {
   return options?.value ? memberOf(options.value, options.pointer, 'HostConfig') : undefined;
+}
+
+/**
+ * True when the module has createOptions that could not be read (not JSON even to edgeAgent's
+ * lenient reader, not an object, chunks with a gap or of the wrong type): the checks that read
+ * them have nothing to look at. Empty, blank and "null" options are no options, not unread ones.
+ */
+export function isUnread(manifest: NormalizedManifest, options: JoinedCreateOptions): boolean {
+  if (options.value !== undefined || options.form === 'object') return false;
+  if (options.invalidJson || options.findings.length > 0) return true;
+  return options.chunks.some((chunk) => typeof getAtPointer(manifest.source.value, chunk.pointer) !== 'string');
 }
 
 /**

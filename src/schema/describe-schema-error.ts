@@ -5,7 +5,9 @@ import type { ErrorObject } from 'ajv';
 import type { PendingFinding, Severity } from '../findings.js';
 import { appendPointer, getAtPointer, parsePointer, toPointer } from '../manifest/json-pointer.js';
 import { findPlaceholder } from '../manifest/placeholders.js';
+import { isPlainObject } from '../manifest/manifest-shape.js';
 import { HOST_CONFIG_KEYS, MODULE_KEYS } from './compiled/nesting-hints.js';
+import type { KeyRename } from './fold-key-case.js';
 import { suggestClosest } from './suggest-closest.js';
 
 export interface DescribeContext {
@@ -20,6 +22,12 @@ export interface DescribeContext {
 }
 
 const ROOT_KEYS = ['modulesContent', 'moduleContent', 'content'];
+
+/**
+ * Keys written as comments: `_comment`, `_comment_x`, `//`. (`$comment` and `#…` are not among
+ * them: IoT Hub refuses `$` and `#` in twin keys, which other checks report.)
+ */
+const COMMENT_KEY = /^(_+comments?(_|$)|\/\/)/i;
 
 /** Features and the schemaVersion that introduced them (iotedge EdgeHubConfigParser / EdgeAgent). */
 const VERSION_GATED: Record<string, string> = {
@@ -74,7 +82,11 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
     case 'additionalProperties': {
       // The runtime deserialises with unknown members ignored, so an unknown key is lost, not refused.
       const extra = String(error.params.additionalProperty);
-      const hint = unknownKeyHint(extra, error.parentSchema, segments[segments.length - 1] ?? '', Boolean(context.rootName) && segments.length === 0);
+      if (COMMENT_KEY.test(extra)) {
+        // JSON has no comments, so authors write them as keys (OPCFoundation/UA-EdgeTranslator's `_comment_registryCredentials`).
+        return error_(`\`${extra}\` reads as a comment; nothing reads it, as intended`, appendPointer(pointer, extra), 'key', 'info', insideCreateOptions ? 'create-options-docker' : 'schema');
+      }
+      const hint = unknownKeyHint(extra, error.parentSchema, segments, Boolean(context.rootName) && segments.length === 0, error.data);
       const ruleId = insideCreateOptions ? 'create-options-docker' : 'schema';
       return error_(`\`${extra}\` is not a known key of ${name}; ${hint}`, appendPointer(pointer, extra), 'key', 'warning', ruleId);
     }
@@ -121,6 +133,7 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
       return error_(`${name} must be ${describeTypes(String(error.params.type))} (got ${describeValue(error.data)})`);
     case 'pattern': {
       const isVersion = segments[segments.length - 1] === 'schemaVersion' && !insideCreateOptions;
+      if (typeof error.data === 'string' && error.data.trim() === '') return error_(describeEmpty(name, error, segments), pointer, 'value', 'error', isVersion ? 'schema-version' : 'schema');
       return error_(`${name} ${show(error.data)} is not valid: ${describeSchemaRule(error, 'it')}`, pointer, 'value', 'error', isVersion ? 'schema-version' : 'schema');
     }
     case 'minimum':
@@ -132,8 +145,20 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
       return error.params.limit === 1 ? error_(`${name} must not be empty`) : error_(`${name} must be at least ${error.params.limit} characters long`);
     case 'maxLength':
       return error_(`${name} must be at most ${error.params.limit} characters long (got ${String(error.data).length})`);
-    case 'minProperties':
+    case 'minProperties': {
+      const twin = segments[segments.length - 1] ?? '';
+      const parent = segments[segments.length - 2];
+      if ((parent === 'modulesContent' || parent === 'moduleContent') && !twin.startsWith('$')) {
+        // IoT Hub accepts an empty module twin section (seen in real deployments); it only sets nothing.
+        return error_(
+          `the twin section of module \`${twin}\` is empty: IoT Hub accepts it, but the module gets no desired properties from this deployment; remove it, or add "properties.desired": {…}`,
+          pointer,
+          'key',
+          'warning',
+        );
+      }
       return error_(`${name} must not be empty`);
+    }
     case 'multipleOf':
       return error_(`${name} must be a whole number (got ${show(error.data)})`);
     default:
@@ -141,14 +166,53 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
   }
 }
 
-function unknownKeyHint(key: string, parentSchema: unknown, parentKey: string, atCreateOptionsRoot: boolean): string {
+/** Written for a key the fold renamed (see fold-key-case.ts): a style note, not an unknown key. */
+export function describeKeyCase(rename: KeyRename, context: DescribeContext): PendingFinding {
+  return {
+    ruleId: 'create-options-docker',
+    severity: 'info',
+    message: `\`${rename.written}\` is Docker's \`${rename.known}\` written in another case; edgeAgent and Docker read keys without regard to case, so it works. Write \`${rename.known}\` as Docker documents it`,
+    pointer: context.basePointer + rename.pointer,
+    anchor: 'key',
+  };
+}
+
+function unknownKeyHint(key: string, parentSchema: unknown, segments: readonly string[], atCreateOptionsRoot: boolean, parent: unknown): string {
+  const parentKey = segments[segments.length - 1] ?? '';
   const properties = (parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
   const suggestion = suggestClosest(key, Object.keys(properties));
-  if (suggestion && suggestion.toLowerCase() === key.toLowerCase()) return `keys are matched without regard to case, but write it as \`${suggestion}\``;
+  if (suggestion && suggestion.toLowerCase() === key.toLowerCase()) {
+    if (isPlainObject(parent) && Object.hasOwn(parent, suggestion)) return `it and \`${suggestion}\` differ only in case, so they set the same field and the later one wins; keep one`;
+    return `keys are matched without regard to case, but write it as \`${suggestion}\``;
+  }
   if (suggestion) return `did you mean \`${suggestion}\`?`;
   if (atCreateOptionsRoot && HOST_CONFIG_KEYS.has(key)) return 'it belongs under `HostConfig`; at the top level it is ignored';
+  const value = isPlainObject(parent) ? parent[key] : undefined;
+  if (parentKey === 'settings' && segments[segments.length - 2] === 'runtime' && looksLikeRegistryCredential(value)) {
+    return `it looks like a registry credential, and edgeAgent reads credentials only inside \`registryCredentials\`, so images from ${describeAddress(value)} are pulled without them. Move it into "registryCredentials"`;
+  }
   if (parentKey === 'settings' && MODULE_KEYS.has(key)) return 'it belongs on the module, beside `settings`, and is ignored here';
+  if (parentKey === 'settings') return 'edgeAgent ignores it. Check the spelling and the nesting';
   return 'the runtime ignores it. Check the spelling and the nesting';
+}
+
+function looksLikeRegistryCredential(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value) && ['username', 'password', 'address'].filter((field) => Object.keys(value).some((key) => key.toLowerCase() === field)).length >= 2;
+}
+
+function describeAddress(credential: Record<string, unknown>): string {
+  const address = Object.entries(credential).find(([key]) => key.toLowerCase() === 'address')?.[1];
+  return typeof address === 'string' && address.trim() !== '' ? `"${address}"` : 'that registry';
+}
+
+/** An empty (or blank) text where a pattern wants content: say that it is empty. */
+function describeEmpty(name: string, error: ErrorObject, segments: readonly string[]): string {
+  const blank = error.data === '' ? 'empty' : 'blank';
+  if (segments[segments.length - 1] === 'address' && segments[segments.length - 3] === 'registryCredentials') {
+    // edgeAgent picks the credential whose address matches the image's registry (DockerUtil FirstAuthConfig).
+    return `${name} is ${blank}, so edgeAgent uses this credential for no image; write the registry address without scheme, e.g. "myregistry.azurecr.io"`;
+  }
+  return `${name} is ${blank}; ${describeSchemaRule(error, 'it')}`;
 }
 
 function displayName(segments: string[], rootName = 'the manifest'): string {

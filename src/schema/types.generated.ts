@@ -391,7 +391,7 @@ export interface Runtime {
   [k: string]: unknown;
 }
 /**
- * Settings of the Docker (Moby) runtime.
+ * Settings of the Docker (Moby) runtime: minDockerVersion, loggingOptions and registryCredentials.
  *
  * This interface was referenced by `EdgeAgentDesiredProperties`'s JSON-Schema
  * via the `definition` "runtimeSettings".
@@ -414,7 +414,6 @@ export interface DockerRuntimeSettings {
   registryCredentials?: {
     [k: string]: RegistryCredential;
   };
-  [k: string]: unknown;
 }
 /**
  * Credentials edgeAgent uses to pull images from one container registry.
@@ -690,6 +689,7 @@ export interface CreateOptions {
   Shell?: string[];
   HostConfig?: HostConfig;
   NetworkingConfig?: NetworkingConfig;
+  "k8s-experimental"?: KubernetesExperimentalOptions;
 }
 /**
  * Ports the container exposes, as a map from "port/protocol" (e.g. "8883/tcp") to an empty object.
@@ -1036,9 +1036,9 @@ export interface HostConfig {
    */
   Runtime?: string;
   /**
-   * Windows only: isolation technology.
+   * Windows only: isolation technology, default, process or hyperv (Docker compares them without regard to case; Windows IoT samples write "Process").
    */
-  Isolation?: "default" | "process" | "hyperv" | "";
+  Isolation?: string;
   /**
    * Paths to mask inside the container.
    */
@@ -1474,6 +1474,51 @@ export interface EndpointIpamConfig {
    */
   LinkLocalIPs?: string[];
   [k: string]: unknown;
+}
+/**
+ * Options that IoT Edge on Kubernetes (Azure Stack Edge) reads and the Docker runtime ignores: the node selector, resources, volumes, security context, service options and deployment strategy of the module's pod. Names are matched without regard to case.
+ *
+ * This interface was referenced by `CreateOptions`'s JSON-Schema
+ * via the `definition` "kubernetesExperimental".
+ *
+ * This interface was referenced by `SchemaTypes`'s JSON-Schema
+ * via the `definition` "create-options#kubernetesExperimental".
+ */
+export interface KubernetesExperimentalOptions {
+  /**
+   * Node labels the pod must run on, e.g. {"disktype": "ssd"}.
+   */
+  NodeSelector?: {
+    [k: string]: string;
+  };
+  /**
+   * Kubernetes resource requirements (limits and requests).
+   */
+  Resources?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Kubernetes volumes and their mounts.
+   */
+  Volumes?: unknown[];
+  /**
+   * Kubernetes pod security context.
+   */
+  SecurityContext?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Options of the module's Kubernetes service, e.g. {"type": "LoadBalancer", "loadBalancerIP": "100.23.201.78"}.
+   */
+  ServiceOptions?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Kubernetes deployment strategy.
+   */
+  Strategy?: {
+    [k: string]: unknown;
+  };
 }
 /**
  * The edgeAgent system module in a deployment template (createOptions may be an object).

@@ -64,6 +64,20 @@ describe('errors inside embedded createOptions JSON', () => {
     expect(finding).toMatchObject({ ruleId: 'create-options-json', line: 4, column: line4.indexOf(',,') + 2 });
   });
 
+  it('read text only Newtonsoft.Json accepts, with a warning at the first departure, not an error', async () => {
+    // Unquoted keys across two chunks, as a hand-edited manifest has them.
+    const text = '{"settings": {"createOptions": "{HostConfig: {Bin", "createOptions01": "ds: [\\"/a:/b\\"]}}"}}';
+    const parsed = await parseSource({ file: 'm.json', text });
+    if (!parsed.ok) throw new Error('fixture must parse');
+    const joined = joinCreateOptions((parsed.source.value as { settings: Record<string, unknown> }).settings, '/settings')!;
+    await explainInvalidJson(joined);
+    expect(joined.value).toEqual({ HostConfig: { Binds: ['/a:/b'] } });
+    expect(joined.readLeniently).toBe(true);
+    const [finding] = await placeFindings('m.json', text, joined.findings, parsed.source, [joined]);
+    expect(finding).toMatchObject({ ruleId: 'create-options-json', severity: 'warning', line: 1, column: text.indexOf('HostConfig') + 1 });
+    expect(finding!.message).toContain('not portable JSON: the key `HostConfig` is not in double quotes (and 1 more place where it is not JSON)');
+  });
+
   it('map an error after escaped quotes to the raw column', async () => {
     const text = '{"settings": {"createOptions": "{\\"Env\\": [\\"A=1\\" \\"B=2\\"]}"}}';
     const parsed = await parseSource({ file: 'm.json', text });

@@ -157,6 +157,9 @@ describe('one readable message per mistake', () => {
     ['two roots', (m) => (m.moduleContent = {}), 'a manifest holds exactly one of `modulesContent`, `moduleContent` or `content`; remove `moduleContent`'],
     ['hub schemaVersion 1.4', (m) => (hub(m).schemaVersion = '1.4'), '`schemaVersion` "1.4" is not valid: edgeHub accepts 1.0, 1.1, 1.2 or 1.3'],
     ['agent schemaVersion 1.2', (m) => (agent(m).schemaVersion = '1.2'), '`schemaVersion` "1.2" is not valid: edgeAgent accepts 1.0 or 1.1 (also written 1.0.0 or 1.1.0)'],
+    // As OPCFoundation/UA-EdgeTranslator's deployment.template.json writes it.
+    ['a comment written as a key', (m) => (agent(m).runtime.settings._comment_registryCredentials = 'add yours'), '`_comment_registryCredentials` reads as a comment; nothing reads it, as intended'],
+    ['an empty $edgeAgent section', (m) => (m.modulesContent.$edgeAgent = {} as never), '`$edgeAgent` must not be empty'],
   ];
   it.each(cases)('%s', async (_title, mutate, message) => {
     const manifest = JSON.parse(minimal) as Manifest;
@@ -177,5 +180,66 @@ describe('YAML manifests', () => {
     ]);
     const { findings } = await validateSource({ file: 'deployment.yaml', text });
     expect(findings.map((f) => [f.ruleId, f.severity, f.line, f.column])).toEqual([['create-options-docker', 'warning', 16, 17]]);
+  });
+});
+
+describe('createOptions keys, settings keys and twin sections as real deployments write them', () => {
+  // Fixtures: test/fixtures/validate/make-issue8-fixtures.mjs (sources named there).
+  const findingsOf = async (name: string) => {
+    const { text, findings } = await validateFixture(name);
+    return { text, list: findings.map((f) => [f.ruleId, f.severity, f.pointer.replace(/^.*\/modules\/|^\/modulesContent\//, ''), f.line, f.column]) };
+  };
+
+  it('notes a key written in another case than Docker documents, and still checks what is under it', async () => {
+    const { text, list } = await findingsOf('create-options-key-case.json');
+    expect(list).toEqual([
+      ['create-options-docker', 'info', 'gpu/settings/createOptions/HostConfig/runtime', ...Object.values(positionOf(text, '\\"runtime'))],
+      ['create-options-docker', 'info', 'camera/settings/createOptions/hostconfig', ...Object.values(positionOf(text, '\\"hostconfig'))],
+      ['create-options-docker', 'info', 'camera/settings/createOptions/hostconfig/binds', ...Object.values(positionOf(text, '\\"binds'))],
+      // The value under the folded keys is checked, and reported at the keys as written.
+      ['schema', 'error', 'camera/settings/createOptions/hostconfig/binds', ...Object.values(positionOf(text, '\\"/dev/video0'))],
+    ]);
+    // k8s-experimental (IoT Edge on Kubernetes) is a known section, camelCase names included.
+    expect(list.some((entry) => String(entry[2]).startsWith('ase/'))).toBe(false);
+  });
+
+  it('says so when a key and its other-case twin set the same field, in templates too', async () => {
+    const { findings } = await validateFixture('create-options-key-case.template.json');
+    expect(findings.map((f) => [f.ruleId, f.severity])).toEqual([
+      ['create-options-docker', 'warning'],
+      ['create-options-docker', 'info'],
+      ['schema', 'error'],
+    ]);
+    expect(findings[0]!.message).toBe('`runtime` is not a known key of `HostConfig`; it and `Runtime` differ only in case, so they set the same field and the later one wins; keep one');
+    expect(findings[2]!.pointer).toMatch(/\/camera\/settings\/createOptions\/hostconfig\/Privileged$/);
+  });
+
+  it('reports unknown runtime and system module settings keys, an empty address as empty, and an empty twin section as a warning', async () => {
+    const { text, findings } = await validateFixture('settings-keys.template.json');
+    expect(findings.map((f) => [f.severity, f.message, f.line, f.column])).toEqual([
+      ['error', '`address` is empty, so edgeAgent uses this credential for no image; write the registry address without scheme, e.g. "myregistry.azurecr.io"', ...Object.values(positionOf(text, '"address": ""', '"address": '.length))],
+      [
+        'warning',
+        '`myacr` is not a known key of `settings`; it looks like a registry credential, and edgeAgent reads credentials only inside `registryCredentials`, so images from "myacr.azurecr.io" are pulled without them. Move it into "registryCredentials"',
+        ...Object.values(positionOf(text, '"myacr"')),
+      ],
+      ['warning', '`createOption` is not a known key of `settings`; did you mean `createOptions`?', ...Object.values(positionOf(text, '"createOption"'))],
+      [
+        'warning',
+        'the twin section of module `sensor` is empty: IoT Hub accepts it, but the module gets no desired properties from this deployment; remove it, or add "properties.desired": {…}',
+        ...Object.values(positionOf(text, '"sensor": {}')),
+      ],
+    ]);
+  });
+
+  it('reads createOptions that only Newtonsoft.Json accepts, warns that they are not portable, and checks them', async () => {
+    const file = join(import.meta.dirname, '..', 'fixtures', 'rules', 'create-options-json', 'newtonsoft-only.json');
+    const { findings } = await validateSource({ file, text: readFileSync(file, 'utf8') });
+    expect(findings.map((f) => [f.ruleId, f.severity, f.pointer.replace(/^.*\/modules\//, '')])).toEqual([
+      // The Binds error cannot be placed inside text that is not JSON: it lands on createOptions.
+      ['schema', 'error', 'opcPublisher/settings/createOptions/HostConfig/Binds'],
+      ['create-options-json', 'warning', 'opcPublisher/settings/createOptions'],
+      ['create-options-json', 'warning', 'telemetry/settings/createOptions'],
+    ]);
   });
 });

@@ -19,6 +19,12 @@ export interface DescribeContext {
   allowPlaceholders: boolean;
   /** How to name the validated value itself in messages, e.g. `createOptions`. */
   rootName?: string;
+  /** Why the file was taken as a concrete manifest (detect-flavour.ts), for placeholder messages. */
+  flavourReason?: string;
+}
+
+function placeholderAdvice(context: DescribeContext): string {
+  return `fill it in before deploying (\`edgewise gen\` fills \${VAR} and $VAR). This file was linted as a concrete manifest because ${context.flavourReason ?? 'it is not named *.template.json'}; if it is a template, lint it with --flavour template`;
 }
 
 const ROOT_KEYS = ['modulesContent', 'moduleContent', 'content'];
@@ -55,12 +61,12 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
 
   if (placeholder && error.keyword === 'propertyNames') {
     const key = String(error.params.propertyName);
-    return { ...finding('unresolved-placeholder', `key \`${key}\` holds the unresolved placeholder ${placeholder}; generate the manifest first (edgewise gen) or, if this file is a template, name it *.template.json`), pointer: appendPointer(pointer, key), anchor: 'key' };
+    return { ...finding('unresolved-placeholder', `key \`${key}\` holds the unresolved placeholder ${placeholder}; ${placeholderAdvice(context)}`), pointer: appendPointer(pointer, key), anchor: 'key' };
   }
   if (placeholder) {
     return finding(
       'unresolved-placeholder',
-      `${name} holds the unresolved placeholder ${placeholder}; generate the manifest first (edgewise gen) or, if this file is a template, name it *.template.json`,
+      `${name} holds the unresolved placeholder ${placeholder}; ${placeholderAdvice(context)}`,
     );
   }
 

@@ -9,7 +9,7 @@ import { collectSecrets, maskSecrets } from '../manifest/secrets.js';
 import { schemaFindings } from '../schema/schema-validators.js';
 
 export interface ValidateOptions {
-  /** Force a flavour instead of deciding from the file name and `$schema-template`. */
+  /** Force a flavour instead of deciding from the file name, `$schema-template` and the content (detect-flavour.ts). */
   flavour?: Flavour;
 }
 
@@ -60,12 +60,13 @@ async function manifestSchemaFindings(manifest: NormalizedManifest): Promise<Pen
   // A bare {"$edgeAgent": …} fragment is checked as the modulesContent it would sit in.
   const isFragment = located.shape === 'fragment';
   const value = isFragment ? { modulesContent: source.value } : source.value;
-  const findings = await schemaFindings(validator, value, { root: value, basePointer: '', allowPlaceholders });
+  const findings = await schemaFindings(validator, value, { root: value, basePointer: '', allowPlaceholders, flavourReason: manifest.flavourDecision.reason });
   if (isFragment) for (const finding of findings) finding.pointer = finding.pointer.replace(/^\/modulesContent/, '');
 
   for (const options of manifest.createOptions) {
     if (options.form !== 'string' || !options.value) continue; // object createOptions are covered by the template schema
-    findings.push(...(await schemaFindings('validateCreateOptions', options.value, { root: options.value, basePointer: options.pointer, allowPlaceholders, rootName: '`createOptions`' })));
+    // A loop, not push(...): spreading 120,000 findings as arguments overflows the stack.
+    for (const finding of await schemaFindings('validateCreateOptions', options.value, { root: options.value, basePointer: options.pointer, allowPlaceholders, rootName: '`createOptions`', flavourReason: manifest.flavourDecision.reason })) findings.push(finding);
   }
   return findings;
 }

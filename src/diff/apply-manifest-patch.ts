@@ -4,21 +4,26 @@
 // index 0 for any failing operation when it validates against a document; and only the first
 // line of its message is kept, since the rest dumps the document, which may hold secrets.
 // A patch that writes the secret mask "****" (diff output made without --show-secrets) is
-// refused before anything is applied.
+// refused before anything is applied, and so is an operation the library would apply wrongly
+// (patch-operation-checks.ts).
 import { getAtPointer } from '../manifest/json-pointer.js';
 import { InputError } from '../manifest/read-inputs.js';
 import { applyOperation, JsonPatchError, validate, type Operation } from './json-patch-library.js';
 import { MASKED_SECRET_HARM, maskedValuePointers } from './masked-secret-values.js';
+import { refuseInheritedKeys, refuseUnknownOperations, refuseUnsafeOperation } from './patch-operation-checks.js';
 
 export function applyManifestPatch(document: unknown, operations: unknown, patchFile: string): unknown {
   if (!Array.isArray(operations)) {
     throw new InputError(`${patchFile}: not a JSON Patch; RFC 6902 patches are JSON arrays of operations such as [{"op": "replace", "path": "/modulesContent/…", "value": …}]`);
   }
+  refuseUnknownOperations(operations, patchFile);
   const malformed = validate(operations as Operation[]);
   if (malformed) throw failure(patchFile, operations, malformed.index, malformed);
+  (operations as Operation[]).forEach((operation, index) => refuseUnsafeOperation(operation, index, patchFile));
   refuseMaskedValues(document, operations as Operation[], patchFile);
   let target = structuredClone(document ?? {});
   operations.forEach((operation: Operation, index) => {
+    refuseInheritedKeys(target, operation, index, patchFile);
     try {
       target = applyOperation(target, operation, true, true, true, index).newDocument;
     } catch (error) {

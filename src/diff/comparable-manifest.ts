@@ -10,7 +10,9 @@
 // - imagePullPolicy absent or "on-create" (its default, FACTS §1); startupOrder absent or
 //   4294967295 ("last", the uint32 default, FACTS §1); edgeHub's restartPolicy absent or
 //   "always" (EdgeHubDockerModule.cs: DefaultValue(RestartPolicy.Always)).
-import { appendPointer } from '../manifest/json-pointer.js';
+// Names (modules, routes, twins, env vars) are the user's keys, so they are written as own
+// entries and read only as own ones: a module named "__proto__" or "toString" is a module.
+import { appendPointer, ownValue, setOwn, UnsafePathError } from '../manifest/json-pointer.js';
 import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
 import { listEnv } from '../manifest/manifest-views.js';
 import { normalizeManifest, type NormalizedManifest } from '../manifest/normalize-manifest.js';
@@ -73,7 +75,7 @@ const LAST = 4294967295;
 const MODULE_FIELDS = new Set(['type', 'version', 'status', 'restartPolicy', 'imagePullPolicy', 'startupOrder', 'settings', 'env']);
 
 export async function readMeaning(file: string, value: unknown): Promise<ManifestMeaning> {
-  const twins = effectiveTwins(locateModulesContent(value).modulesContent);
+  const twins = twinsOf(file, value);
   const normalized = await normalizeManifest(syntheticSource(file, { modulesContent: toModulesContent(twins) }), 'manifest');
   return { model: buildModel(normalized, twins), twins, normalized };
 }
@@ -83,6 +85,15 @@ export function secretsOf(meaning: ManifestMeaning): string[] {
   return collectSecrets(meaning.normalized);
 }
 
+function twinsOf(file: string, value: unknown): EffectiveTwins {
+  try {
+    return effectiveTwins(locateModulesContent(value).modulesContent);
+  } catch (error) {
+    if (error instanceof UnsafePathError) throw new UnsafePathError(`${file}: ${error.message}`, error.segment);
+    throw error;
+  }
+}
+
 function syntheticSource(file: string, value: unknown): ParsedSource {
   const noPositions = () => Promise.reject(new Error('a synthetic manifest has no positions'));
   return { file, text: '', format: 'json', value, tree: noPositions, locator: noPositions };
@@ -90,7 +101,7 @@ function syntheticSource(file: string, value: unknown): ParsedSource {
 
 function buildModel(manifest: NormalizedManifest, twins: EffectiveTwins): ComparableManifest {
   const model: ComparableManifest = { modules: {}, routes: {}, registryCredentials: {}, twins: {}, agentSettings: {}, hubSettings: {} };
-  for (const module of manifest.modules) model.modules[module.name] = comparableModule(manifest, module.name, module.kind, module.pointer, module.definition);
+  for (const module of manifest.modules) setOwn(model.modules, module.name, comparableModule(manifest, module.name, module.kind, module.pointer, module.definition));
 
   const agent = structuredClone(twins.get(AGENT) ?? {});
   delete agent.modules;
@@ -101,20 +112,20 @@ function buildModel(manifest: NormalizedManifest, twins: EffectiveTwins): Compar
     else model.agentSettings.registryCredentials = settings.registryCredentials;
     delete settings.registryCredentials;
   }
-  Object.assign(model.agentSettings, agent);
+  model.agentSettings = { ...model.agentSettings, ...agent }; // a spread, unlike Object.assign, keeps a "__proto__" key as data
 
   const hub = structuredClone(twins.get(HUB) ?? {});
   if (isPlainObject(hub.routes)) {
-    for (const [name, entry] of Object.entries(hub.routes)) model.routes[name] = comparableRoute(entry);
+    for (const [name, entry] of Object.entries(hub.routes)) setOwn(model.routes, name, comparableRoute(entry));
   } else if (hub.routes !== undefined) {
     model.hubSettings.routes = hub.routes;
   }
   if (hub.storeAndForwardConfiguration !== undefined) model.storeAndForward = hub.storeAndForwardConfiguration;
   delete hub.routes;
   delete hub.storeAndForwardConfiguration;
-  Object.assign(model.hubSettings, hub);
+  model.hubSettings = { ...model.hubSettings, ...hub };
 
-  for (const [name, desired] of twins) if (name !== AGENT && name !== HUB) model.twins[name] = desired;
+  for (const [name, desired] of twins) if (name !== AGENT && name !== HUB) setOwn(model.twins, name, desired);
   return model;
 }
 
@@ -142,7 +153,7 @@ function comparableModule(manifest: NormalizedManifest, name: string, kind: 'sys
     if (isPlainObject(definition.env)) {
       const env: Record<string, unknown> = {};
       const raw = definition.env;
-      for (const entry of listEnv(definition, pointer)) env[entry.name] = entry.value !== undefined ? entry.value : raw[entry.name];
+      for (const entry of listEnv(definition, pointer)) setOwn(env, entry.name, entry.value !== undefined ? entry.value : ownValue(raw, entry.name));
       if (Object.keys(env).length > 0) module.env = env;
     } else {
       module.env = { value: definition.env };
@@ -160,7 +171,7 @@ function createOptionsOf(manifest: NormalizedManifest, modulePointer: string, se
   if (joined.joined.trim() === '' || joined.joined.trim() === 'null') {
     // Empty, or chunks that could not be joined (a gap, a non-string): keep them as written.
     const chunks = Object.fromEntries(Object.entries(settings).filter(([key]) => isCreateOptionsKey(key)));
-    return joined.findings.length > 0 || joined.chunks.some((chunk) => typeof settings[chunk.key] !== 'string') ? chunks : undefined;
+    return joined.findings.length > 0 || joined.chunks.some((chunk) => typeof ownValue(settings, chunk.key) !== 'string') ? chunks : undefined;
   }
   return joined.joined; // not JSON, or not an object: compared as text
 }

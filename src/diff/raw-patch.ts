@@ -8,7 +8,11 @@
 // The round trip holds by construction and is checked: the target's meaning must equal B's. If a
 // twin cannot be rewritten in A's layout, its section is copied from B; if the document still
 // differs, the patch replaces what differs in the whole document (`fallback` says which).
+// A twin whose paths name __proto__, constructor or prototype cannot be rewritten path by path
+// (json-pointer.ts refuses them), so its section is copied from B; and since `edgewise patch`
+// refuses operations whose path names them, the object holding such a key is replaced whole.
 import { isDeepStrictEqual } from 'node:util';
+import { getAtPointer, isPrototypeKey, ownValue, parsePointer, prototypeKeyIn, setOwn, toPointer, UnsafePathError } from '../manifest/json-pointer.js';
 import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
 import type { Desired } from '../merge/apply-twin-section.js';
 import { effectiveTwins } from '../merge/effective-twins.js';
@@ -31,33 +35,60 @@ export async function rawPatch(a: { file: string; value: unknown }, b: { file: s
   const contentT = locateModulesContent(target).modulesContent;
   if (!contentT || !contentB) return wholeDocument(a.value, b.value);
 
+  let fallback: RawPatch['fallback'] = 'none';
+  const copyFromB = (twin: string): void => setOwn(contentT, twin, structuredClone(ownValue(contentB, twin)));
   for (const twin of meaningA.twins.keys()) if (!meaningB.twins.has(twin)) delete contentT[twin];
   for (const [twin, desiredB] of meaningB.twins) {
     const desiredA = meaningA.twins.get(twin);
-    const section = contentT[twin];
+    const section = ownValue(contentT, twin);
     if (desiredA === undefined || !isPlainObject(section)) {
-      contentT[twin] = structuredClone(contentB[twin]);
+      copyFromB(twin);
       continue;
     }
-    new TwinRewriter(twin, section, meaningA, meaningB).walk(desiredA, desiredB, []);
+    try {
+      new TwinRewriter(twin, section, meaningA, meaningB).walk(desiredA, desiredB, []);
+    } catch (error) {
+      if (!(error instanceof UnsafePathError)) throw error;
+      copyFromB(twin);
+      fallback = 'twin';
+    }
   }
 
-  let fallback: RawPatch['fallback'] = 'none';
   if (!(await sameMeaning(a.file, target, meaningB))) {
     fallback = 'twin';
     const twinsT = effectiveTwins(contentT);
     for (const [twin, desiredB] of meaningB.twins) {
-      if (!isDeepStrictEqual(twinsT.get(twin), desiredB)) contentT[twin] = structuredClone(contentB[twin]);
+      if (!isDeepStrictEqual(twinsT.get(twin), desiredB)) copyFromB(twin);
     }
     if (!(await sameMeaning(a.file, target, meaningB))) return wholeDocument(a.value, b.value);
   }
-  return { operations: compare(a.value as object, target as object), target, fallback };
+  return { operations: withoutPrototypePaths(compare(a.value as object, target as object), target), target, fallback };
 }
 
 function wholeDocument(a: unknown, b: unknown): RawPatch {
   const target = structuredClone(b ?? {});
-  const operations: Operation[] = isPlainObject(a) && isPlainObject(b) ? compare(a, target as object) : [{ op: 'add', path: '', value: target }];
+  const operations: Operation[] = isPlainObject(a) && isPlainObject(b) ? withoutPrototypePaths(compare(a, target as object), target) : [{ op: 'add', path: '', value: target }];
   return { operations, target, fallback: 'document' };
+}
+
+/**
+ * Operations whose path names __proto__, constructor or prototype, replaced by one "replace" of
+ * the object that holds that key (compare() only descends into objects both sides have, so it
+ * exists in A). The key itself then travels inside a value, where it is plain data.
+ */
+function withoutPrototypePaths(operations: Operation[], target: unknown): Operation[] {
+  const holders = new Set<string>();
+  for (const operation of operations) {
+    const segments = parsePointer(operation.path);
+    const index = segments.findIndex(isPrototypeKey);
+    if (index >= 0) holders.add(toPointer(segments.slice(0, index)));
+  }
+  if (holders.size === 0) return operations;
+  const within = (pointer: string, holder: string): boolean => holder === '' || pointer === holder || pointer.startsWith(`${holder}/`);
+  const outermost = [...holders].filter((holder) => ![...holders].some((other) => other !== holder && within(holder, other)));
+  const kept = operations.filter((operation) => !outermost.some((holder) => within(operation.path, holder)));
+  for (const holder of outermost) kept.push({ op: 'replace', path: holder, value: structuredClone(getAtPointer(target, holder)) });
+  return kept;
 }
 
 async function sameMeaning(file: string, value: unknown, meaning: ManifestMeaning): Promise<boolean> {
@@ -83,9 +114,11 @@ class TwinRewriter {
     if (slot && a !== undefined && b !== undefined && isDeepStrictEqual(this.modelValue(this.meaningA, slot), this.modelValue(this.meaningB, slot))) return;
     if (isPlainObject(a) && isPlainObject(b)) {
       if (slot?.kind === 'module') this.walkModule(a, b, path, slot.name);
-      else for (const key of unionKeys(a, b)) this.walk(a[key], b[key], [...path, key]);
+      else for (const key of unionKeys(a, b)) this.walk(ownValue(a, key), ownValue(b, key), [...path, key]);
       return;
     }
+    const unsafe = prototypeKeyIn(path);
+    if (unsafe !== undefined) throw UnsafePathError.forPath(path, unsafe); // even where writeDesiredPath would only add a flattened key
     if (b === undefined) removeDesiredPath(this.section, path);
     else writeDesiredPath(this.section, path, structuredClone(b), this.layered);
   }
@@ -99,12 +132,12 @@ class TwinRewriter {
   }
 
   private modelValue(meaning: ManifestMeaning, slot: { kind: 'module' | 'route'; name: string }): unknown {
-    return slot.kind === 'module' ? meaning.model.modules[slot.name] : meaning.model.routes[slot.name];
+    return ownValue(slot.kind === 'module' ? meaning.model.modules : meaning.model.routes, slot.name);
   }
 
   private walkModule(a: Desired, b: Desired, path: string[], name: string): void {
-    const moduleA = this.meaningA.model.modules[name] as Record<string, unknown> | undefined;
-    const moduleB = this.meaningB.model.modules[name] as Record<string, unknown> | undefined;
+    const moduleA = ownValue(this.meaningA.model.modules, name) as Record<string, unknown> | undefined;
+    const moduleB = ownValue(this.meaningB.model.modules, name) as Record<string, unknown> | undefined;
     for (const key of unionKeys(a, b)) {
       const keyPath = [...path, key];
       if (key === 'settings' && isPlainObject(a.settings) && isPlainObject(b.settings)) {
@@ -112,7 +145,7 @@ class TwinRewriter {
       } else if (['imagePullPolicy', 'startupOrder', 'restartPolicy'].includes(key) && isDeepStrictEqual(moduleA?.[key], moduleB?.[key])) {
         continue; // equal once defaults apply
       } else {
-        this.walk(a[key], b[key], keyPath);
+        this.walk(ownValue(a, key), ownValue(b, key), keyPath);
       }
     }
   }
@@ -120,11 +153,11 @@ class TwinRewriter {
   private walkSettings(a: Desired, b: Desired, path: string[], sameCreateOptions: boolean): void {
     for (const key of unionKeys(a, b)) {
       if (isCreateOptionsKey(key) && sameCreateOptions) continue; // keep A's chunking
-      this.walk(a[key], b[key], [...path, key]);
+      this.walk(ownValue(a, key), ownValue(b, key), [...path, key]);
     }
   }
 }
 
 function unionKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  return [...Object.keys(a), ...Object.keys(b).filter((key) => !(key in a))];
+  return [...Object.keys(a), ...Object.keys(b).filter((key) => !Object.prototype.hasOwnProperty.call(a, key))];
 }

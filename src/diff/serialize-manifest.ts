@@ -1,13 +1,18 @@
 // Writes a manifest value back as text in the format and indentation of the file it came from,
-// so a patched or merged file reads like its source.
+// so a patched or merged file reads like its source. YAML is written by convert's JSON-to-YAML
+// writer (json-to-yaml.ts): strings read back identical and createOptions stay strings, as in
+// `edgewise convert`. It is loaded only for YAML; not the `yaml` package through a dynamic
+// import, whose bundled chunk has a default export only (merge and patch failed on every YAML
+// base with "stringify is not a function").
 import type { SourceFormat } from '../manifest/source-format.js';
 
 export async function serializeManifest(value: unknown, format: SourceFormat, originalText: string): Promise<string> {
+  const document = value ?? null; // a patch may remove everything
   if (format === 'yaml') {
-    const { stringify } = await import('yaml');
-    return stringify(value);
+    const { jsonToYaml } = await import('../convert/json-to-yaml.js');
+    return jsonToYaml(JSON.stringify(document), document).text;
   }
-  return `${JSON.stringify(value, null, detectIndent(originalText))}\n`;
+  return `${JSON.stringify(document, null, detectIndent(originalText))}\n`;
 }
 
 /** The indentation of the first indented line: "\t", or a number of spaces (2 when unknown). */

@@ -25,8 +25,8 @@ export interface TemplateResolver {
 
 export function variableResolver(variables: Variables): PlaceholderResolver {
   return (token: PlaceholderToken): Resolution => {
-    const value = variables.get(token.name);
-    if (value !== undefined) return { value };
+    const value: unknown = variables.get(token.name);
+    if (typeof value === 'string') return { value }; // never an inherited function such as toString
     const where = variables.envFile ? `the environment or ${variables.envFile}` : 'the environment or a .env file (--env FILE)';
     return { missing: `is not set; set ${token.name} in ${where}, or pass --allow-unresolved to keep the placeholder` };
   };

@@ -4,6 +4,9 @@
 // Solution settings (DEFAULT_PLATFORM, DEPLOYMENT_CONFIG_TEMPLATE_FILE, CONFIG_OUTPUT_DIR,
 // MODULES_PATH) are read as iotedgedev's EnvVars.get_envvar reads them: the value is trimmed and
 // an empty one counts as unset, so the default applies (Azure/iotedgedev iotedgedev/envvars.py).
+// A name is looked up as an own entry holding a string: `${toString}` or `${__proto__}` is a
+// variable like any other (unset unless the environment or .env sets it), never something
+// every JavaScript object inherits.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { InputError } from '../manifest/read-inputs.js';
@@ -21,7 +24,8 @@ export interface Variables {
   warnings: string[];
 }
 
-export function loadVariables(environment: Environment, cwd: string, envFile?: string): Variables {
+export function loadVariables(given: Environment, cwd: string, envFile?: string): Variables {
+  const environment = ownStrings(given);
   const explicit = envFile !== undefined;
   const named = envFile ?? environment.DOTENV_FILE?.replace(/^["']|["']$/g, '') ?? '.env';
   const path = isAbsolute(named) ? named : join(cwd, named);
@@ -44,6 +48,13 @@ export function loadVariables(environment: Environment, cwd: string, envFile?: s
     envFile: named,
     warnings: parsed.problems.map((problem) => `${named}:${problem.line}: ${problem.message}; the line is skipped`),
   };
+}
+
+/** The environment's own string entries, in an object with no prototype to inherit names from. */
+function ownStrings(environment: Environment): Environment {
+  const own: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(environment)) if (typeof value === 'string') own[name] = value;
+  return own;
 }
 
 function settingOf(get: (name: string) => string | undefined): (name: string) => string | undefined {

@@ -1,11 +1,12 @@
 // Applies rule fixes to the file text while keeping everything else as written: key order,
 // indentation and, for YAML, comments. Edits address the normalized manifest, so an edit under
-// a string createOptions re-serialises the options and rewrites its chunks.
+// a string createOptions re-serialises the options and rewrites its chunks. Keys come from the
+// file, so the parsed createOptions are walked and written by json-pointer.ts's safe setters.
 import { applyEdits, modify, type Edit, type JSONPath } from 'jsonc-parser';
 import { isMap, parseDocument } from 'yaml';
 import { chunkCreateOptions } from '../manifest/chunk-create-options.js';
 import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
-import { getAtPointer, parsePointer } from '../manifest/json-pointer.js';
+import { getAtPointer, ownValue, parsePointer, removeAtPath, setAtPath } from '../manifest/json-pointer.js';
 import type { SourceFormat } from '../manifest/source-format.js';
 import type { Fix, FixEdit } from '../rules/rule.js';
 
@@ -39,21 +40,9 @@ function rechunk(options: JoinedCreateOptions, edits: FixEdit[], root: unknown):
 
 function applyToValue(root: unknown, path: string[], edit: FixEdit): unknown {
   if (path.length === 0) return edit.op === 'set' ? edit.value : undefined;
-  const container = (root ?? {}) as Record<string, unknown> | unknown[];
-  let node: any = container;
-  for (const segment of path.slice(0, -1)) {
-    if (node[segment] === undefined || node[segment] === null || typeof node[segment] !== 'object') node[segment] = {};
-    node = node[segment];
-  }
-  const last = path[path.length - 1]!;
-  if (edit.op === 'remove') {
-    if (Array.isArray(node)) node.splice(Number(last), 1);
-    else delete node[last];
-  } else if (Array.isArray(node) && last === '-') {
-    node.push(edit.value);
-  } else {
-    node[last] = edit.value;
-  }
+  const container = (root !== null && typeof root === 'object' ? root : {}) as Record<string, unknown> | unknown[];
+  if (edit.op === 'remove') removeAtPath(container, path);
+  else setAtPath(container, path, edit.value);
   return container;
 }
 
@@ -85,7 +74,7 @@ function toJsonPath(text: string, path: string[]): JSONPath {
       node = index >= 0 ? node[index] : undefined;
     } else {
       out.push(segment);
-      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+      node = ownValue(node, segment);
     }
   }
   return out;

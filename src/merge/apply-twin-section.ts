@@ -9,6 +9,8 @@
 //   written "properties.desired.layeredProperties.SendData" — how-to-deploy-cli-at-scale).
 // Within one section the whole-object key goes first, then flattened keys from shallow to deep,
 // so the more specific key wins (inference: IoT Hub does not document the order within a file).
+// A flattened key that names __proto__, constructor or prototype is refused (json-pointer.ts says why).
+import { prototypeKeyIn, setAtPath as setAtKeyPath, UnsafePathError } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { desiredPathOfKey } from './flattened-key.js';
 
@@ -21,6 +23,8 @@ export function applyTwinSection(desired: Desired | undefined, section: Record<s
   for (const [key, value] of Object.entries(section)) {
     const path = desiredPathOfKey(key);
     if (path === undefined) continue;
+    const unsafe = prototypeKeyIn(path);
+    if (unsafe !== undefined) throw unsafeKey(key, unsafe);
     if (path.length === 0) result = isPlainObject(value) ? structuredClone(value) : {};
     else flattened.push({ path, value });
   }
@@ -34,13 +38,14 @@ export function desiredOfSection(section: Record<string, unknown>): Desired {
   return applyTwinSection(undefined, section);
 }
 
-/** Sets a value at a path, turning missing or non-object steps into objects. */
+/** Sets a value at a desired-properties path, turning missing or non-object steps (lists too: twin paths have no indexes) into objects. */
 export function setAtPath(root: Desired, path: readonly string[], value: unknown): void {
-  let node = root;
-  for (const segment of path.slice(0, -1)) {
-    const next = node[segment];
-    if (isPlainObject(next)) node = next;
-    else node = node[segment] = {};
-  }
-  node[path[path.length - 1]!] = value;
+  setAtKeyPath(root, path, value, { arrays: 'replace' });
+}
+
+function unsafeKey(key: string, segment: string): UnsafePathError {
+  return new UnsafePathError(
+    `"${key}" names ${segment}; a twin path must not name __proto__, constructor or prototype, which in JavaScript reach the prototype shared by every object rather than the twin, so edgewise cannot merge it faithfully. Rename the property`,
+    segment,
+  );
 }

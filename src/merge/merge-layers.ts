@@ -21,10 +21,13 @@
 //    (determined by the creation timestamp) applies" (module-deployment-monitoring, "Priority").
 //    Files have no creation time, so edgewise applies equal-priority layers in the order given
 //    and warns (inference; Azure/iotedge#6685 shows devices misbehaving with equal priorities).
+// 6. A flattened key that names __proto__, constructor or prototype is refused, naming the file
+//    (apply-twin-section.ts); twin names, which are the user's keys, stay own entries.
+import { ownValue, setOwn, UnsafePathError } from '../manifest/json-pointer.js';
 import { InputError } from '../manifest/read-inputs.js';
 import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
 import { applyTwinSection } from './apply-twin-section.js';
-import { effectiveTwins } from './effective-twins.js';
+import { effectiveTwins, inTwin } from './effective-twins.js';
 import { DESIRED_KEY, desiredPathOfKey } from './flattened-key.js';
 
 export interface DeploymentInput {
@@ -56,7 +59,7 @@ export function mergeLayers(base: DeploymentInput, layers: readonly LayerInput[]
       `${base.file}: the base has no $edgeAgent "properties.desired", so it is not a standard deployment; layered deployments only add to one. Pass the standard deployment first, then the layers`,
     );
   }
-  const twins = effectiveTwins(located.modulesContent);
+  const twins = inFile(base.file, () => effectiveTwins(located.modulesContent));
   const applied = layers.map((layer, index) => ({ layer, index })).sort((a, b) => a.layer.priority - b.layer.priority || a.index - b.index);
   const warnings: string[] = [];
   for (let i = 1; i < applied.length; i++) {
@@ -73,10 +76,20 @@ export function mergeLayers(base: DeploymentInput, layers: readonly LayerInput[]
     for (const [twin, section] of Object.entries(content)) {
       if (!isPlainObject(section)) continue;
       if (SYSTEM_TWINS.has(twin)) checkSystemSection(layer.file, twin, section);
-      twins.set(twin, applyTwinSection(twins.get(twin), section));
+      twins.set(twin, inFile(layer.file, () => inTwin(twin, () => applyTwinSection(twins.get(twin), section))));
     }
   }
   return { value: writeTwins(base.value, twins), applied: applied.map(({ layer }) => layer), warnings };
+}
+
+/** A refused path, as a usage error that names the file. */
+function inFile<T>(file: string, apply: () => T): T {
+  try {
+    return apply();
+  } catch (error) {
+    if (error instanceof UnsafePathError) throw new InputError(`${file}: ${error.message}`);
+    throw error;
+  }
 }
 
 function layerModulesContent(layer: LayerInput): Record<string, unknown> {
@@ -105,12 +118,12 @@ function writeTwins(baseValue: unknown, twins: Map<string, Record<string, unknow
   const result = structuredClone(baseValue);
   const content = locateModulesContent(result).modulesContent!;
   for (const [twin, desired] of twins) {
-    const section = content[twin];
+    const section = ownValue(content, twin);
     if (isPlainObject(section)) {
       for (const key of Object.keys(section)) if (desiredPathOfKey(key) !== undefined) delete section[key];
       section[DESIRED_KEY] = desired;
     } else {
-      content[twin] = { [DESIRED_KEY]: desired };
+      setOwn(content, twin, { [DESIRED_KEY]: desired });
     }
   }
   return result;

@@ -3,7 +3,7 @@
 // 4 KB, keys of at most 1 KB, objects nested at most 10 deep (FACTS.md §1). IoT Hub refuses a
 // deployment that breaks one. The $edgeAgent twin is the one that fills up: every module's
 // image, env and createOptions live there.
-import { appendPointer } from '../manifest/json-pointer.js';
+import { appendPointer, prototypeKeyIn, setAtPath } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import type { Rule, RuleReport } from './rule.js';
 import { twinValueBytes } from './twin-json-size.js';
@@ -116,9 +116,8 @@ export const twinSize: Rule = {
         for (const [key, value] of Object.entries(section)) {
           if (!key.startsWith(`${DESIRED}.`)) continue;
           const keyPath = key.slice(DESIRED.length + 1).split('.');
-          let node = document;
-          for (const segment of keyPath.slice(0, -1)) node = (isPlainObject(node[segment]) ? node[segment] : (node[segment] = {})) as Record<string, unknown>;
-          node[keyPath[keyPath.length - 1]!] = value;
+          // A key naming __proto__ would write into Object.prototype (merge refuses such a layer).
+          if (prototypeKeyIn(keyPath) === undefined) setAtPath(document, keyPath, value, { arrays: 'replace' });
           path.push(...keyPath);
           contextOnly = keyPath.length;
           walk(value, appendPointer(twinPointer, key), keyPath.length, twin);

@@ -1,17 +1,19 @@
 // The mounts of a container: HostConfig.Binds strings and HostConfig.Mounts objects, each with
-// the pointer to report at, read with createOptions' case-insensitive keys.
+// the pointer to report at, read with createOptions' case-insensitive keys; and, for IoT Edge on
+// Kubernetes, the volume mounts of `k8s-experimental` (listKubernetesMounts).
 import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { memberOf, type Member } from './case-insensitive-member.js';
+import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
 import { isAbsolutePath, parseBind, type BindSpec } from './docker-bind-syntax.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
 
 export interface MountEntry {
-  from: 'Binds' | 'Mounts';
-  /** The Binds string, or the Source of a Mounts entry (falls back to the entry itself). */
+  from: 'Binds' | 'Mounts' | 'k8s-experimental';
+  /** The Binds string, the Source of a Mounts entry (falls back to the entry itself), or a k8s mountPath. */
   pointer: string;
   type: 'bind' | 'volume' | 'other';
-  /** Host path or volume name. */
+  /** Host path or volume name (a Kubernetes volume's name). */
   source: string;
   /** Path inside the container. */
   target: string | undefined;
@@ -20,6 +22,8 @@ export interface MountEntry {
   placeholder: boolean;
   /** The parsed Binds string. */
   bind?: BindSpec;
+  /** A Kubernetes emptyDir (type 'other'): it lives only as long as the pod. */
+  ephemeral?: boolean;
 }
 
 export function listMounts(hostConfig: Member | undefined): MountEntry[] {
@@ -72,4 +76,59 @@ function listMountObjects(hostConfig: Member): MountEntry[] {
     });
   });
   return entries;
+}
+
+/**
+ * IoT Edge on Kubernetes (the 1.1-k8s-preview line; Azure Stack Edge) mounts pod volumes from
+ * createOptions `k8s-experimental.volumes[]`, each a Kubernetes `volume` with its `volumeMounts`
+ * (`name`, `mountPath`, `readOnly`), names read without regard to case. Facts: Azure/iotedge
+ * edge-agent Microsoft.Azure.Devices.Edge.Agent.Kubernetes KubernetesExperimentalCreatePodParameters
+ * and KubernetesModuleVolumeSpec (removed from master in #6060). Docker ignores the section.
+ */
+export function listKubernetesMounts(options: JoinedCreateOptions | undefined): MountEntry[] {
+  const section = options?.value ? memberOf(options.value, options.pointer, 'k8s-experimental') : undefined;
+  const volumes = section ? memberOf(section.value, section.pointer, 'volumes') : undefined;
+  if (!volumes || !Array.isArray(volumes.value)) return [];
+  const entries: MountEntry[] = [];
+  volumes.value.forEach((spec: unknown, index) => {
+    const specPointer = appendPointer(volumes.pointer, index);
+    const volume = memberOf(spec, specPointer, 'volume')?.value;
+    const mounts = memberOf(spec, specPointer, 'volumeMounts');
+    if (!mounts || !Array.isArray(mounts.value)) return;
+    const kind = kubernetesVolumeKind(volume);
+    mounts.value.forEach((mount: unknown, mountIndex) => {
+      if (!isPlainObject(mount)) return;
+      const pointer = appendPointer(mounts.pointer, mountIndex);
+      const path = memberOf(mount, pointer, 'mountPath');
+      const name = memberOf(mount, pointer, 'name')?.value;
+      const target = typeof path?.value === 'string' ? path.value : undefined;
+      const source = kind.hostPath ?? (typeof name === 'string' ? name : '');
+      entries.push({
+        from: 'k8s-experimental',
+        pointer: path?.pointer ?? pointer,
+        type: kind.type,
+        source,
+        target,
+        readOnly: memberOf(mount, pointer, 'readOnly')?.value === true,
+        placeholder: [source, target].some((text) => text !== undefined && holdsPlaceholder(text)),
+        ...(kind.ephemeral ? { ephemeral: true } : {}),
+      });
+    });
+  });
+  return entries;
+}
+
+/**
+ * A hostPath volume is a bind of a host folder; an emptyDir lives only as long as the pod, so it
+ * keeps nothing when the module is redeployed ('other'); any other source (persistentVolumeClaim,
+ * azureFile, …) is a volume that outlives the pod.
+ */
+function kubernetesVolumeKind(volume: unknown): { type: MountEntry['type']; hostPath?: string; ephemeral?: boolean } {
+  const hostPath = memberOf(volume, '', 'hostPath')?.value;
+  if (hostPath !== undefined) {
+    const path = memberOf(hostPath, '', 'path')?.value;
+    return { type: 'bind', hostPath: typeof path === 'string' ? path : undefined };
+  }
+  if (memberOf(volume, '', 'emptyDir') !== undefined) return { type: 'other', ephemeral: true };
+  return { type: 'volume' };
 }

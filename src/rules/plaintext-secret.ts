@@ -7,10 +7,26 @@ import { desiredOf, listEnv } from '../manifest/manifest-views.js';
 import type { Rule, RuleReport } from './rule.js';
 import { isDummyValue, isHarmlessValue, isPlaceholderValue, isSecretName, looksLikeKeyedConnectionString, placeholderNameFor } from './secret-names.js';
 
+/**
+ * A switch whose name holds a secret word, such as bitnami's ALLOW_EMPTY_PASSWORD=yes (Redis in
+ * azure-intelligent-edge-patterns edge-ai-void-detection): these values turn a feature on or off.
+ */
+const SWITCH_VALUE = /^(yes|no|true|false|on|off|0|1)$/i;
+
+/**
+ * Values that hold no secret whatever the name: a switch, or one character, which is a stand-in
+ * (APPINSIGHTS_CONNECTION_STRING = "x" in mobilabsolutions/iotedge-cicd-github-actions) and
+ * would protect nothing if it were meant.
+ */
+function isSwitchOrStandIn(value: string): boolean {
+  const text = value.trim();
+  return SWITCH_VALUE.test(text) || [...text].length === 1;
+}
+
 function isLiteralSecret(name: string, value: unknown): boolean {
   // Name and value tests first: most env vars fail them, and they are cheaper than isHarmlessValue.
   if (!isSecretName(name) && !(typeof value === 'string' && looksLikeKeyedConnectionString(value))) return false;
-  return !isHarmlessValue(value);
+  return !isHarmlessValue(value) && !(typeof value === 'string' && isSwitchOrStandIn(value));
 }
 
 export const plaintextSecret: Rule = {
@@ -43,7 +59,7 @@ export const plaintextSecret: Rule = {
       for (const [credential, entry] of Object.entries(credentials)) {
         if (!isPlainObject(entry) || typeof entry.password !== 'string') continue;
         const password = entry.password.trim();
-        if (password === '' || isPlaceholderValue(password) || isDummyValue(password)) continue;
+        if (password === '' || isPlaceholderValue(password) || isDummyValue(password) || [...password].length === 1) continue;
         const pointer = appendPointer(agent.pointer, 'runtime', 'settings', 'registryCredentials', credential, 'password');
         reports.push({ messageId: 'registryPassword', data: { credential }, pointer });
       }

@@ -1,14 +1,15 @@
 // edgeHub and edgeAgent keep their state under StorageFolder (default: /tmp in the container).
 // Without a mount there, edgeHub's stored messages and edgeAgent's state are lost whenever the
 // container is recreated (new image, new createOptions); a storage mount with no StorageFolder
-// holds nothing. Facts: edge-storage-folder.ts; correct setup: templates/offline.json.
+// holds nothing. Facts: edge-storage-folder.ts; correct setup: templates/offline.json. Mounts are
+// HostConfig's, and the k8s-experimental volume mounts of IoT Edge on Kubernetes (docker-mounts.ts).
 import type { AgentModule } from '../manifest/agent-modules.js';
 import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
 import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 import { memberOf, type Member } from './case-insensitive-member.js';
-import { listMounts, type MountEntry } from './docker-mounts.js';
+import { listKubernetesMounts, listMounts, type MountEntry } from './docker-mounts.js';
 import { DEFAULT_HOST_FOLDER, mountPersisting, runtimeModules, storageFolderOf, type RuntimeModuleName } from './edge-storage-folder.js';
 import { canRewrite, createOptionsOf, hostConfigOf } from './module-create-options.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
@@ -37,6 +38,12 @@ function addBind(manifest: NormalizedManifest, module: AgentModule, options: Joi
   return Array.isArray(binds.value) ? { edits: [{ op: 'set', pointer: appendPointer(binds.pointer, '-'), value: bind }] } : undefined;
 }
 
+/** A Kubernetes emptyDir mounted where the store is: a mount, but one that keeps nothing. */
+function ephemeralMount(folder: string, name: RuntimeModuleName, mounts: readonly MountEntry[]): MountEntry | undefined {
+  const ephemeral = mounts.filter((mount) => mount.ephemeral).map((mount) => ({ ...mount, type: 'volume' as const }));
+  return mountPersisting(folder, name, ephemeral);
+}
+
 function storageLikeMount(mounts: readonly MountEntry[]): MountEntry | undefined {
   return mounts.find((mount) => mount.type !== 'other' && !mount.readOnly && !mount.placeholder && mount.target !== undefined && STORAGE_LIKE.test(mount.target) && !NOT_STORAGE.test(mount.target));
 }
@@ -53,10 +60,13 @@ export const storageFolderBind: Rule = {
         'https://learn.microsoft.com/azure/iot-edge/production-checklist (set up host storage for system modules)',
         'iotedge hubStart.sh / agentStart.sh: StorageFolder read case-insensitively; data in <StorageFolder>/edgeHub and <StorageFolder>/edgeAgent, /tmp by default',
         'The fix mounts /srv/iotedge/edgehub (edgeHub) or /srv/iotedge/edgeagent (edgeAgent), as templates/offline.json does',
+        'IoT Edge on Kubernetes (Azure/iotedge 1.1-k8s-preview edge-agent: KubernetesExperimentalCreatePodParameters, KubernetesModuleVolumeSpec): createOptions k8s-experimental volumes[].volumeMounts[].mountPath mounts a pod volume',
       ],
     },
     messages: {
       unmounted: '{{module}} sets StorageFolder={{folder}} but no HostConfig.Binds entry mounts it, so {{lost}} are lost when the container is recreated; add "{{host}}:{{folder}}" to HostConfig.Binds (the fix uses the host folder {{host}}) and create that folder on the device',
+      ephemeralVolume:
+        '{{module}} sets StorageFolder={{folder}} and mounts the Kubernetes emptyDir volume "{{volume}}" there, which lives only as long as the pod, so {{lost}} are lost when the module is redeployed; mount a persistentVolumeClaim (or hostPath) volume at {{folder}} instead',
       unusedMount: '{{module}} mounts {{source}} at {{target}} but sets no StorageFolder, so it keeps its state in /tmp inside the container and the mount stays empty; set the env variable storageFolder to "{{target}}"',
     },
   },
@@ -66,12 +76,18 @@ export const storageFolderBind: Rule = {
       const options = createOptionsOf(manifest, module);
       if (options && options.value === undefined && !canRewrite(manifest, options)) continue; // broken options: mounts unknown
       const hostConfig = hostConfigOf(options);
-      const mounts = listMounts(hostConfig);
+      // On IoT Edge on Kubernetes the store is a pod volume mounted through k8s-experimental.
+      const mounts = [...listMounts(hostConfig), ...listKubernetesMounts(options)];
       const folder = storageFolderOf(manifest, module);
       if (folder) {
         if (folder.value.trim() === '' || holdsPlaceholder(folder.value)) continue;
         if (mounts.some((mount) => mount.placeholder && (mount.target === undefined || holdsPlaceholder(mount.target)))) continue; // filled in later
         if (mountPersisting(folder.value, name, mounts)) continue;
+        const scratch = ephemeralMount(folder.value, name, mounts);
+        if (scratch) {
+          reports.push({ messageId: 'ephemeralVolume', data: { module: name, folder: folder.value, volume: scratch.source, lost: LOST[name] }, pointer: scratch.pointer, severity: 'error' });
+          continue;
+        }
         const host = DEFAULT_HOST_FOLDER[name];
         const fix = folder.value.startsWith('/') ? addBind(manifest, module, options, hostConfig, `${host}:${folder.value}`) : undefined;
         reports.push({ messageId: 'unmounted', data: { module: name, folder: folder.value, host, lost: LOST[name] }, pointer: folder.pointer, severity: 'error', fix });

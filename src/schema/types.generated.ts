@@ -203,7 +203,7 @@ export type TwinValue =
  */
 export type ConfigurationId = string;
 /**
- * Schema version of the IoT Hub configuration object (not of the edgeAgent or edgeHub desired properties).
+ * Schema version of the IoT Hub configuration object (not of the edgeAgent or edgeHub desired properties); null in a Configuration as the service SDK serialises it, when unset.
  *
  * This interface was referenced by `DeploymentManifest`'s JSON-Schema
  * via the `definition` "configurationSchemaVersion".
@@ -211,9 +211,45 @@ export type ConfigurationId = string;
  * This interface was referenced by `SchemaTypes`'s JSON-Schema
  * via the `definition` "manifest#configurationSchemaVersion".
  */
-export type ConfigurationSchemaVersion = string;
+export type ConfigurationSchemaVersion = string | null;
 /**
- * Which devices the deployment applies to, e.g. "tags.environment='prod'".
+ * Labels of the deployment; null in a Configuration as the service SDK serialises it, when unset.
+ *
+ * This interface was referenced by `DeploymentManifest`'s JSON-Schema
+ * via the `definition` "configurationLabels".
+ *
+ * This interface was referenced by `SchemaTypes`'s JSON-Schema
+ * via the `definition` "manifest#configurationLabels".
+ */
+export type ConfigurationLabels = {
+  [k: string]: string;
+} | null;
+/**
+ * Custom metrics of the deployment: queries over devices.modules by name, and their results when read back from IoT Hub; null in a Configuration as the service SDK serialises it, when unset.
+ *
+ * This interface was referenced by `DeploymentManifest`'s JSON-Schema
+ * via the `definition` "configurationMetrics".
+ *
+ * This interface was referenced by `SchemaTypes`'s JSON-Schema
+ * via the `definition` "manifest#configurationMetrics".
+ */
+export type ConfigurationMetrics = {
+  /**
+   * Metric queries by name.
+   */
+  queries?: {
+    [k: string]: string;
+  };
+  /**
+   * Metric results by name (set by IoT Hub).
+   */
+  results?: {
+    [k: string]: number;
+  };
+  [k: string]: unknown;
+} | null;
+/**
+ * Which devices the deployment applies to, e.g. "tags.environment='prod'"; null in a Configuration as the service SDK serialises it, when unset.
  *
  * This interface was referenced by `DeploymentManifest`'s JSON-Schema
  * via the `definition` "targetCondition".
@@ -221,7 +257,7 @@ export type ConfigurationSchemaVersion = string;
  * This interface was referenced by `SchemaTypes`'s JSON-Schema
  * via the `definition` "manifest#targetCondition".
  */
-export type TargetCondition = string;
+export type TargetCondition = string | null;
 /**
  * Priority of the deployment; the highest one wins on a device that several deployments target.
  *
@@ -233,7 +269,7 @@ export type TargetCondition = string;
  */
 export type ConfigurationPriority = number;
 /**
- * ETag of the deployment (set by IoT Hub).
+ * ETag of the deployment (set by IoT Hub); null in a Configuration as the service SDK serialises it, when unset.
  *
  * This interface was referenced by `DeploymentManifest`'s JSON-Schema
  * via the `definition` "configurationEtag".
@@ -241,9 +277,9 @@ export type ConfigurationPriority = number;
  * This interface was referenced by `SchemaTypes`'s JSON-Schema
  * via the `definition` "manifest#configurationEtag".
  */
-export type ConfigurationEtag = string;
+export type ConfigurationEtag = string | null;
 /**
- * Content type of the configuration (set by IoT Hub).
+ * Content type of the configuration (set by IoT Hub); null in a Configuration as the service SDK serialises it, when unset.
  *
  * This interface was referenced by `DeploymentManifest`'s JSON-Schema
  * via the `definition` "configurationContentType".
@@ -251,9 +287,9 @@ export type ConfigurationEtag = string;
  * This interface was referenced by `SchemaTypes`'s JSON-Schema
  * via the `definition` "manifest#configurationContentType".
  */
-export type ConfigurationContentType = string;
+export type ConfigurationContentType = string | null;
 /**
- * A time stamp set by IoT Hub.
+ * A time stamp set by IoT Hub; null in a Configuration as the service SDK serialises it, when unset.
  *
  * This interface was referenced by `DeploymentManifest`'s JSON-Schema
  * via the `definition` "configurationTimestamp".
@@ -261,7 +297,7 @@ export type ConfigurationContentType = string;
  * This interface was referenced by `SchemaTypes`'s JSON-Schema
  * via the `definition` "manifest#configurationTimestamp".
  */
-export type ConfigurationTimestamp = string;
+export type ConfigurationTimestamp = string | null;
 /**
  * A key of a module twin section: "properties.desired", or (layered deployments) "properties.desired." followed by a dot-separated path of twin keys, none containing $ # or spaces.
  *
@@ -1937,42 +1973,6 @@ export interface DeploymentContent {
   $schema?: JsonSchemaReference;
   modulesContent?: ModulesContent;
   moduleContent?: ModulesContent;
-}
-/**
- * Labels of the deployment.
- *
- * This interface was referenced by `DeploymentManifest`'s JSON-Schema
- * via the `definition` "configurationLabels".
- *
- * This interface was referenced by `SchemaTypes`'s JSON-Schema
- * via the `definition` "manifest#configurationLabels".
- */
-export interface ConfigurationLabels {
-  [k: string]: string;
-}
-/**
- * Custom metrics of the deployment: queries over devices.modules by name, and their results when read back from IoT Hub.
- *
- * This interface was referenced by `DeploymentManifest`'s JSON-Schema
- * via the `definition` "configurationMetrics".
- *
- * This interface was referenced by `SchemaTypes`'s JSON-Schema
- * via the `definition` "manifest#configurationMetrics".
- */
-export interface ConfigurationMetrics {
-  /**
-   * Metric queries by name.
-   */
-  queries?: {
-    [k: string]: string;
-  };
-  /**
-   * Metric results by name (set by IoT Hub).
-   */
-  results?: {
-    [k: string]: number;
-  };
-  [k: string]: unknown;
 }
 /**
  * A twin section that has properties.desired must not also have flattened properties.desired.<path> keys.

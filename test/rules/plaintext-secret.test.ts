@@ -3,6 +3,9 @@
 // ExampleDeployment.json), IoTHubConnectionString, and MSSQL_SA_PASSWORD (Azure SQL Edge).
 // release-tokens.json uses the tokens of release pipelines (Replace Tokens #{…}#, Tokenizer
 // __…__, Azure Pipelines $(…), the Azure ML IoT Edge samples' __REGISTRY_PASSWORD).
+// switches-and-stand-ins.template.json: bitnami/redis ALLOW_EMPTY_PASSWORD=yes (Azure-Samples/
+// azure-intelligent-edge-patterns edge-ai-void-detection/deployment.template.json) and the
+// APPINSIGHTS_CONNECTION_STRING "x" of mobilabsolutions/iotedge-cicd-github-actions.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -12,7 +15,7 @@ import { validateSource } from '../../src/validate/validate-source.js';
 import { RULE_FIXTURES, testRule } from './rule-tester.js';
 
 testRule(plaintextSecret, {
-  valid: [{ file: 'placeholders.template.json' }, { file: 'release-tokens.json' }],
+  valid: [{ file: 'placeholders.template.json' }, { file: 'release-tokens.json' }, { file: 'switches-and-stand-ins.template.json' }],
   invalid: [
     {
       file: 'literal-secrets.json',
@@ -22,6 +25,14 @@ testRule(plaintextSecret, {
         { messageId: 'env', line: 64, column: 26, messageIncludes: 'such as "$IOT_HUB_CONNECTION_STRING"' },
         { messageId: 'env', line: 67, column: 26, messageIncludes: 'the env var UPSTREAM' },
         { messageId: 'createOptionsEnv', line: 82, column: 61, messageIncludes: 'MSSQL_SA_PASSWORD in createOptions Env' },
+      ],
+    },
+    {
+      // Only whole switch words and single characters are let through.
+      file: 'near-switches.json',
+      errors: [
+        { messageId: 'env', line: 40, column: 26, messageIncludes: 'the env var REDIS_PASSWORD' },
+        { messageId: 'env', line: 43, column: 26, messageIncludes: 'the env var API_TOKEN' },
       ],
     },
   ],

@@ -1,7 +1,5 @@
 // Command-line wiring only: flags to functions, results to stdout/stderr/files, exit codes.
 // Exit codes follow ESLint: 0 clean, 1 findings, 2 usage or internal error.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Flavour } from '../manifest/normalize-manifest.js';
 import type { CommandResult } from '../report/command-result.js';
@@ -9,6 +7,7 @@ import { LINT_FORMATS, VALIDATE_FORMATS, wantsColor, type ReportFormat } from '.
 import { UsageError } from '../report/usage-error.js';
 // validate is the start-up-critical path: loaded with the CLI, not as a separate chunk.
 import { runValidate } from '../validate/run-validate.js';
+import { checkWritablePaths, refuseOutputsOverInputs, writeOutputFile } from './output-paths.js';
 
 const USAGE_ERROR = 2;
 const VERSION = '0.1.0';
@@ -34,10 +33,9 @@ function positiveNumber(value: string): number {
 }
 
 function emit(result: CommandResult): void {
-  for (const file of result.files) {
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, file.text);
-  }
+  // All paths are checked before the first is written, so a refusal leaves no file half done.
+  checkWritablePaths(result.files.map((file) => file.path));
+  for (const file of result.files) writeOutputFile(file.path, file.text);
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
@@ -79,6 +77,7 @@ function buildProgram(): Command {
       const outputs = options.output ?? [];
       for (const format of formats) if (!(LINT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}"; use one of ${LINT_FORMATS.join(', ')}`);
       if (outputs.length > formats.length) throw new UsageError('each --output needs a --format before it, e.g. --format sarif --output edgewise.sarif');
+      await refuseOutputsOverInputs(outputs, paths);
       const { runLint } = await import('../lint/run-lint.js');
       emit(
         await runLint(paths, {
@@ -121,6 +120,7 @@ function buildProgram(): Command {
     .option('--modules-dir <dir>', 'folder with one folder per module (default modules)')
     .option('--allow-unresolved', 'keep unresolved placeholders (as warnings) instead of refusing to write')
     .action(async (templates: string[], options: { env?: string; platform?: string; output?: string; configDir?: string; modulesDir?: string; allowUnresolved?: boolean }) => {
+      await refuseOutputsOverInputs([options.output], templates);
       const { runGen } = await import('../generate/run-gen.js');
       emit(await runGen(templates, options));
     });
@@ -139,6 +139,7 @@ function buildProgram(): Command {
     .option('-o, --output <file>', 'write the result here (default stdout)')
     .action(async (manifest: string, options: { ttl?: number; protocol?: 'Mqtt' | 'MqttWs' | 'Amqp' | 'AmqpWs'; hostPath?: string; modulePath?: string; agentHostPath?: string; inPlace?: boolean; output?: string }) => {
       if (options.inPlace && options.output) throw new UsageError('use either --in-place or --output, not both');
+      await refuseOutputsOverInputs([options.output], [manifest]);
       const { runOfflineEnable } = await import('../offline/run-offline-enable.js');
       emit(await runOfflineEnable(manifest, options));
     });
@@ -163,6 +164,7 @@ function buildProgram(): Command {
     .option('-o, --output <file>', 'write the result here (default stdout)')
     .addOption(new Option('--create-options <style>', 'createOptions as JSON text (string) or as a YAML mapping/JSON object (mapping)').choices(['string', 'mapping']))
     .action(async (file: string, options: { to?: 'yaml' | 'json'; output?: string; createOptions?: 'string' | 'mapping' }) => {
+      await refuseOutputsOverInputs([options.output], [file]);
       const { runConvert } = await import('../convert/run-convert.js');
       emit(await runConvert(file, options));
     });
@@ -203,6 +205,7 @@ function buildProgram(): Command {
     .option('-o, --output <file>', 'write the result here instead of stdout')
     .addOption(flavourOption)
     .action(async (manifest: string, patch: string, options: { output?: string; flavour?: Flavour }) => {
+      await refuseOutputsOverInputs([options.output], [manifest, patch]);
       const { runPatch } = await import('../diff/run-patch.js');
       emit(await runPatch(manifest, patch, { ...options, color: wantsColor(process.stderr, process.env) }));
     });
@@ -216,6 +219,7 @@ function buildProgram(): Command {
     .option('-o, --output <file>', 'write the result here instead of stdout')
     .addOption(flavourOption)
     .action(async (base: string, layers: string[], options: { priority?: string[]; output?: string; flavour?: Flavour }) => {
+      await refuseOutputsOverInputs([options.output], [base, ...layers]);
       const [{ runMerge }, { pairLayers }] = await Promise.all([import('../merge/run-merge.js'), import('../merge/layer-args.js')]);
       emit(await runMerge(base, pairLayers(layers, options.priority ?? []), { output: options.output, flavour: options.flavour, color: wantsColor(process.stderr, process.env) }));
     });

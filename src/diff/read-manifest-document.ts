@@ -2,7 +2,7 @@
 // A file that cannot be read or parsed is a usage error (exit 2) that names the place.
 // An empty file (git passes /dev/null for an added or deleted file) is an empty manifest.
 import { placeFindings } from '../manifest/place-findings.js';
-import { parseSource } from '../manifest/parse-source.js';
+import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
 import { InputError } from '../manifest/read-inputs.js';
 import { readOneInput } from '../manifest/read-one-input.js';
 import { detectFormat, type SourceFormat } from '../manifest/source-format.js';
@@ -25,7 +25,8 @@ export async function parseManifestText(file: string, text: string): Promise<Man
   if (text.trim() === '') return { file, text, value: undefined, format: detectFormat(file, text) };
   const parsed = await parseSource({ file, text });
   if (!parsed.ok) {
-    const [placed] = await placeFindings(file, text, [parsed.finding]);
+    // The finding's offset counts in the text without its byte order mark.
+    const [placed] = await placeFindings(file, stripByteOrderMark(text), [parsed.finding]);
     throw new InputError(`${file}:${placed!.line}:${placed!.column}: ${placed!.message}`);
   }
   return { file, text, value: parsed.source.value, format: parsed.source.format };

@@ -1,5 +1,6 @@
 // The hot path: JSON.parse plus a cheap duplicate-key check, so that thousands of clean
 // files never pay for position tracking. Positions are built only for files with findings.
+import { MAX_NESTING_DEPTH } from './nesting-depth.js';
 
 /**
  * Counts object keys in valid JSON text: a string literal followed by a colon is a key.
@@ -28,23 +29,51 @@ function isEscaped(text: string, quote: number): boolean {
   return (backslashes & 1) === 1;
 }
 
-export function countParsedKeys(value: unknown): number {
+/** What countParsedKeys returns for a value nested past MAX_NESTING_DEPTH. */
+export const NESTS_TOO_DEEP = -1;
+
+/**
+ * Counts the keys of a parsed value. It also measures depth, since it walks every JSON file
+ * anyway: past MAX_NESTING_DEPTH it stops and returns NESTS_TOO_DEEP, so neither it nor any
+ * later recursive walk can overflow the stack (JSON.parse itself does not recurse).
+ */
+export function countParsedKeys(value: unknown, depth = 1): number {
+  if (depth > MAX_NESTING_DEPTH) return NESTS_TOO_DEEP;
   let count = 0;
   if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && typeof item === 'object') count += countParsedKeys(item);
+    for (const item of value) {
+      if (item === null || typeof item !== 'object') continue;
+      const inner = countParsedKeys(item, depth + 1);
+      if (inner === NESTS_TOO_DEEP) return NESTS_TOO_DEEP;
+      count += inner;
+    }
     return count;
   }
   const record = value as Record<string, unknown>;
   for (const key in record) {
     count++;
     const item = record[key];
-    if (item !== null && typeof item === 'object') count += countParsedKeys(item);
+    if (item === null || typeof item !== 'object') continue;
+    const inner = countParsedKeys(item, depth + 1);
+    if (inner === NESTS_TOO_DEEP) return NESTS_TOO_DEEP;
+    count += inner;
   }
   return count;
 }
 
-/** JSON.parse keeps the last of two equal keys, so fewer parsed keys than key tokens means a duplicate. */
+export type ParsedJsonCheck = 'clean' | 'may-have-duplicate-keys' | 'nests-too-deep';
+
+/**
+ * One walk of a JSON.parse result: too deep to follow, or possibly holding a duplicate key
+ * (JSON.parse keeps the last of two equal keys, so fewer parsed keys than key tokens means one).
+ */
+export function checkParsedJson(text: string, value: unknown): ParsedJsonCheck {
+  if (value === null || typeof value !== 'object') return 'clean';
+  const parsedKeys = countParsedKeys(value);
+  if (parsedKeys === NESTS_TOO_DEEP) return 'nests-too-deep';
+  return countKeyTokens(text) !== parsedKeys ? 'may-have-duplicate-keys' : 'clean';
+}
+
 export function mayHaveDuplicateKeys(text: string, value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  return countKeyTokens(text) !== countParsedKeys(value);
+  return checkParsedJson(text, value) === 'may-have-duplicate-keys';
 }

@@ -1,35 +1,68 @@
-// Documents nested thousands of levels deep overflow the stack of any recursive walk. IoT Hub
-// refuses twins nested deeper than 10 levels anyway, so such input gets one clear finding
-// instead of an internal error. Only used after a stack overflow, so its cost never matters.
+// How deep a document may nest. Thousands of levels overflow the stack of any recursive walk, and
+// in YAML they can make V8 abort the whole process (a regular expression compiled with the stack
+// nearly exhausted fails with "RegExpCompiler Allocation failed", which no catch sees). So the
+// loader measures depth before anything recursive runs: YAML while its parser reads
+// (yaml-source.ts), JSON in the key count every JSON file gets anyway (json-fast.ts). IoT Hub
+// refuses twins nested deeper than 10 levels, so the limit only ever meets broken or hostile input.
 import type { PendingFinding } from '../findings.js';
 
-export const REPORTED_DEPTH = 100;
+/** Containers (objects, arrays, mappings, sequences) allowed inside one another; the root is level 1. */
+export const MAX_NESTING_DEPTH = 100;
 
-/** Offset of the bracket that opens level `limit + 1`, outside strings (JSON and flow YAML). */
-export function excessDepthOffset(text: string, limit = REPORTED_DEPTH): number {
+export const TOO_DEEP_MESSAGE = `the document nests so deeply (over ${MAX_NESTING_DEPTH} levels) that edgewise refuses it (IoT Hub refuses twins nested deeper than 10 levels); flatten the structure that starts here`;
+
+/**
+ * Offset of the bracket that opens level `limit + 1`, outside strings (JSON and flow YAML), or
+ * undefined when the text stays within the limit. A plain scan: no recursion, no parser.
+ */
+export function excessDepthOffset(text: string, limit = MAX_NESTING_DEPTH): number | undefined {
   let depth = 0;
-  let inString: string | undefined;
+  let inString = false;
   for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
+    const code = text.charCodeAt(i);
     if (inString) {
-      if (char === '\\') i++;
-      else if (char === inString) inString = undefined;
-    } else if (char === '"') inString = char;
-    else if (char === '{' || char === '[') {
+      if (code === 92 /* \ */) i++;
+      else if (code === 34 /* " */) inString = false;
+    } else if (code === 34) inString = true;
+    else if (code === 123 /* { */ || code === 91 /* [ */) {
       if (++depth > limit) return i;
-    } else if (char === '}' || char === ']') depth--;
+    } else if (code === 125 /* } */ || code === 93 /* ] */) depth--;
   }
-  return 0;
+  return undefined;
 }
 
+/**
+ * Whether a parsed value nests past the limit. Walks with its own stack, so it is safe on any
+ * value, including one that refers to itself (YAML aliases can make one): a cycle is endlessly deep.
+ */
+export function valueNestsTooDeep(value: unknown, limit = MAX_NESTING_DEPTH): boolean {
+  // Deepest level each container was reached at: reaching it again no deeper adds nothing, so
+  // shared values (YAML aliases) are walked once per new depth, not once per reference.
+  const reached = new Map<object, number>();
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > limit) return true;
+    if ((reached.get(node) ?? 0) >= depth) continue;
+    reached.set(node, depth);
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+export function tooDeepFindingAt(offset: number): PendingFinding {
+  return { ruleId: 'parse', severity: 'error', message: TOO_DEEP_MESSAGE, pointer: '', offset };
+}
+
+/**
+ * For validate and lint's last resort (a stack overflow in a value the loader does not see, such
+ * as JSON embedded in a createOptions string): placed at the first bracket past the limit, if any.
+ */
 export function tooDeepFinding(text: string): PendingFinding {
-  return {
-    ruleId: 'parse',
-    severity: 'error',
-    message: `the document nests so deeply that edgewise cannot follow it (IoT Hub refuses twins nested deeper than 10 levels); flatten the structure that starts here`,
-    pointer: '',
-    offset: excessDepthOffset(text),
-  };
+  return tooDeepFindingAt(excessDepthOffset(text) ?? 0);
 }
 
 export function isStackOverflow(error: unknown): boolean {

@@ -1,9 +1,13 @@
-// Parses one file's text into a value, with positions available on demand.
+// Parses one file's text into a value, with positions available on demand. Every command parses
+// through here, so the guards live here once: byte order mark, empty file, nesting depth (checked
+// before any recursive walk), and, for YAML, alias bombs and cycles, custom tags and several
+// documents (yaml-source.ts). A value that comes out is a tree no deeper than MAX_NESTING_DEPTH.
 // JSON takes the fast path (JSON.parse); its position tree is built only if something needs placing.
 import type { PendingFinding } from '../findings.js';
 import { appendPointer } from './json-pointer.js';
-import { mayHaveDuplicateKeys } from './json-fast.js';
+import { checkParsedJson } from './json-fast.js';
 import { JsonLocator } from './json-locator.js';
+import { excessDepthOffset, tooDeepFindingAt } from './nesting-depth.js';
 import { detectFormat, type SourceFormat } from './source-format.js';
 import type { SourceTree } from './source-tree.js';
 
@@ -36,8 +40,11 @@ export function stripByteOrderMark(text: string): string {
   return text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
 }
 
+const EMPTY_FILE = 'the file is empty: it holds no document';
+
 export async function parseSource(input: SourceText): Promise<ParseSourceResult> {
   const text = stripByteOrderMark(input.text);
+  if (text.trim() === '') return { ok: false, finding: parseFinding(EMPTY_FILE, 0) };
   const format = detectFormat(input.file, text);
   return format === 'json' ? parseJsonSource(input.file, text) : parseYamlSource(input.file, text);
 }
@@ -47,6 +54,9 @@ async function parseJsonSource(file: string, text: string): Promise<ParseSourceR
   try {
     value = JSON.parse(text);
   } catch {
+    // The position parser that explains the error recurses, so depth is checked first.
+    const tooDeep = excessDepthOffset(text);
+    if (tooDeep !== undefined) return { ok: false, finding: tooDeepFindingAt(tooDeep) };
     const slow = (await loadJsonSource()).parseJsonTree(text);
     const failure = slow.ok ? { message: 'the file is not valid JSON', offset: 0 } : slow.error;
     return { ok: false, finding: parseFinding(`invalid JSON: ${failure.message}`, failure.offset) };
@@ -61,14 +71,21 @@ async function parseJsonSource(file: string, text: string): Promise<ParseSourceR
     return cachedTree;
   };
   const locator = async (pointers: readonly string[]): Promise<SourceTree> => (cachedTree ? cachedTree : new JsonLocator(text, pointers));
+  // JSON.parse does not recurse; the walks after it do, so depth is checked before them, in the
+  // walk that counts keys for the duplicate-key check anyway (no extra pass on the hot path).
+  const check = checkParsedJson(text, value);
+  if (check === 'nests-too-deep') return { ok: false, finding: tooDeepFindingAt(excessDepthOffset(text) ?? 0) };
   const source: ParsedSource = { file, text, format: 'json', value, tree, locator };
-  const findings = mayHaveDuplicateKeys(text, value) ? duplicateKeyFindings(await source.tree()) : [];
+  const findings = check === 'may-have-duplicate-keys' ? duplicateKeyFindings(await source.tree()) : [];
   return { ok: true, source, findings };
 }
 
 async function parseYamlSource(file: string, text: string): Promise<ParseSourceResult> {
   const parsed = (await loadYamlSource()).parseYamlTree(text);
-  if (!parsed.ok) return { ok: false, finding: parseFinding(`invalid YAML: ${parsed.error.message}`, parsed.error.offset) };
+  if (!parsed.ok) {
+    const message = parsed.error.refused ? parsed.error.message : `invalid YAML: ${parsed.error.message}`;
+    return { ok: false, finding: parseFinding(message, parsed.error.offset) };
+  }
   const tree = () => Promise.resolve(parsed.tree);
   const source: ParsedSource = { file, text, format: 'yaml', value: parsed.value, tree, locator: tree };
   return { ok: true, source, findings: duplicateKeyFindings(parsed.tree) };

@@ -1,10 +1,11 @@
 // The I/O edge: turns command-line paths into input references, and reads them. Folders are
 // walked for *.json, *.yaml and *.yml files (later filtered to manifests); `-` is stdin.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { UsageError } from '../report/usage-error.js';
+import { limitText, readRegularFile, readStandardInput } from './bounded-read.js';
 
-/** Larger files are refused: real deployments are far smaller (IoT Hub caps each twin at 32 KB). */
+/** Larger inputs (files and stdin) are refused: real deployments are far smaller (IoT Hub caps each twin at 32 KB). */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export const STDIN_NAME = '<stdin>';
@@ -57,22 +58,14 @@ export function collectInputs(paths: readonly string[]): InputRef[] {
   return refs;
 }
 
-export function readInput(ref: InputRef, readStdin: () => string = () => readFileSync(0, 'utf8')): InputRead {
-  if (ref.file === STDIN_NAME) return { ok: true, text: readStdin() };
-  let descriptor: number | undefined;
-  try {
-    // One open, then size and content from the same descriptor: no second path lookup.
-    descriptor = openSync(ref.file, 'r');
-    const size = fstatSync(descriptor).size;
-    if (size > MAX_FILE_BYTES) {
-      return { ok: false, message: `the file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a manifest; check that this is the right file` };
-    }
-    return { ok: true, text: readFileSync(descriptor, 'utf8') };
-  } catch (error) {
-    return { ok: false, message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check its permissions` };
-  } finally {
-    if (descriptor !== undefined) closeSync(descriptor);
-  }
+/**
+ * The one way a manifest's text is read: a regular file, or stdin for "-", never past
+ * MAX_FILE_BYTES. Anything else (a folder, a FIFO, a device) is refused before a byte is read.
+ * `readStdin` stands in for stdin (tests); its text is held to the same limit.
+ */
+export function readInput(ref: InputRef, readStdin?: () => string): InputRead {
+  if (ref.file === STDIN_NAME) return readStdin ? limitText(readStdin(), MAX_FILE_BYTES, 'stdin') : readStandardInput(MAX_FILE_BYTES);
+  return readRegularFile(ref.file, MAX_FILE_BYTES);
 }
 
 function* walk(folder: string): Generator<string> {

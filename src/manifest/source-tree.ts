@@ -30,6 +30,8 @@ export interface SourceTree {
 export interface ParseFailure {
   message: string;
   offset: number;
+  /** Well-formed, but refused (too deep, an alias bomb, a custom tag…): not a syntax error. */
+  refused?: boolean;
 }
 
 export type ParseResult =

@@ -1,9 +1,12 @@
-// Position-aware YAML parsing. YAML input is refused when it could hurt us or mislead:
-// alias expansion past a bound (billion laughs), custom tags, several documents in one file.
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+// Position-aware YAML parsing. YAML input is refused when it could hurt us or mislead: nesting
+// past MAX_NESTING_DEPTH (measured while the parser reads, before the recursive composer runs),
+// alias expansion past a bound (billion laughs), an alias inside the node it names (a value that
+// contains itself), custom tags, several documents in one file, and a file with no document.
+import { Composer, isAlias, isMap, isNode, isPair, isScalar, isSeq, Lexer, Parser, visit, type CST, type Document, type Node } from 'yaml';
 import { appendPointer, parsePointer } from './json-pointer.js';
 import { rawOffsetInJsonString } from './json-string-offsets.js';
-import type { DuplicateKey, NodeLocation, ParseResult, SourceTree } from './source-tree.js';
+import { MAX_NESTING_DEPTH, TOO_DEEP_MESSAGE, valueNestsTooDeep } from './nesting-depth.js';
+import type { DuplicateKey, NodeLocation, ParseFailure, ParseResult, SourceTree } from './source-tree.js';
 
 /** Alias expansions allowed before we call it a resource-exhaustion attempt (yaml's own heuristic). */
 export const MAX_YAML_ALIAS_COUNT = 100;
@@ -18,28 +21,21 @@ const CORE_TAGS = new Set([
   'tag:yaml.org,2002:seq',
 ]);
 
-const TOO_DEEP = 'the document nests so deeply that edgewise cannot follow it (IoT Hub refuses twins nested deeper than 10 levels); flatten it';
+const COMPOSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, schema: 'core' } as const;
+
+const TOO_DEEP_THROUGH_ALIASES = `aliases nest anchored values inside one another so deeply (over ${MAX_NESTING_DEPTH} levels) that edgewise refuses the document (IoT Hub refuses twins nested deeper than 10 levels); write the anchored values out`;
+
+const NO_DOCUMENT = 'the file holds no YAML document, only blank lines or comments';
 
 export function parseYamlTree(text: string): ParseResult {
-  let document: Document;
-  try {
-    document = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, schema: 'core' });
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    return { ok: false, error: { message: TOO_DEEP, offset: 0 } };
-  }
+  const composed = composeDocument(text);
+  if (!composed.ok) return composed;
+  const document = composed.document;
   const problem = document.errors[0];
-  if (problem) {
-    const message = /call stack/i.test(problem.message) ? TOO_DEEP : firstLine(problem.message);
-    return { ok: false, error: { message, offset: problem.pos[0] } };
-  }
-  const customTag = findCustomTag(document, text);
-  if (customTag) {
-    return {
-      ok: false,
-      error: { message: `custom YAML tag ${customTag.tag} is not allowed in a manifest; remove the tag`, offset: customTag.offset },
-    };
-  }
+  if (problem) return { ok: false, error: { message: firstLine(problem.message), offset: problem.pos[0] } };
+  if (isEmptyDocument(document)) return { ok: false, error: { message: NO_DOCUMENT, offset: 0, refused: true } };
+  const refused = findRefusedNode(document, text);
+  if (refused) return { ok: false, error: refused.failure };
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
@@ -48,24 +44,93 @@ export function parseYamlTree(text: string): ParseResult {
     const message = /alias/i.test(reason)
       ? `YAML aliases expand past the limit of ${MAX_YAML_ALIAS_COUNT} (a billion-laughs pattern); write the values out instead of nesting anchors`
       : firstLine(reason);
-    return { ok: false, error: { message, offset: 0 } };
+    return { ok: false, error: { message, offset: 0, refused: /alias/i.test(reason) } };
+  }
+  // Aliases can nest an anchored value inside another: the value may be deeper than the text.
+  if (composed.hasAliases && valueNestsTooDeep(value)) {
+    return { ok: false, error: { message: TOO_DEEP_THROUGH_ALIASES, offset: composed.firstAlias, refused: true } };
   }
   return { ok: true, value, tree: new YamlSourceTree(text, document) };
+}
+
+type Composed = { ok: true; document: Document; hasAliases: boolean; firstAlias: number } | { ok: false; error: ParseFailure };
+
+/**
+ * Lexer, parser and composer driven by hand rather than through parseDocument, so that depth is
+ * checked on the parser's stack after every token: the lexer and parser do not recurse, the
+ * composer does, and it never sees a token stream nested past the limit.
+ */
+function composeDocument(text: string): Composed {
+  const parser = new Parser();
+  const tokens: CST.Token[] = [];
+  let hasAliases = false;
+  let firstAlias = 0;
+  for (const lexeme of new Lexer().lex(text)) {
+    const offset = parser.offset;
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > MAX_NESTING_DEPTH && collectionDepth(parser.stack) > MAX_NESTING_DEPTH) {
+      return { ok: false, error: { message: TOO_DEEP_MESSAGE, offset, refused: true } };
+    }
+    if (!hasAliases && lexeme.startsWith('*')) {
+      hasAliases = true;
+      firstAlias = offset;
+    }
+  }
+  for (const token of parser.end()) tokens.push(token);
+  let document: Document | undefined;
+  for (const next of new Composer(COMPOSE_OPTIONS).compose(tokens, true, text.length)) {
+    if (!document) {
+      document = next;
+      continue;
+    }
+    const message = 'the file holds several YAML documents (separated by ---); a manifest is one document, so put each in its own file';
+    return { ok: false, error: { message, offset: next.range[0], refused: true } };
+  }
+  return { ok: true, document: document!, hasAliases, firstAlias };
+}
+
+/** Collections open on the parser's stack (it also holds the document and the scalar being read). */
+function collectionDepth(stack: readonly CST.Token[]): number {
+  let depth = 0;
+  for (const token of stack) if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') depth++;
+  return depth;
+}
+
+/** No content at all: an empty stream, or a `---` marker with nothing after it (an empty node, unlike `~`). */
+function isEmptyDocument(document: Document): boolean {
+  const contents = document.contents as Node | null;
+  if (contents === null) return true;
+  return isScalar(contents) && contents.value === null && contents.range !== undefined && contents.range !== null && contents.range[0] === contents.range[1];
 }
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function findCustomTag(document: Document, text: string): { tag: string; offset: number } | undefined {
-  let found: { tag: string; offset: number } | undefined;
-  visit(document, (_key, node) => {
+/** The first node a manifest may not hold: a custom tag, or an alias inside the node it names. */
+function findRefusedNode(document: Document, text: string): { failure: ParseFailure } | undefined {
+  let found: { failure: ParseFailure } | undefined;
+  // Anchors seen so far, in document order: an alias names the closest one before it.
+  const anchors = new Map<string, Node>();
+  visit(document, (_key, node, path) => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target !== undefined && (path as readonly unknown[]).includes(target)) {
+        const message = `alias *${node.source} sits inside the node anchored &${node.source}, so the value would contain itself; write the value out`;
+        found = { failure: { message, offset: node.range?.[0] ?? 0, refused: true } };
+        return visit.BREAK;
+      }
+      return undefined;
+    }
+    if (!isNode(node)) return undefined;
+    if (node.anchor) anchors.set(node.anchor, node);
     if ((isScalar(node) || isMap(node) || isSeq(node)) && node.tag && !CORE_TAGS.has(node.tag)) {
       // The node's range starts at its value; the tag itself is written just before it.
       const valueOffset = node.range?.[0] ?? 0;
       const tagOffset = text.lastIndexOf('!', valueOffset);
       const sameLine = tagOffset >= 0 && !text.slice(tagOffset, valueOffset).includes('\n');
-      found = { tag: node.tag, offset: sameLine ? tagOffset : valueOffset };
+      const message = `custom YAML tag ${node.tag} is not allowed in a manifest; remove the tag`;
+      found = { failure: { message, offset: sameLine ? tagOffset : valueOffset, refused: true } };
       return visit.BREAK;
     }
     return undefined;

@@ -7,7 +7,7 @@ import { formatFindingLines, refusal } from '../generate/output-refusal.js';
 import { applyFixesToText, toRawEdits } from '../lint/apply-fixes.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
-import { parseSource } from '../manifest/parse-source.js';
+import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
 import { InputError } from '../manifest/read-inputs.js';
 import { readOneInput } from '../manifest/read-one-input.js';
 import { detectFormat } from '../manifest/source-format.js';
@@ -43,14 +43,22 @@ export async function runOfflineEnable(path: string, options: OfflineEnableOptio
   checkOptions(path, options);
   const cwd = options.cwd ?? '.';
   const at = (file: string): string => (isAbsolute(file) ? file : join(cwd, file));
-  const { file, text } = readOneInput(path, cwd, options.readStdin);
+  const input = readOneInput(path, cwd, options.readStdin);
+  const file = input.file;
+  // Edits are made in the text the loader parsed (offsets count in it); a byte order mark is put back on output.
+  const text = stripByteOrderMark(input.text);
+  const byteOrderMark = input.text.slice(0, input.text.length - text.length);
   const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
+  const fail = (offset: number | undefined, message: string): CommandResult => {
+    const place = new LineIndex(text).locate(offset ?? 0);
+    return { ...result, exitCode: 1, stderr: `edgewise: ${file}:${place.line}:${place.column}  ${message}\n` };
+  };
 
   const parsed = await parseSource({ file, text });
-  if (!parsed.ok) {
-    const place = new LineIndex(text).locate(parsed.finding.offset ?? 0);
-    return { ...result, exitCode: 1, stderr: `edgewise: ${file}:${place.line}:${place.column}  ${parsed.finding.message}\n` };
-  }
+  if (!parsed.ok) return fail(parsed.finding.offset, parsed.finding.message);
+  // JSON.parse keeps the second of two equal keys, the text editor would meet the first.
+  const duplicate = parsed.findings[0];
+  if (duplicate) return fail(duplicate.offset, `${duplicate.message}; offline enable cannot tell which one to edit`);
   const format = parsed.source.format;
   if (options.output !== undefined && detectFormat(options.output, text) !== format) {
     throw new InputError(`--output ${options.output} names another format than ${path} (${format === 'json' ? 'JSON' : 'YAML'}); keep the format, and use edgewise convert to change it`);
@@ -74,9 +82,9 @@ export async function runOfflineEnable(path: string, options: OfflineEnableOptio
   for (const change of planned.changes) result.stderr += `edgewise: ${change}\n`;
   for (const note of planned.notes) result.stderr += `edgewise: note: ${note}\n`;
   result.stderr += formatFindingLines(check.findings);
-  if (target === undefined) result.stdout = updated;
+  if (target === undefined) result.stdout = byteOrderMark + updated;
   else if (changed || !options.inPlace) {
-    result.files.push({ path: at(target), text: updated });
+    result.files.push({ path: at(target), text: byteOrderMark + updated });
     result.stderr += `edgewise: wrote ${target}\n`;
   }
   return result;

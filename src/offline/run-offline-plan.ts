@@ -4,7 +4,7 @@
 // Sizes given as text (from the command line) are read by size-option.ts, whose warnings go to stderr.
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
-import { parseSource } from '../manifest/parse-source.js';
+import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
 import { InputError } from '../manifest/read-inputs.js';
 import { readOneInput } from '../manifest/read-one-input.js';
 import type { CommandResult } from '../report/command-result.js';
@@ -42,7 +42,9 @@ export async function runOfflinePlan(path: string, options: OfflinePlanOptions):
   const format = options.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw new InputError(`--format must be table or json, not "${String(format)}"`);
   const cwd = options.cwd ?? '.';
-  const { file, text } = readOneInput(path, cwd, options.readStdin);
+  const input = readOneInput(path, cwd, options.readStdin);
+  const file = input.file;
+  const text = stripByteOrderMark(input.text); // the text parse offsets count in
   const parsed = await parseSource({ file, text });
   if (!parsed.ok) {
     const place = new LineIndex(text).locate(parsed.finding.offset ?? 0);

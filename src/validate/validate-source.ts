@@ -2,11 +2,12 @@
 // Pure apart from the lazy import of the detailed validators: no file system, no output.
 import type { Finding, PendingFinding } from '../findings.js';
 import { normalizeManifest, type Flavour, type NormalizedManifest } from '../manifest/normalize-manifest.js';
-import { parseSource, type SourceText } from '../manifest/parse-source.js';
+import { parseSource, stripByteOrderMark, type SourceText } from '../manifest/parse-source.js';
 import { isStackOverflow, tooDeepFinding } from '../manifest/nesting-depth.js';
 import { placeFindings } from '../manifest/place-findings.js';
 import { collectSecrets, maskSecrets } from '../manifest/secrets.js';
 import { schemaFindings } from '../schema/schema-validators.js';
+import { placeholderParseFailure } from './placeholder-parse-failure.js';
 
 export interface ValidateOptions {
   /** Force a flavour instead of deciding from the file name, `$schema-template` and the content (detect-flavour.ts). */
@@ -30,7 +31,7 @@ export async function validateSource(input: SourceText, options: ValidateOptions
 
 async function validateParsed(input: SourceText, options: ValidateOptions): Promise<ValidatedSource> {
   const parsed = await parseSource(input);
-  if (!parsed.ok) return { findings: await placeFindings(input.file, input.text, [parsed.finding]) };
+  if (!parsed.ok) return { findings: await placeFindings(input.file, input.text, [placeholderParseFailure(stripByteOrderMark(input.text), parsed.finding)]) };
   const manifest = await normalizeManifest(parsed.source, options.flavour);
   const pending: PendingFinding[] = [...parsed.findings, ...manifest.findings, ...(await manifestSchemaFindings(manifest))];
   const source = manifest.source;

@@ -1,0 +1,60 @@
+// Issue 9 asks that every command use the same guarded loader, so that the next special file or
+// nesting trick meets the guards wherever it enters. This keeps it so: user files are read only
+// by src/manifest/bounded-read.ts (regular files, size limit, stdin bounded), and YAML from a
+// user is first parsed only by src/manifest/yaml-source.ts (depth, aliases, tags), behind
+// parseSource. Other readers and parsers are listed here with the reason they are safe.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './loader-cli.js';
+
+const SOURCE = join(ROOT, 'src');
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return entry.name === 'compiled' ? [] : sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [relative(ROOT, path).split(sep).join('/')] : [];
+  });
+}
+
+function filesMatching(pattern: RegExp): string[] {
+  return sourceFiles(SOURCE).filter((file) => pattern.test(readFileSync(join(ROOT, file), 'utf8'))).sort();
+}
+
+describe('one guarded loader', () => {
+  it('reads files only through bounded-read.ts', () => {
+    const allowed = new Map([
+      ['src/manifest/bounded-read.ts', 'the guarded reader itself'],
+      ['src/schema/load-fast-validators.ts', 'reads the validators bundled with edgewise'],
+      ['src/init/run-init.ts', 'reads the templates bundled with edgewise'],
+      // Still to route through readRegularFile (see the loader report): a FIFO given as
+      // --config or --env blocks them.
+      ['src/config/load-config.ts', 'the config file (-c); to move to readRegularFile'],
+      ['src/generate/variables.ts', 'the .env file (--env); to move to readRegularFile'],
+    ]);
+    // Imports of node:fs's readers by name, or of the whole module (fs.readFileSync…).
+    const readers = filesMatching(/import\s*\{[^}]*\b(readFileSync|openSync|readSync|createReadStream|readFile|open)\b[^}]*\}\s*from\s*'(node:)?fs(\/promises)?'|import\s*\*\s*as\s*\w+\s*from\s*'(node:)?fs/);
+    expect(readers.filter((file) => !allowed.has(file))).toEqual([]);
+  });
+
+  it('parses YAML from a user first only in yaml-source.ts', () => {
+    const allowed = new Map([
+      ['src/manifest/yaml-source.ts', 'the guarded parser itself'],
+      ['src/convert/yaml-to-json.ts', 'parses again text parseSource accepted (convert)'],
+      ['src/lint/apply-fixes.ts', 'parses again text parseSource accepted (fixes, offline enable)'],
+      ['src/generate/generate-manifest.ts', 'parses again a template parseSource accepted, and single scalars'],
+    ]);
+    const parsers = filesMatching(/\b(parseDocument|parseAllDocuments|parse as \w+|new (Parser|Lexer|Composer))\b/);
+    expect(parsers.filter((file) => !allowed.has(file))).toEqual([]);
+  });
+
+  it('writes command output only through output-paths.ts', () => {
+    const allowed = new Map([
+      ['src/cli/output-paths.ts', 'checks every path before the first write'],
+      ['src/lint/lint-inputs.ts', 'lint --fix rewrites the manifests it was given, in place'],
+    ]);
+    const writers = filesMatching(/import\s*\{[^}]*\b(writeFileSync|appendFileSync|createWriteStream|writeFile)\b[^}]*\}\s*from\s*'(node:)?fs(\/promises)?'|import\s*\*\s*as\s*\w+\s*from\s*'(node:)?fs/);
+    expect(writers.filter((file) => !allowed.has(file))).toEqual([]);
+  });
+});

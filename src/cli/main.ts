@@ -8,6 +8,7 @@ import { UsageError } from '../report/usage-error.js';
 // validate is the start-up-critical path: loaded with the CLI, not as a separate chunk.
 import { runValidate } from '../validate/run-validate.js';
 import { checkWritablePaths, refuseOutputsOverInputs, writeOutputFile } from './output-paths.js';
+import { maskSecretShapes } from '../manifest/mask-secrets.js';
 
 const USAGE_ERROR = 2;
 const VERSION = '0.1.0';
@@ -37,7 +38,8 @@ function emit(result: CommandResult): void {
   checkWritablePaths(result.files.map((file) => file.path));
   for (const file of result.files) writeOutputFile(file.path, file.text);
   process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
+  // A last net for diagnostics (never stdout, which may be a manifest): connection-string keys.
+  process.stderr.write(result.stderr === '' ? '' : maskSecretShapes(result.stderr));
   process.exitCode = result.exitCode;
 }
 

@@ -1,7 +1,8 @@
 // Reads and checks a config file. Mistakes in it are usage errors (exit 2) that name the
 // file, line and column, like any other input.
-import { readFileSync } from 'node:fs';
 import { appendPointer } from '../manifest/json-pointer.js';
+import { readRegularFile } from '../manifest/bounded-read.js';
+import { MAX_FILE_BYTES } from '../manifest/read-inputs.js';
 import { parseSource } from '../manifest/parse-source.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { UsageError } from '../report/usage-error.js';
@@ -16,12 +17,10 @@ const SETTINGS: readonly RuleSetting[] = ['off', 'info', 'warning', 'error'];
 const SUPPRESSION_KEYS = ['file', 'pointer', 'rule', 'reason'] as const;
 
 export async function loadConfig(file: string, knownRules: ReadonlySet<string>): Promise<EdgewiseConfig> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigError(`${file}: cannot read the config file; check the path`);
-  }
+  // A FIFO or device given as --config must not block or fill memory: read as a manifest is.
+  const read = readRegularFile(file, MAX_FILE_BYTES);
+  if (!read.ok) throw new ConfigError(`${file}: cannot use it as the config file: ${read.message}`);
+  const text = read.text;
   const parsed = await parseSource({ file, text });
   if (!parsed.ok) {
     const at = new LineIndex(text).locate(parsed.finding.offset ?? 0);

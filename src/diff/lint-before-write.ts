@@ -1,8 +1,12 @@
 // patch and merge never write a manifest that lints with errors: the result is linted with the
-// full rule catalogue, and on errors nothing is written and the findings say why.
+// full rule catalogue, and on errors nothing is written and the findings say why (at most
+// FINDINGS_PER_RULE of a rule, as in lint; see findings-cap.ts).
 import { checkOutput } from '../lint/check-output.js';
 import type { Flavour } from '../manifest/normalize-manifest.js';
+import { parseSource } from '../manifest/parse-source.js';
+import { maskableSecrets, maskSecrets, secretsIn } from '../manifest/secrets.js';
 import type { CommandResult } from '../report/command-result.js';
+import { capFindings } from '../report/findings-cap.js';
 import { formatStylish } from '../report/stylish-format.js';
 
 export interface OutputTarget {
@@ -31,14 +35,25 @@ export async function lintBeforeWrite(target: OutputTarget): Promise<CommandResu
     const marked = errors.map((finding) => (known.has(`${finding.ruleId} ${finding.pointer} ${finding.message}`) ? { ...finding, message: `${finding.message} (already in the input)` } : finding));
     const where = target.output ?? 'stdout';
     result.exitCode = 1;
-    result.stderr =
+    // The result's findings are masked with the result's secrets; a secret the patch or a layer
+    // replaced is secret no more in the result, yet a copy of it elsewhere is still quoted.
+    result.stderr = maskSecrets(
       `edgewise ${target.command}: refused to write ${where}: the result has ${errors.length} lint error${errors.length === 1 ? '' : 's'} ` +
-      `(positions are in the result, which was not written). Fix them, or run edgewise lint on the inputs:\n` +
-      formatStylish(marked, 1, { color: target.color ?? false });
+        `(positions are in the result, which was not written). Fix them, or run edgewise lint on the inputs:\n` +
+        formatStylish(capFindings(marked), 1, { color: target.color ?? false }),
+      await secretsOfText(target.file, target.originalText),
+    );
     return result;
   }
   if (target.output) result.files.push({ path: target.output, text: target.text });
   else result.stdout = target.text;
   if (warnings > 0) result.stderr = `edgewise ${target.command}: the result has ${warnings} lint warning${warnings === 1 ? '' : 's'}; run edgewise lint on it to see them\n`;
   return result;
+}
+
+/** The secrets of the text the result came from. */
+async function secretsOfText(file: string, text: string | undefined): Promise<string[]> {
+  if (text === undefined) return [];
+  const parsed = await parseSource({ file, text });
+  return parsed.ok ? maskableSecrets(secretsIn(parsed.source.value)) : [];
 }

@@ -1,13 +1,13 @@
 // Keeps secrets out of every diff format. Two nets:
-// - by place: a value under a secret-looking name (a registry password, an env var or twin
-//   property named like SECRET_NAME, a createOptions "Env" entry "NAME=value") is masked, and a
+// - by place: a value under a secret name (a registry password, an env var or twin property
+//   named as isSecretName says, a createOptions "Env" entry "NAME=value") is masked, and a
 //   changed one shows as "(changed)";
 // - by value: any string holding a known secret value (collectSecrets, plus the values found by
-//   place) is masked wherever it appears, e.g. inside a connection string.
-import { holdsPlaceholder } from '../manifest/placeholders.js';
-import { looksSecretName as isSecretName, MASK, maskSecrets } from '../manifest/secrets.js';
+//   place) is masked wherever it appears, e.g. inside a connection string, by the same masking
+//   every other output uses (secrets.ts).
+import { isSecretName, MASK, maskableSecrets, maskSecrets, secretsIn } from '../manifest/secrets.js';
 
-export { isSecretName, MASK };
+export { isSecretName, maskableSecrets, MASK };
 
 /** Whether a pointer's last step names a secret (…/password, …/env/DB_PASSWORD, …/env/X_KEY/value). */
 export function isSecretPath(segments: readonly string[]): boolean {
@@ -38,28 +38,9 @@ function maskEnvEntry(entry: string, secrets: readonly string[]): string {
   return maskSecrets(entry, secrets);
 }
 
-/** Secret values found by place in a value (so they can be masked where they appear elsewhere). */
-export function secretsByPlace(value: unknown, found = new Set<string>(), secretPlace = false, key?: string): Set<string> {
-  if (typeof value === 'string' || typeof value === 'number') {
-    if (secretPlace) found.add(String(value));
-  } else if (Array.isArray(value)) {
-    for (const entry of value) {
-      if (key === 'Env' && typeof entry === 'string') {
-        const equals = entry.indexOf('=');
-        if (equals > 0 && isSecretName(entry.slice(0, equals))) found.add(entry.slice(equals + 1));
-      } else {
-        secretsByPlace(entry, found, secretPlace);
-      }
-    }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [name, entry] of Object.entries(value)) secretsByPlace(entry, found, secretPlace || isSecretName(name), name);
-  }
-  return found;
-}
-
-/** Secret values worth masking in free text: long enough, not placeholders, not ordinary words. */
-export function maskableSecrets(values: Iterable<string>): string[] {
-  return [...new Set(values)].filter((secret) => secret.length >= 4 && !holdsPlaceholder(secret) && !/^[a-z]+$/.test(secret)).sort((a, b) => b.length - a.length);
+/** Secret values in a value (so they can be masked where they appear elsewhere): the one collection of secrets.ts. */
+export function secretsByPlace(value: unknown, found = new Set<string>()): Set<string> {
+  return secretsIn(value, found);
 }
 
 export interface MaskedValues {

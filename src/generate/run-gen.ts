@@ -5,12 +5,14 @@
 // (cli.py: `--file` defaults to DEPLOYMENT_CONFIG_TEMPLATE_FILE, `--platform` to
 // DEFAULT_PLATFORM, both read from the environment and .env; constants.py gives the defaults
 // deployment.template.json and amd64), the template and platform may come from .env.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Finding } from '../findings.js';
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError, readInput } from '../manifest/read-inputs.js';
 import type { CommandResult } from '../report/command-result.js';
 import { checkOutput } from '../lint/check-output.js';
+import { maskSecrets } from '../manifest/secrets.js';
+import { filledSecrets } from './filled-secrets.js';
 import { formatFindingLines } from './output-refusal.js';
 import { generateManifest } from './generate-manifest.js';
 import { DEFAULT_PLATFORM } from './module-images.js';
@@ -66,16 +68,19 @@ export async function runGen(templates: readonly string[], options: GenOptions =
   for (const template of names) {
     const path = at(template);
     if (!existsSync(path)) throw new InputError(`${template}: no such template; check the path`);
-    const text = readFileSync(path, 'utf8');
+    const text = readTemplateFile(path, template);
     const modulesDir = options.modulesDir !== undefined ? at(options.modulesDir) : join(dirname(path), variables.setting('MODULES_PATH') ?? 'modules');
-    const resolver = templateResolver({ variables, templateFile: path, modulesDir, platform, readFile: (file) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined) });
+    const resolver = templateResolver({ variables, templateFile: path, modulesDir, platform, readFile: (file) => (existsSync(file) ? readTemplateFile(file, file) : undefined) });
     const generated = await generateManifest({ file: template, text }, { resolve: resolver.resolve, allowUnresolved: options.allowUnresolved });
     const output = options.output ?? generatedPath(template, platform, configDir);
     const shown = output === '-' ? '<stdout>' : output;
     const templateFindings = [...generated.findings, ...resolver.moduleFindings().map((finding) => (options.allowUnresolved ? { ...finding, severity: 'warning' as const } : finding))];
+    // Every finding line below may quote a value gen filled in.
+    const secrets = filledSecrets(text, variables, generated.text);
+    const findingLines = (findings: readonly Finding[], minimum?: 'error'): string => maskSecrets(formatFindingLines(findings, minimum), secrets);
     if (generated.text === undefined) {
       result.exitCode = 1;
-      result.stderr += `edgewise: ${shown} was not generated from ${template}:\n${formatFindingLines(templateFindings)}`;
+      result.stderr += `edgewise: ${shown} was not generated from ${template}:\n${findingLines(templateFindings)}`;
       continue;
     }
     // Filling secrets in is gen's job (the plaintext-secret rule recommends it), so that rule is off here.
@@ -88,15 +93,22 @@ export async function runGen(templates: readonly string[], options: GenOptions =
     if (!check.ok) {
       result.exitCode = 1;
       const errors = placed.filter((finding) => finding.severity === 'error');
-      result.stderr += `edgewise: ${shown} was not written: the manifest generated from ${template} has ${errors.length} error${errors.length === 1 ? '' : 's'} (placed in the template)\n${formatFindingLines([...templateFindings, ...placed], 'error')}`;
+      result.stderr += `edgewise: ${shown} was not written: the manifest generated from ${template} has ${errors.length} error${errors.length === 1 ? '' : 's'} (placed in the template)\n${findingLines([...templateFindings, ...placed], 'error')}`;
       continue;
     }
     if (output === '-') result.stdout += generated.text;
     else result.files.push({ path: at(output), text: generated.text });
     const platformFrom = options.platform === undefined && platformSetting !== undefined ? ', DEFAULT_PLATFORM' : '';
-    result.stderr += `edgewise: generated ${shown} from ${template} (platform ${platform}${platformFrom})\n${formatFindingLines([...templateFindings, ...placed])}`;
+    result.stderr += `edgewise: generated ${shown} from ${template} (platform ${platform}${platformFrom})\n${findingLines([...templateFindings, ...placed])}`;
   }
   return result;
+}
+
+/** A template or module.json, through the loader's guarded read (regular files only, size limit). */
+function readTemplateFile(path: string, shown: string): string {
+  const read = readInput({ file: path, explicit: true });
+  if (!read.ok) throw new InputError(`${shown}: ${read.message}`);
+  return read.text;
 }
 
 /** The template gen takes when none is named: DEPLOYMENT_CONFIG_TEMPLATE_FILE, else iotedgedev's default. */

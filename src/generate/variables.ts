@@ -7,7 +7,9 @@
 // A name is looked up as an own entry holding a string: `${toString}` or `${__proto__}` is a
 // variable like any other (unset unless the environment or .env sets it), never something
 // every JavaScript object inherits.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularFile } from '../manifest/bounded-read.js';
+import { MAX_FILE_BYTES } from '../manifest/read-inputs.js';
 import { isAbsolute, join } from 'node:path';
 import { InputError } from '../manifest/read-inputs.js';
 import { parseDotenv } from './dotenv.js';
@@ -34,12 +36,10 @@ export function loadVariables(given: Environment, cwd: string, envFile?: string)
     const get = (name: string): string | undefined => environment[name];
     return { get, setting: settingOf(get), warnings: [] };
   }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`${named}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
+  // A FIFO or device given as --env must not block or fill memory: read as a manifest is.
+  const read = readRegularFile(path, MAX_FILE_BYTES);
+  if (!read.ok) throw new InputError(`${named}: cannot use it as the .env file: ${read.message}`);
+  const text = read.text;
   const parsed = parseDotenv(text, environment);
   const get = (name: string): string | undefined => environment[name] ?? parsed.values.get(name);
   return {

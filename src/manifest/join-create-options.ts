@@ -9,6 +9,7 @@ import type { PendingFinding } from '../findings.js';
 import { appendPointer } from './json-pointer.js';
 import { isPlainObject } from './manifest-shape.js';
 import type { Leniency } from './newtonsoft-json.js';
+import { MAX_NESTING_DEPTH, valueNestsTooDeep } from './nesting-depth.js';
 
 const CHUNK_KEY = /^createoptions(\d\d)?$/i;
 
@@ -119,6 +120,17 @@ function parseJoined(result: JoinedCreateOptions): void {
       ruleId: 'create-options-json',
       severity: 'error',
       message: `createOptions must be a JSON object such as {"HostConfig":{…}} (got ${got})`,
+      pointer: result.chunks[0]!.pointer,
+      stringOffset: 0,
+    });
+    return;
+  }
+  // The loader's depth limit never sees inside this string; every later walk (rules, diff) recurses.
+  if (valueNestsTooDeep(parsed)) {
+    result.findings.push({
+      ruleId: 'create-options-json',
+      severity: 'error',
+      message: `createOptions nests deeper than ${MAX_NESTING_DEPTH} levels, which edgewise refuses (Docker's create options nest about 5 levels); flatten it`,
       pointer: result.chunks[0]!.pointer,
       stringOffset: 0,
     });

@@ -1,57 +1,42 @@
-// Secret values in a manifest (registry passwords, secret-looking env values), so that no
-// message in any format ever prints them.
-import { findFillInText } from './fill-in-text.js';
-import { isPlainObject } from './manifest-shape.js';
-import { holdsPlaceholder } from './placeholders.js';
+// A manifest's secret values, so that masking (mask-secrets.ts) keeps them out of every message,
+// report and diff. What counts as secret is secret-names.ts, the one test every command uses.
+// Secrets are found by place (the value under a secret name: both env forms, createOptions "Env"
+// entries, twin properties, registry passwords) and by shape (the key parts of connection
+// strings and SAS tokens, anywhere: a route condition, an ordinary env var).
+import { isWorthMasking, MASK, maskSecrets, maskSecretShapes } from './mask-secrets.js';
 import type { NormalizedManifest } from './normalize-manifest.js';
-import { desiredOf, listEnv } from './manifest-views.js';
+import { assignedSecrets, isSecretName } from './secret-names.js';
 
-/** Env names that usually hold secrets (underscores ignored): PASSWORD, SECRET, KEY, TOKEN, CONNECTIONSTRING. */
-export const SECRET_NAME = /PASSWORD|SECRET|KEY|TOKEN|CONNECTIONSTRING|SAS/i;
-export const MASK = '****';
+export { isSecretName, MASK, maskSecrets, maskSecretShapes };
 
-/** Whether a key (an env var, a property) looks like it holds a secret: masking errs on the safe side. */
-export function looksSecretName(name: string): boolean {
-  return SECRET_NAME.test(name.replace(/_/g, ''));
-}
-
+/** Every secret value in a manifest, as masking takes them (maskableSecrets). */
 export function collectSecrets(manifest: NormalizedManifest): string[] {
-  const secrets = new Set<string>();
-  const credentials = (desiredOf(manifest, '$edgeAgent')?.value.runtime as { settings?: { registryCredentials?: unknown } } | undefined)?.settings?.registryCredentials;
-  if (isPlainObject(credentials)) {
-    for (const entry of Object.values(credentials)) {
-      if (isPlainObject(entry) && (typeof entry.password === 'string' || typeof entry.password === 'number')) secrets.add(String(entry.password));
-    }
-  }
-  for (const module of manifest.modules) {
-    for (const env of listEnv(module.definition, module.pointer)) {
-      if (looksSecretName(env.name) && (typeof env.value === 'string' || typeof env.value === 'number')) secrets.add(String(env.value));
-    }
-  }
-  // Placeholders (in any syntax the recogniser knows) are filled in later, and fill-in text such
-  // as "<Use the primary key of …>" is left for a human: neither is secret, and a message that
-  // quotes it must show it. Very short values and plain lowercase words ("password") would mask
-  // ordinary words in messages.
-  return [...secrets].filter((secret) => secret.length >= 4 && !holdsPlaceholder(secret) && !isFillInOnly(secret) && !/^[a-z]+$/.test(secret)).sort((a, b) => b.length - a.length);
+  const found = secretsIn(manifest.source.value);
+  // createOptions as edgeAgent reads them: joined from their chunks and parsed.
+  for (const options of manifest.createOptions) if (options.value) secretsIn(options.value, found);
+  return maskableSecrets(found);
 }
 
-function isFillInOnly(value: string): boolean {
-  return findFillInText(value)?.text === value.trim();
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Replaces each secret where it stands as a whole value, not inside a longer word. */
-export function maskSecrets(text: string, secrets: readonly string[]): string {
-  let masked = text;
-  for (const secret of secrets) {
-    // Messages quote values with JSON.stringify, which escapes some characters.
-    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
-      if (!masked.includes(form)) continue; // the common case: no regex needed
-      masked = masked.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(form)}(?![A-Za-z0-9])`, 'g'), MASK);
+/** Secret values in any parsed value (a manifest, a layer, a patch value, createOptions), by place and by shape. */
+export function secretsIn(value: unknown, found = new Set<string>()): Set<string> {
+  if (typeof value === 'string') {
+    for (const assigned of assignedSecrets(value)) found.add(assigned.value);
+  } else if (Array.isArray(value)) {
+    for (const entry of value) secretsIn(entry, found);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [name, entry] of Object.entries(value)) {
+      if (isSecretName(name)) {
+        // An env var holds its value in {"value": …}; written without it, the value stands alone.
+        const held = entry !== null && typeof entry === 'object' && !Array.isArray(entry) && Object.hasOwn(entry, 'value') ? (entry as { value: unknown }).value : entry;
+        if (typeof held === 'string' || typeof held === 'number') found.add(String(held));
+      }
+      secretsIn(entry, found);
     }
   }
-  return masked;
+  return found;
+}
+
+/** The values worth masking (mask-secrets.ts isWorthMasking), longest first, so a secret inside a longer one is not masked first. */
+export function maskableSecrets(values: Iterable<string>): string[] {
+  return [...new Set(values)].filter(isWorthMasking).sort((a, b) => b.length - a.length);
 }

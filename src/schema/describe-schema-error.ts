@@ -1,14 +1,19 @@
 // Turns an ajv error into one readable sentence that names the key, what is allowed and
 // what was found, e.g.
 //   `restartPolicy` must be one of never, on-failure, on-unhealthy, always (got "on-failured")
+// What was found is never a secret: under a secret name (`"env": {"DB_PASSWORD": "…"}`) it shows
+// as the mask, and elsewhere the secrets of the document are masked before a long value is cut,
+// so no cut leaves a secret's start behind.
 import type { ErrorObject } from 'ajv';
 import type { PendingFinding, Severity } from '../findings.js';
 import { appendPointer, getAtPointer, parsePointer, toPointer } from '../manifest/json-pointer.js';
 import { findPlaceholder } from '../manifest/placeholders.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
+import { isSecretName, MASK, maskableSecrets, maskSecrets, secretsIn } from '../manifest/secrets.js';
 import { HOST_CONFIG_KEYS, MODULE_KEYS } from './compiled/nesting-hints.js';
 import type { KeyRename } from './fold-key-case.js';
 import { suggestClosest } from './suggest-closest.js';
+import { describePortKeyProblem } from '../manifest/docker-port-key.js';
 
 export interface DescribeContext {
   /** The validated root, to look up schemaVersion for version-gated features. */
@@ -48,6 +53,8 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
   const placeholder = typeof offending === 'string' ? findPlaceholder(offending) : undefined;
   if (placeholder && context.allowPlaceholders) return undefined;
   const segments = parsePointer(error.instancePath);
+  const show = (value: unknown): string => (isSecretPlace(segments) ? JSON.stringify(MASK) : quote(value, secretsOf(context.root)));
+  const describeValue = (value: unknown): string => describeFound(value, show);
   const name = displayName(segments, context.rootName);
   const insideCreateOptions = /\/createOptions(\/|$)/.test(pointer);
   const finding = (ruleId: string, message: string): PendingFinding => ({ ruleId, severity: 'error', message, pointer, anchor: 'value' });
@@ -199,6 +206,10 @@ function unknownKeyHint(key: string, parentSchema: unknown, segments: readonly s
   }
   if (parentKey === 'settings' && MODULE_KEYS.has(key)) return 'it belongs on the module, beside `settings`, and is ignored here';
   if (parentKey === 'settings') return 'edgeAgent ignores it. Check the spelling and the nesting';
+  if (parentKey.toLowerCase() === 'portbindings') {
+    const portKey = describePortKeyProblem(key);
+    if (portKey) return portKey;
+  }
   return 'the runtime ignores it. Check the spelling and the nesting';
 }
 
@@ -269,15 +280,36 @@ function describeTypes(types: string): string {
   return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
-function describeValue(value: unknown): string {
+function describeFound(value: unknown, show: (value: unknown) => string): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'number' && !Number.isInteger(value)) return `the number ${value}`;
+  if (typeof value === 'number' && !Number.isInteger(value)) return `the number ${show(value)}`;
   return `${typeof value} ${show(value)}`;
 }
 
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+/** A found value as a message quotes it: secrets masked first, then cut to 60 characters. */
+function quote(value: unknown, secrets: readonly string[]): string {
+  const text = maskSecrets(JSON.stringify(value) ?? String(value), secrets);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** A value under a secret name: a registry password, `env/DB_PASSWORD` (either form), a twin's `apiKey`. */
+function isSecretPlace(segments: readonly string[]): boolean {
+  const last = segments[segments.length - 1];
+  if (last === 'value' && segments[segments.length - 3] === 'env') return isSecretName(segments[segments.length - 2]!);
+  return last !== undefined && isSecretName(last);
+}
+
+/** The secrets of each validated document, found once however many of its errors quote a value. */
+const SECRETS_OF = new WeakMap<object, string[]>();
+
+function secretsOf(root: unknown): string[] {
+  if (root === null || typeof root !== 'object') return [];
+  let secrets = SECRETS_OF.get(root);
+  if (secrets === undefined) {
+    secrets = maskableSecrets(secretsIn(root));
+    SECRETS_OF.set(root, secrets);
+  }
+  return secrets;
 }

@@ -156,3 +156,24 @@ describe('issue 9 item 3: 10,000 levels in a real manifest, through every comman
     expectInputRefused(edgewise(['diff', BASE_MANIFEST, BASE_MANIFEST, '--layer', files.deepLayer!, '--priority', '10']), TOO_DEEP, [2]);
   });
 });
+
+describe('createOptions nested past the limit inside its string', () => {
+  // The loader sees one string; its content is parsed later, and every rule and diff walks it.
+  let file: string;
+  beforeAll(() => {
+    const manifest = baseManifest();
+    const modules = manifest.content.modulesContent.$edgeAgent['properties.desired'].modules;
+    const module = modules[Object.keys(modules)[0]!];
+    module.settings.createOptions = `{"HostConfig":${brackets(5_000)}}`;
+    file = join(scratchFolder('deep-create-options'), 'deployment.json');
+    writeFileSync(file, JSON.stringify(manifest, null, 2));
+  });
+
+  it.each([
+    ['lint', (path: string) => ['lint', path], [1]],
+    ['diff', (path: string) => ['diff', BASE_MANIFEST, path], [0, 1]],
+  ] as [string, (path: string) => string[], number[]][])('%s reports it as createOptions, not as an internal error', (_name, args, codes) => {
+    const run = edgewise(args(file));
+    expectInputRefused(run, _name === 'lint' ? /createOptions nests deeper than 100 levels/ : /createOptions/, codes);
+  });
+});

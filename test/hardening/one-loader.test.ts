@@ -28,10 +28,6 @@ describe('one guarded loader', () => {
       ['src/manifest/bounded-read.ts', 'the guarded reader itself'],
       ['src/schema/load-fast-validators.ts', 'reads the validators bundled with edgewise'],
       ['src/init/run-init.ts', 'reads the templates bundled with edgewise'],
-      // Still to route through readRegularFile (see the loader report): a FIFO given as
-      // --config or --env blocks them.
-      ['src/config/load-config.ts', 'the config file (-c); to move to readRegularFile'],
-      ['src/generate/variables.ts', 'the .env file (--env); to move to readRegularFile'],
     ]);
     // Imports of node:fs's readers by name, or of the whole module (fs.readFileSync…).
     const readers = filesMatching(/import\s*\{[^}]*\b(readFileSync|openSync|readSync|createReadStream|readFile|open)\b[^}]*\}\s*from\s*'(node:)?fs(\/promises)?'|import\s*\*\s*as\s*\w+\s*from\s*'(node:)?fs/);

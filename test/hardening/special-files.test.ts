@@ -82,6 +82,11 @@ describe.runIf(posix)('special files named on the command line are refused, neve
     expect(JSON.parse(run.stdout).changes.length).toBeGreaterThan(0);
   });
 
+  it('lint refuses a FIFO given as --config, and gen one given as --env', () => {
+    expectInputRefused(edgewise(['lint', BASE_MANIFEST, '--config', fifo]), /cannot use it as the config file: this is not a regular file but a named pipe/, [2]);
+    expectInputRefused(edgewise(['gen', BASE_MANIFEST, '--env', '/dev/zero', '-o', '-']), /cannot use it as the \.env file: this is not a regular file but a character device/, [2]);
+  });
+
   it('gen refuses a module.json that is not a regular file', () => {
     const solution = join(folder, 'solution');
     mkdirSync(join(solution, 'modules', 'filtermodule'), { recursive: true });

@@ -3,7 +3,8 @@
 // the user can overrule it with --flavour. The name decides first (iotedgedev and the VS Code
 // extension write deployment.template.json), then the content: release pipelines hand files
 // named deployment.json or *.deployment.json to the IoT Edge build task as templates, and
-// `${MODULES.x}` images, object createOptions and `${…}` everywhere only make sense in a template.
+// `${MODULES.x}` images, object createOptions, `${…}` everywhere and pipeline tokens in most images
+// only make sense in a template.
 import { listAgentModules, type AgentModule } from './agent-modules.js';
 import { appendPointer } from './json-pointer.js';
 import { isPlainObject, locateModulesContent } from './manifest-shape.js';
@@ -13,7 +14,7 @@ import { findPlaceholders } from './placeholders.js';
 export type Flavour = 'manifest' | 'template';
 
 /** What decided the flavour: the name, `$schema-template`, the content, nothing, or the caller. */
-export type FlavourSign = 'name' | 'schema-template' | 'module-image' | 'object-create-options' | 'placeholders' | 'none' | 'given';
+export type FlavourSign = 'name' | 'schema-template' | 'module-image' | 'object-create-options' | 'placeholders' | 'image-tokens' | 'none' | 'given';
 
 export interface FlavourDecision {
   flavour: Flavour;
@@ -71,7 +72,26 @@ function decideByContent(modules: readonly AgentModule[]): FlavourDecision | und
   if (holding.length > 0 && holding.length * 2 > modules.length) {
     return { flavour: 'template', sign: 'placeholders', reason: `${holding.length} of its ${modules.length} modules hold \${…} placeholders`, pointer: holding[0]!.pointer };
   }
+  // Release pipelines substitute the registry and tag of every image as text (Azure/iotedge's e2e
+  // files: <Container_Registry>/…:<Build.BuildNumber>; Replace Tokens: #{ACR}#/…): most images
+  // holding such a token mark a file the pipeline fills in, whatever it is called.
+  const tokenImages = modules.filter((module) => imageToken(module.definition) !== undefined);
+  if (tokenImages.length > 0 && tokenImages.length * 2 > modules.length) {
+    const first = tokenImages[0]!;
+    return {
+      flavour: 'template',
+      sign: 'image-tokens',
+      reason: `the images of ${tokenImages.length} of its ${modules.length} modules hold placeholders such as ${imageToken(first.definition)}, which a release pipeline fills in`,
+      pointer: appendPointer(first.pointer, 'settings', 'image'),
+    };
+  }
   return undefined;
+}
+
+/** A pipeline placeholder in the module's image (not fill-in text, which a person must replace). */
+function imageToken(definition: unknown): string | undefined {
+  if (!isPlainObject(definition) || !isPlainObject(definition.settings) || typeof definition.settings.image !== 'string') return undefined;
+  return findPlaceholders(definition.settings.image).find((found) => found.kind !== 'fill-in')?.text;
 }
 
 function holdsDollarBrace(node: unknown): boolean {

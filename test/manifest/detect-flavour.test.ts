@@ -66,9 +66,16 @@ describe('decideFlavour', () => {
     expect(decision).toEqual({ flavour: 'manifest', sign: 'none', reason: 'it is not named *.template.json and shows no template content' });
   });
 
-  it('does not count other placeholder syntaxes as template content', () => {
+  it('takes pipeline tokens in most images as template content (Azure/iotedge e2e files, Replace Tokens)', () => {
     const modules = { a: docker('#{ACR}#/a:1.0'), b: docker('$(ACR)/b:1.0'), c: docker('<Container_Registry>/c:1.0') };
-    expect(decideFlavour('deployment.json', manifest(modules)).flavour).toBe('manifest');
+    const decision = decideFlavour('deployment.json', manifest(modules));
+    expect(decision).toMatchObject({ flavour: 'template', sign: 'image-tokens' });
+    expect(decision.reason).toContain('#{ACR}#');
+  });
+
+  it('does not count pipeline tokens outside images, in a minority of images, or fill-in text', () => {
+    expect(decideFlavour('deployment.json', manifest({ a: docker('#{ACR}#/a:1.0'), b: docker('mcr.microsoft.com/b:1.0'), c: docker('mcr.microsoft.com/c:1.0') })).flavour).toBe('manifest');
+    expect(decideFlavour('deployment.json', manifest({ a: docker('<YOUR_REGISTRY>/a:1.0'), b: docker('<YOUR_REGISTRY>/b:1.0') })).flavour).toBe('manifest');
   });
 
   it('keeps detectFlavour for callers that need only the flavour', () => {

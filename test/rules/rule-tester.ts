@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { fixSource } from '../../src/lint/fix-source.js';
 import { lintSource } from '../../src/lint/lint-source.js';
 import type { Severity } from '../../src/findings.js';
+import type { Flavour } from '../../src/manifest/detect-flavour.js';
 import type { Rule } from '../../src/rules/rule.js';
 
 export const RULE_FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'rules');
@@ -25,10 +26,13 @@ export interface ExpectedFinding {
 export interface ValidCase {
   /** Fixture path under test/fixtures/rules/<rule id>/. */
   file: string;
+  /** As `--flavour`: overrides the decision by name and content. */
+  flavour?: Flavour;
 }
 
 export interface InvalidCase {
   file: string;
+  flavour?: Flavour;
   errors: ExpectedFinding[];
   /** Fixture with the expected text after --fix, for fixable rules. */
   output?: string;
@@ -39,8 +43,8 @@ function read(rule: Rule, file: string): { file: string; text: string } {
   return { file: path, text: readFileSync(path, 'utf8') };
 }
 
-export async function lintWithRule(rule: Rule, input: { file: string; text: string }) {
-  const linted = await lintSource(input, { rules: [rule], config: { rules: {} } });
+export async function lintWithRule(rule: Rule, input: { file: string; text: string }, flavour?: Flavour) {
+  const linted = await lintSource(input, { rules: [rule], config: { rules: {} }, flavour });
   return { all: linted.findings, own: linted.findings.filter((finding) => finding.ruleId === rule.meta.id) };
 }
 
@@ -54,13 +58,13 @@ export function testRule(rule: Rule, cases: { valid: ValidCase[]; invalid: Inval
     });
 
     it.each(cases.valid.map((c) => [c.file, c] as const))('valid: %s', async (_name, testCase) => {
-      const { own } = await lintWithRule(rule, read(rule, testCase.file));
+      const { own } = await lintWithRule(rule, read(rule, testCase.file), testCase.flavour);
       expect(own.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([]);
     });
 
     it.each(cases.invalid.map((c) => [c.file, c] as const))('invalid: %s', async (_name, testCase) => {
       const input = read(rule, testCase.file);
-      const { own } = await lintWithRule(rule, input);
+      const { own } = await lintWithRule(rule, input, testCase.flavour);
       const actual = own.map((f) => ({
         messageId: f.messageId,
         line: f.line,

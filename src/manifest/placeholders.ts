@@ -7,11 +7,12 @@
 //   replace-tokens   #{VAR}#, #VAR#                    the Replace Tokens task (qetza.replacetokens) and its `#` style
 //   tokenizer        __VAR__, __VAR                    the Tokenizer task, and scripts that `sed` a `__NAME` prefix away
 //   mustache         {{VAR}}                           mustache / Jinja style; Go templates (`{{.Name}}`) are not placeholders
+//   percent          %MODULE%, %MODULE_FOLDER%         iotedgedev's and the VS Code extension's solution scaffold
 //   pipeline-token   <Token>, <Build.BuildNumber>      Azure/iotedge e2e manifests, replaced by the test pipeline
 //   fill-in          <YOUR_KEY>, <your-registry>, {YOUR_WORKSPACE_ID}   for a human to fill in (metrics-collector docs)
 // Prose in angle brackets (`<Use the key of …>`) is fill-in text, not a placeholder: see fill-in-text.ts.
 
-export type PlaceholderKind = 'dollar-brace' | 'dollar' | 'azure-pipelines' | 'replace-tokens' | 'tokenizer' | 'mustache' | 'pipeline-token' | 'fill-in';
+export type PlaceholderKind = 'dollar-brace' | 'dollar' | 'azure-pipelines' | 'replace-tokens' | 'tokenizer' | 'mustache' | 'percent' | 'pipeline-token' | 'fill-in';
 
 export interface Placeholder {
   text: string;
@@ -39,6 +40,7 @@ const PLACEHOLDER = new RegExp(
     String.raw`(?<replaceTokens>#\{\s*[A-Za-z_][\w.-]*\s*\}#|(?<![\w#])#[A-Za-z_][\w.]*#(?![\w#]))`,
     String.raw`(?<tokenizer>(?<!\w)__[A-Z][A-Z0-9_]*[A-Z0-9](?:__)?(?![a-z0-9]))`,
     String.raw`(?<mustache>\{\{\s*[A-Za-z_][\w.-]*\s*\}\})`,
+    String.raw`(?<percent>(?<![\w%])%[A-Z][A-Z0-9_]*%(?![\w%]))`,
     String.raw`(?<fillIn><your[\w.-]*>|\{your[_-][\w-]*\})`,
     String.raw`(?<token><[A-Za-z][\w.]*>)`,
   ].join('|'),
@@ -46,7 +48,7 @@ const PLACEHOLDER = new RegExp(
 );
 
 /** Characters one of the syntaxes starts with: most strings hold none, and skip the regex. */
-const MAY_HOLD = /[$#<{]|__/;
+const MAY_HOLD = /[$#<{%]|__/;
 
 /**
  * IoT Edge's own `$` names are camelCase or lowercase ($edgeHub, $upstream, $connectionDeviceId,
@@ -74,6 +76,9 @@ function kindOf(groups: Record<string, string | undefined>): PlaceholderKind | u
   if (groups.replaceTokens !== undefined) return groups.replaceTokens.startsWith('#{') || isHashName(groups.replaceTokens) ? 'replace-tokens' : undefined;
   if (groups.tokenizer !== undefined) return isTokenizerName(groups.tokenizer) ? 'tokenizer' : undefined;
   if (groups.mustache !== undefined) return 'mustache';
+  // iotedgedev's and the VS Code extension's scaffold (%MODULE%, %MODULE_FOLDER%), filled when a
+  // module is added: upper case only, as the regex runs case-insensitively for the others.
+  if (groups.percent !== undefined) return groups.percent === groups.percent.toUpperCase() ? 'percent' : undefined;
   if (groups.fillIn !== undefined) return 'fill-in';
   if (groups.token !== undefined) return 'pipeline-token';
   return undefined;

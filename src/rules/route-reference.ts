@@ -3,6 +3,7 @@
 // queued for a module that never connects, until their TTL expires. Wildcard sources such as
 // /messages/modules/* name no module.
 import { desiredOf, listRoutes } from '../manifest/manifest-views.js';
+import { holdsPlaceholder } from '../manifest/placeholders.js';
 import { checkFunctionEndpoint, normalizeRouteSource } from '../routes/index.js';
 import { parseRouteOnce } from './parsed-routes.js';
 import { suggestClosest } from '../schema/suggest-closest.js';
@@ -60,7 +61,8 @@ export const routeReference: Rule = {
       const parsed = parseRouteOnce(route.text);
       if (!parsed.ok) continue;
       const source = sourceModule(parsed.route.source);
-      if (source && !modules.some((module) => module.toLowerCase() === source.toLowerCase())) {
+      // A module name that is a placeholder (iotedgedev's scaffold routes to %MODULE%) is filled in later.
+      if (source && !holdsPlaceholder(source) && !modules.some((module) => module.toLowerCase() === source.toLowerCase())) {
         reports.push({ messageId: 'source', data: { name: route.name, module: source, hint: hint(source) }, pointer: route.textPointer, stringOffset: parsed.route.sourceSpan.offset });
       }
       const sink = parsed.route.sink;
@@ -68,7 +70,7 @@ export const routeReference: Rule = {
       const endpoint = checkFunctionEndpoint(sink.name, sink.address);
       if (!endpoint.accepted || endpoint.target.kind !== 'module') continue;
       const target = endpoint.target.moduleId;
-      if (!modules.includes(target)) {
+      if (!modules.includes(target) && !holdsPlaceholder(target)) {
         reports.push({ messageId: 'sink', data: { name: route.name, module: target, hint: hint(target) }, pointer: route.textPointer, stringOffset: sink.addressSpan.offset });
       }
     }

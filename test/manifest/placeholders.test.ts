@@ -23,6 +23,8 @@ describe('findPlaceholders', () => {
     ['__REGISTRY_NAME.azurecr.io', 'tokenizer', '__REGISTRY_NAME'],
     ['{{image_url}}', 'mustache', '{{image_url}}'],
     ['{{ address }}', 'mustache', '{{ address }}'],
+    // iotedgedev's own scaffold template routes to "%MODULE%" until a module is added.
+    ['BrokeredEndpoint("/modules/%MODULE%/inputs/input1")', 'percent', '%MODULE%'],
     ['<Container_Registry>/microsoft/azureiotedge-agent', 'pipeline-token', '<Container_Registry>'],
     ['<Build.BuildNumber>', 'pipeline-token', '<Build.BuildNumber>'],
     ['<YOUR_IOT_HUB_CONNECTION_STRING>', 'fill-in', '<YOUR_IOT_HUB_CONNECTION_STRING>'],
@@ -64,6 +66,10 @@ describe('findPlaceholders', () => {
     '$(cat /run/secrets/key)',
     // JSON text.
     '{"HostConfig":{"Binds":["/data:/data"]}}',
+    // Percent signs in text and lower-case words between them.
+    '100% CPU, 50% memory',
+    'a %b% c',
+    'CPU%MEM%',
     // Prose in angle brackets is fill-in text, not a placeholder.
     '<Use the key of your Log Analytics workspace>',
   ])('%s holds no placeholder', (text) => {

@@ -3,7 +3,9 @@
 // WHERE written after INTO, operators without spaces. Sensor and filter modules as in
 // templates/sensor-pipeline. route-reference/wildcards.json: `FROM /messages/modules/* INTO
 // $upstream` as in the usb-sensor/anomaly-detect sample deployments and the IoT Edge module
-// templates, which name no module.
+// templates, which name no module. route-reference/scaffold.template.json: iotedgedev's own
+// scaffold template, which routes to %MODULE% until a module is added. route-syntax/
+// whole-route.template.json: the LoRaWAN starter kit's template, whose route is `$EDGEHUB_ROUTE`.
 import { routeDuplicate } from '../../src/rules/route-duplicate.js';
 import { routeReference } from '../../src/rules/route-reference.js';
 import { routeSink } from '../../src/rules/route-sink.js';
@@ -11,8 +13,10 @@ import { routeSyntax } from '../../src/rules/route-syntax.js';
 import { testRule } from './rule-tester.js';
 
 testRule(routeSyntax, {
-  valid: [{ file: 'valid.json' }],
+  valid: [{ file: 'valid.json' }, { file: 'whole-route.template.json' }],
   invalid: [
+    // The same file as a concrete manifest: its route is not a route until it is filled in.
+    { file: 'whole-route.template.json', flavour: 'manifest', errors: [{ messageId: 'parse', line: 60, column: 21, messageIncludes: "starts with '$EDGEHUB_ROUTE'" }] },
     {
       file: 'invalid.json',
       errors: [
@@ -40,7 +44,7 @@ testRule(routeSink, {
 });
 
 testRule(routeReference, {
-  valid: [{ file: 'valid.json' }, { file: 'wildcards.json' }],
+  valid: [{ file: 'valid.json' }, { file: 'wildcards.json' }, { file: 'scaffold.template.json' }],
   invalid: [
     {
       file: 'invalid.json',

@@ -33,6 +33,10 @@ export function placeholderAtFailure(text: string, offset: number): FailurePlace
   // at the first `{` and fails at the second.
   const covering = findPlaceholders(line).find((found) => found.offset <= at && at < found.offset + found.text.length);
   if (covering) return { text: covering.text, offset: lineStart + covering.offset };
+  // A line that is only a bracketed token (`["$spi_dev"]`, `[$reset_pin]`): the LoRaWAN starter
+  // kit's provisioning CLI replaces such lines of its gateway template with env entries.
+  const bracketToken = /^(\s*)(\[\s*"?\$[A-Za-z_][\w.]*"?\s*\])\s*,?\s*$/.exec(line);
+  if (bracketToken && at <= bracketToken[1]!.length) return { text: bracketToken[2]!, offset: lineStart + bracketToken[1]!.length };
   // A `<…>` fill-in with spaces (`<create option>`) is fill-in text, not a token; only the
   // bracketed form counts here, since a bare word such as TODO is no substitution syntax.
   const fillIn = findFillInText(line.slice(at));

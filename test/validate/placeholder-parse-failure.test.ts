@@ -40,6 +40,8 @@ describe('a parse failure at a placeholder', () => {
     ['unquoted-dollar.template.json', '$ROUTE_PRIORITY'],
     // The parser stops at the second `{`; the finding is placed at the placeholder's start.
     ['unquoted-mustache.template.json', '{{registry_credentials}}'],
+    // Lines the LoRaWAN starter kit's provisioning CLI replaces in its gateway-deployment-template.json.
+    ['bracket-token-lines.template.json', '["$spi_dev"]'],
   ])('%s is an info naming %s, and nothing else is checked', async (name, placeholder) => {
     const { text, findings } = await validateFixture(name);
     const { line, column } = positionOf(text, placeholder);

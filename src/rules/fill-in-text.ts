@@ -17,12 +17,21 @@ import type { Rule, RuleReport } from './rule.js';
 
 const DESIRED = 'properties.desired';
 
+/**
+ * A whole value of x's (`"skillType": "xxx"` in Microsoft's default Azure Percept deployment) may
+ * be a deliberate dummy the module ignores: a warning. x's inside a value (`HostName=xxx.…`),
+ * sentences and markers are surely left to fill in: errors.
+ */
+function severityOf(value: string, fill: { text: string }): 'warning' | undefined {
+  return value.trim() === fill.text && /^[xX]+$/.test(fill.text) ? 'warning' : undefined;
+}
+
 function envReports(manifest: NormalizedManifest, module: AgentModule): RuleReport[] {
   const reports: RuleReport[] = [];
   for (const env of listEnv(module.definition, module.pointer)) {
     if (typeof env.value !== 'string') continue;
     const fill = findFillInText(env.value);
-    if (fill) reports.push({ messageId: 'env', data: { module: module.name, name: env.name, text: fill.text }, pointer: appendPointer(env.pointer, 'value'), stringOffset: fill.offset });
+    if (fill) reports.push({ messageId: 'env', data: { module: module.name, name: env.name, text: fill.text }, pointer: appendPointer(env.pointer, 'value'), stringOffset: fill.offset, severity: severityOf(env.value, fill) });
   }
   const options = createOptionsOf(manifest, module);
   const entries = options?.value ? memberOf(options.value, options.pointer, 'Env') : undefined;
@@ -30,8 +39,9 @@ function envReports(manifest: NormalizedManifest, module: AgentModule): RuleRepo
     entries.value.forEach((entry, index) => {
       if (typeof entry !== 'string' || !entry.includes('=')) return;
       const name = entry.slice(0, entry.indexOf('='));
-      const fill = findFillInText(entry.slice(name.length + 1));
-      if (fill) reports.push({ messageId: 'createOptionsEnv', data: { module: module.name, name, text: fill.text }, pointer: appendPointer(entries.pointer, index), stringOffset: name.length + 1 + fill.offset });
+      const value = entry.slice(name.length + 1);
+      const fill = findFillInText(value);
+      if (fill) reports.push({ messageId: 'createOptionsEnv', data: { module: module.name, name, text: fill.text }, pointer: appendPointer(entries.pointer, index), stringOffset: name.length + 1 + fill.offset, severity: severityOf(value, fill) });
     });
   }
   return reports;
@@ -43,7 +53,7 @@ function twinReports(twin: string, section: Record<string, unknown>, twinPointer
   const walk = (node: unknown, pointer: string, name: string): void => {
     if (typeof node === 'string') {
       const fill = findFillInText(node);
-      if (fill) reports.push({ messageId: 'twin', data: { module: twin, name, text: fill.text }, pointer, stringOffset: fill.offset });
+      if (fill) reports.push({ messageId: 'twin', data: { module: twin, name, text: fill.text }, pointer, stringOffset: fill.offset, severity: severityOf(node, fill) });
       return;
     }
     if (node === null || typeof node !== 'object') return;

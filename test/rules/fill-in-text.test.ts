@@ -18,14 +18,16 @@ testRule(fillInText, {
     {
       file: 'sample-values.json',
       errors: [
-        { messageId: 'env', line: 46, column: 27, messageIncludes: 'collector sets the env var LogAnalyticsWorkspaceId to fill-in text "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"' },
+        { messageId: 'env', line: 46, column: 27, severity: 'error', messageIncludes: 'collector sets the env var LogAnalyticsWorkspaceId to fill-in text "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"' },
         // A secret-named variable: the fill-in is quoted all the same (it is not a secret to mask).
-        { messageId: 'env', line: 49, column: 27, messageIncludes: 'to fill-in text "<Use the primary key of your Log Analytics workspace>", which the module receives as it is; put the real value in before deploying' },
-        { messageId: 'env', line: 64, column: 36, messageIncludes: 'IoTHubConnectionString to fill-in text "xxx"' },
-        { messageId: 'createOptionsEnv', line: 79, column: 81, messageIncludes: 'sqledge sets MSSQL_SA_PASSWORD in createOptions Env to fill-in text "CHANGEME"' },
-        { messageId: 'twin', line: 102, column: 30, messageIncludes: '`endpoint` in the desired properties of forwarder holds fill-in text "<your function app>"' },
+        { messageId: 'env', line: 49, column: 27, severity: 'error', messageIncludes: 'to fill-in text "<Use the primary key of your Log Analytics workspace>", which the module receives as it is; put the real value in before deploying' },
+        { messageId: 'env', line: 64, column: 36, severity: 'error', messageIncludes: 'IoTHubConnectionString to fill-in text "xxx"' },
+        { messageId: 'createOptionsEnv', line: 79, column: 81, severity: 'error', messageIncludes: 'sqledge sets MSSQL_SA_PASSWORD in createOptions Env to fill-in text "CHANGEME"' },
+        { messageId: 'twin', line: 102, column: 30, severity: 'error', messageIncludes: '`endpoint` in the desired properties of forwarder holds fill-in text "<your function app>"' },
         // "TODO list: tune after the pilot" is a note, not a marker.
-        { messageId: 'twin', line: 103, column: 19, messageIncludes: '`owner`' },
+        { messageId: 'twin', line: 103, column: 19, severity: 'error', messageIncludes: '`owner`' },
+        // A whole value of x's may be a dummy the module ignores: a warning, not an error.
+        { messageId: 'twin', line: 108, column: 23, severity: 'warning', messageIncludes: '`skillType`' },
       ],
     },
     {

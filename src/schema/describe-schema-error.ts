@@ -14,6 +14,7 @@ import { HOST_CONFIG_KEYS, MODULE_KEYS } from './compiled/nesting-hints.js';
 import type { KeyRename } from './fold-key-case.js';
 import { suggestClosest } from './suggest-closest.js';
 import { describePortKeyProblem } from '../manifest/docker-port-key.js';
+import { findFillInText } from '../manifest/fill-in-text.js';
 
 export interface DescribeContext {
   /** The validated root, to look up schemaVersion for version-gated features. */
@@ -105,6 +106,8 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
     }
     case 'propertyNames': {
       const bad = String(error.params.propertyName);
+      // A key left for a person to fill in (`<YOUR LOCAL STORAGE BLOB CONTAINER NAME>`) is expected in a template.
+      if (context.allowPlaceholders && fillInOf(bad) === bad.trim()) return undefined;
       const rule = (error.params.rule as ErrorObject | undefined) ?? error;
       const allowed = rule.keyword === 'enum' ? (rule.params.allowedValues as unknown[]).map(String) : [];
       const suggestion = suggestClosest(bad, allowed);
@@ -147,6 +150,8 @@ export function describeSchemaError(error: ErrorObject, context: DescribeContext
     case 'pattern': {
       const isVersion = segments[segments.length - 1] === 'schemaVersion' && !insideCreateOptions;
       if (typeof error.data === 'string' && error.data.trim() === '') return error_(describeEmpty(name, error, segments), pointer, 'value', 'error', isVersion ? 'schema-version' : 'schema');
+      const fillIn = typeof error.data === 'string' ? fillInOf(error.data) : undefined;
+      if (fillIn) return error_(`${name} holds fill-in text "${fillIn}" where a value belongs; put the real value in: ${describeSchemaRule(error, 'it')}`, pointer, 'value', 'error', isVersion ? 'schema-version' : 'schema');
       return error_(`${name} ${show(error.data)} is not valid: ${describeSchemaRule(error, 'it')}`, pointer, 'value', 'error', isVersion ? 'schema-version' : 'schema');
     }
     case 'minimum':
@@ -222,12 +227,19 @@ function describeAddress(credential: Record<string, unknown>): string {
   return typeof address === 'string' && address.trim() !== '' ? `"${address}"` : 'that registry';
 }
 
+/** Text left for a person to replace: fill-in-text.ts's forms, or words starting with YOUR ("YOUR ACR SERVER LOGIN ADDRESS"). */
+function fillInOf(text: string): string | undefined {
+  if (/^\s*your\s+\S/i.test(text)) return text.trim();
+  return findFillInText(text)?.text;
+}
+
 /** An empty (or blank) text where a pattern wants content: say that it is empty. */
 function describeEmpty(name: string, error: ErrorObject, segments: readonly string[]): string {
   const blank = error.data === '' ? 'empty' : 'blank';
   if (segments[segments.length - 1] === 'address' && segments[segments.length - 3] === 'registryCredentials') {
-    // edgeAgent picks the credential whose address matches the image's registry (DockerUtil FirstAuthConfig).
-    return `${name} is ${blank}, so edgeAgent uses this credential for no image; write the registry address without scheme, e.g. "myregistry.azurecr.io"`;
+    // edgeAgent's RegistryCredentials constructor refuses a blank address (Preconditions.CheckNonWhiteSpace),
+    // so the whole runtime configuration fails to load, not only this credential.
+    return `${name} is ${blank}, which edgeAgent refuses, so it cannot read the deployment at all; write the registry address without scheme, e.g. "myregistry.azurecr.io"`;
   }
   return `${name} is ${blank}; ${describeSchemaRule(error, 'it')}`;
 }

@@ -217,7 +217,7 @@ describe('createOptions keys, settings keys and twin sections as real deployment
   it('reports unknown runtime and system module settings keys, an empty address as empty, and an empty twin section as a warning', async () => {
     const { text, findings } = await validateFixture('settings-keys.template.json');
     expect(findings.map((f) => [f.severity, f.message, f.line, f.column])).toEqual([
-      ['error', '`address` is empty, so edgeAgent uses this credential for no image; write the registry address without scheme, e.g. "myregistry.azurecr.io"', ...Object.values(positionOf(text, '"address": ""', '"address": '.length))],
+      ['error', '`address` is empty, which edgeAgent refuses, so it cannot read the deployment at all; write the registry address without scheme, e.g. "myregistry.azurecr.io"', ...Object.values(positionOf(text, '"address": ""', '"address": '.length))],
       [
         'warning',
         '`myacr` is not a known key of `settings`; it looks like a registry credential, and edgeAgent reads credentials only inside `registryCredentials`, so images from "myacr.azurecr.io" are pulled without them. Move it into "registryCredentials"',
@@ -230,6 +230,42 @@ describe('createOptions keys, settings keys and twin sections as real deployment
         ...Object.values(positionOf(text, '"sensor": {}')),
       ],
     ]);
+  });
+
+  // Shapes from public deployments: drcrook1/iot_edge_starter's "YOUR ACR SERVER LOGIN ADDRESS"
+  // address, and vslepakov/iot-edge's BlobStorageSample template, whose module twin keys a container
+  // policy by "<YOUR LOCAL STORAGE BLOB CONTAINER NAME>".
+  describe('fill-in text where a value or key belongs', () => {
+    const manifest = (address: string, twinKey: string) =>
+      JSON.stringify({
+        modulesContent: {
+          $edgeAgent: {
+            'properties.desired': {
+              schemaVersion: '1.1',
+              runtime: { type: 'docker', settings: { registryCredentials: { acr: { address, username: 'u', password: '$ACR_PASSWORD' } } } },
+              systemModules: {
+                edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5' } },
+                edgeHub: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5' } },
+              },
+              modules: { blob: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azure-blob-storage:1.4' } } },
+            },
+          },
+          $edgeHub: { 'properties.desired': { schemaVersion: '1.1', routes: {}, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } } },
+          blob: { 'properties.desired': { tieringSettings: { [twinKey]: { target: 'cloud' } } } },
+        },
+      }, null, 2);
+
+    it('names fill-in text in an address instead of calling it a malformed address', async () => {
+      const { findings } = await validateSource({ file: 'deployment.json', text: manifest('YOUR ACR SERVER LOGIN ADDRESS', 'samples') });
+      expect(findings.map((f) => f.message)).toEqual(['`address` holds fill-in text "YOUR ACR SERVER LOGIN ADDRESS" where a value belongs; put the real value in: Registry address without scheme, e.g. "myregistry.azurecr.io"']);
+    });
+
+    it('accepts a fill-in key in a template, and refuses it in a concrete manifest', async () => {
+      const key = '<YOUR LOCAL STORAGE BLOB CONTAINER NAME>';
+      expect((await validateSource({ file: 'deployment.template.json', text: manifest('myacr.azurecr.io', key) })).findings).toEqual([]);
+      const concrete = await validateSource({ file: 'deployment.json', text: manifest('myacr.azurecr.io', key) });
+      expect(concrete.findings.map((f) => [f.ruleId, f.message])).toEqual([['schema', `key \`${key}\` is not allowed: IoT Hub refuses twin keys that contain '.', '$', a space or a control character`]]);
+    });
   });
 
   it('reads createOptions that only Newtonsoft.Json accepts, warns that they are not portable, and checks them', async () => {

@@ -12,3 +12,8 @@ export function readCorpus(name: string): { file: string; text: string } {
   const file = join(CORPUS_DIR, name);
   return { file, text: readFileSync(file, 'utf8') };
 }
+
+/** Public manifests from other repositories (fixtures/corpus/wild/SOURCES.md), as `wild/<name>`. */
+export function wildCorpusFiles(): string[] {
+  return readdirSync(join(CORPUS_DIR, 'wild')).filter((name) => /\.(json|ya?ml)$/.test(name)).sort().map((name) => `wild/${name}`);
+}

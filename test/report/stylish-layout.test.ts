@@ -85,7 +85,9 @@ describe('stylish layout', () => {
     const problems: string[] = [];
     for (const finding of findings) {
       const lines = formatStylish([finding], 1, { color: false }).split('\n').slice(2).filter((line) => line.startsWith('  '));
-      if (lines.some((line) => line.length > 100)) problems.push(`too wide: ${finding.message}`);
+      // A word longer than a line's room (a 90-character image name) cannot be wrapped; its line may overflow.
+      const unbreakable = (line: string) => line.trim().split(/\s+/).some((word) => word.length > 60);
+      if (lines.some((line) => line.length > 100 && !unbreakable(line))) problems.push(`too wide: ${finding.message}`);
       if (!lines[0]!.endsWith(`  ${finding.ruleId}`)) problems.push(`rule id not at the end: ${lines[0]}`);
       const { main, hint } = splitMessage(finding.message);
       const printed = words([lines[0]!.slice(0, -finding.ruleId.length), ...lines.slice(1)].join(' '));

@@ -15,6 +15,7 @@
 //   - twin desired properties: no arrays, no nulls, keys [A-Za-z0-9_], nesting depth <= 5
 // File i depends only on (seed, i), so the first N files of any larger set are identical.
 
+import { mulberry32 } from './seeded-random.mjs';
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,15 +28,6 @@ const CHUNK = 512;
 const MAX_CHUNKS = 8; // createOptions + createOptions01..07
 
 // ---------------------------------------------------------------- PRNG helpers
-export function mulberry32(a) {
-  return function () {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mix32(seed, index) {
   let h = (seed ^ Math.imul(index + 0x9e3779b9, 0x85ebca6b)) >>> 0;

@@ -387,6 +387,14 @@ function main() {
   for (const name of ["edgewise validate", "edgewise lint"]) {
     if (!edgewiseExists) rows[name].skipped = `${rel(EDGEWISE_BIN)} does not exist yet`;
   }
+  // Before/after: EDGEWISE_BASELINE=<built checkout of an earlier commit> adds its lint as a row
+  // of the same run (e.g. `git worktree add /tmp/base <commit>` then build it there).
+  const baseline = process.env.EDGEWISE_BASELINE;
+  if (baseline) {
+    const baselineBin = path.join(path.resolve(baseline), "bin/edgewise.js");
+    rows["edgewise lint (baseline)"] = { cmd: [NODE, baselineBin, "lint", rel(MANIFEST_DIR), "--format", "json"], runs: [], kind: "edgewise" };
+    if (!fs.existsSync(baselineBin)) rows["edgewise lint (baseline)"].skipped = `${baselineBin} does not exist`;
+  }
 
   // warm the page cache once (untimed) so the first timed run is not penalised
   runCmd("warmup-read", NODE, [rel(FLOOR), "read", rel(MANIFEST_DIR)], { measureRss: false });
@@ -417,7 +425,7 @@ function main() {
       } else {
         run.ms = r.ms;
         // Lint findings (exit 1) are expected on generated data; only validation must be clean.
-        if (r.status === 1 && name === "edgewise lint") {
+        if (r.status === 1 && name.startsWith("edgewise lint")) {
           // fine: the row measures throughput
         } else if (r.status === 1) {
           row.failed = `exit 1 (findings) on generated manifests that should all be valid; first findings:\n${firstFindings(r.stdoutFile)}`;

@@ -1,9 +1,10 @@
 // Parser for WHERE conditions, reproducing edgeHub's Condition.g4 parser: operator precedence
 // (tightest first: NOT and unary minus; * / %; + - ||; < <= > >=; = != <>; AND; OR; ??), its error
 // alternatives, and ANTLR's habit of stopping silently when the rest of the text does not fit
-// (`true false` is just `true`). Where the grammar is ambiguous the alternative is chosen by
-// ll-predictor.ts, as the generated parser would. The same class parses the WHERE part of a
-// route (with the route grammar's lookahead), which decides whether the route parses at all.
+// (`true false` is just `true`). Where the grammar is ambiguous, alternative-choice.ts picks the
+// alternative: without lookahead for a well-formed condition, with ANTLR's prediction otherwise.
+// The cost is linear in the length of the text. The same class parses the WHERE part of a route
+// (with the route's context), which decides whether the route parses at all.
 import type {
   BinaryOperator,
   CallNode,
@@ -14,9 +15,10 @@ import type {
   Span,
   UnterminatedStringNode,
 } from './condition-ast.js';
+import { type AlternativeChoices, PredictedChoices, WellFormedChoices } from './alternative-choice.js';
 import { parseDecimalLiteral, parseHexLiteral, unescapeStringLiteral } from './dotnet-number.js';
-import { CONDITION_ATN, decisionState, followState, type Atn } from './grammar-atn.js';
-import { Predictor } from './ll-predictor.js';
+import { LookaheadBudgetExceeded } from './ll-predictor.js';
+import { Kind } from './lookahead-threads.js';
 import { findExcessNesting, nestingMessage } from './nesting-limit.js';
 import { describeToken, lex, T, type Token } from './route-lexer.js';
 import { TokenCursor } from './token-cursor.js';
@@ -50,23 +52,23 @@ export class ParseFailure extends Error {
   }
 }
 
-const BINARY: ReadonlyMap<T, { precedence: number; site: string; op: BinaryOperator }> = new Map([
-  [T.MUL, { precedence: 13, site: 'expr.mulDivMod', op: '*' }],
-  [T.DIV, { precedence: 13, site: 'expr.mulDivMod', op: '/' }],
-  [T.MOD, { precedence: 13, site: 'expr.mulDivMod', op: '%' }],
-  [T.PLUS, { precedence: 12, site: 'expr.addSubConcat', op: '+' }],
-  [T.MINUS, { precedence: 12, site: 'expr.addSubConcat', op: '-' }],
-  [T.CONCAT, { precedence: 12, site: 'expr.addSubConcat', op: '||' }],
-  [T.LT, { precedence: 11, site: 'expr.compare', op: '<' }],
-  [T.LE, { precedence: 11, site: 'expr.compare', op: '<=' }],
-  [T.GT, { precedence: 11, site: 'expr.compare', op: '>' }],
-  [T.GE, { precedence: 11, site: 'expr.compare', op: '>=' }],
-  [T.EQ, { precedence: 10, site: 'expr.equality', op: '=' }],
-  [T.NE1, { precedence: 10, site: 'expr.equality', op: '!=' }],
-  [T.NE2, { precedence: 10, site: 'expr.equality', op: '<>' }],
-  [T.AND, { precedence: 9, site: 'expr.and', op: 'and' }],
-  [T.OR, { precedence: 8, site: 'expr.or', op: 'or' }],
-  [T.COALESCE, { precedence: 7, site: 'expr.coalesce', op: '??' }],
+const BINARY: ReadonlyMap<T, { precedence: number; op: BinaryOperator }> = new Map([
+  [T.MUL, { precedence: 13, op: '*' }],
+  [T.DIV, { precedence: 13, op: '/' }],
+  [T.MOD, { precedence: 13, op: '%' }],
+  [T.PLUS, { precedence: 12, op: '+' }],
+  [T.MINUS, { precedence: 12, op: '-' }],
+  [T.CONCAT, { precedence: 12, op: '||' }],
+  [T.LT, { precedence: 11, op: '<' }],
+  [T.LE, { precedence: 11, op: '<=' }],
+  [T.GT, { precedence: 11, op: '>' }],
+  [T.GE, { precedence: 11, op: '>=' }],
+  [T.EQ, { precedence: 10, op: '=' }],
+  [T.NE1, { precedence: 10, op: '!=' }],
+  [T.NE2, { precedence: 10, op: '<>' }],
+  [T.AND, { precedence: 9, op: 'and' }],
+  [T.OR, { precedence: 8, op: 'or' }],
+  [T.COALESCE, { precedence: 7, op: '??' }],
 ]);
 /** An unknown character between two expressions binds looser than every operator. */
 const INVALID_SYMBOL_PRECEDENCE = 4;
@@ -85,26 +87,22 @@ const LITERAL_TOKENS = new Set([
 
 const EXPR_START = new Set([...LITERAL_TOKENS, T.LPAREN, T.SYS_PROP, T.ID, T.LBRACE, T.MINUS, T.NOT, T.UNKNOWN_CHAR]);
 
-/** Parses a token stream from a start index; used for standalone conditions and inside routes. */
+/**
+ * Parses a token stream from a start index; used for standalone conditions and inside routes.
+ * Precedence climbing: each call reads one operand and then every operator that binds at least
+ * as tightly as `precedence`, so the work per token is constant apart from the choices below.
+ */
 export class ConditionTokenParser extends TokenCursor {
-  private readonly primaryDecision: number;
-  private predictor: Predictor | undefined;
-
   constructor(
     tokens: readonly Token[],
-    private readonly atn: Atn,
     start: number,
+    private readonly choices: AlternativeChoices,
   ) {
     super(tokens, start);
-    this.primaryDecision = decisionState(atn, 'expr.primary');
   }
 
   protected failure(token: Token, message: string): Error {
     return new ParseFailure(token, message);
-  }
-
-  private push(site: string, stack: readonly number[]): number[] {
-    return [followState(this.atn, site), ...stack];
   }
 
   private spanFrom(startToken: Token): Span {
@@ -112,39 +110,41 @@ export class ConditionTokenParser extends TokenCursor {
     return { offset: startToken.offset, length: Math.max(0, last.end - startToken.offset) };
   }
 
-  /** condition : expr | EOF. `stack` lists the return states of the rules that invoked it. */
-  parseCondition(stack: readonly number[]): ConditionNode | null {
+  /** condition : expr | EOF. */
+  parseCondition(): ConditionNode | null {
     const token = this.la();
     if (token.type === T.EOF) return null;
     if (!EXPR_START.has(token.type)) throw new ParseFailure(token, missingValueMessage(token));
-    return this.expr(0, this.push('condition.expr', stack));
+    return this.expr(0);
   }
 
-  // The operator loop needs no lookahead engine: ANTLR's precedence filter makes it continue
-  // exactly when the next token is a binary operator (or an unknown character) whose precedence
-  // is at least `precedence`, and stop otherwise.
-  private expr(precedence: number, stack: readonly number[]): ConditionNode {
+  // The operator loop needs no lookahead: ANTLR's precedence filter makes it continue exactly
+  // when the next token is a binary operator (or an unknown character) whose precedence is at
+  // least `precedence`, and stop otherwise.
+  private expr(precedence: number): ConditionNode {
     const start = this.la();
-    let node = this.primary(this.predictPrimary(stack), stack);
+    let node = this.primary(this.choosePrimary());
     for (;;) {
       const token = this.la();
       if (token.type === T.UNKNOWN_CHAR && INVALID_SYMBOL_PRECEDENCE >= precedence) {
         this.consume();
-        const right = this.expr(INVALID_SYMBOL_PRECEDENCE + 1, this.push('expr.syntaxErrorBinary.right', stack));
+        const right = this.expr(INVALID_SYMBOL_PRECEDENCE + 1);
         node = { kind: 'invalidSymbol', span: this.spanFrom(start), symbol: token.text, symbolSpan: spanOf(token), left: node, right };
         continue;
       }
       const binary = BINARY.get(token.type);
       if (!binary || binary.precedence < precedence) return node;
       this.consume();
-      const right = this.expr(binary.precedence + 1, this.push(binary.site, stack));
+      const right = this.expr(binary.precedence + 1);
       node = { kind: 'binary', span: this.spanFrom(start), op: binary.op, opText: token.text, opSpan: spanOf(token), left: node, right };
     }
   }
 
-  private predictPrimary(stack: readonly number[]): number {
+  /** The alternative of `expr`'s primary block, numbered as in Condition.g4 (see primary()). */
+  private choosePrimary(): number {
     const token = this.la();
     if (LITERAL_TOKENS.has(token.type)) return 2;
+    let decision: 'paren' | 'call' | 'unknown';
     switch (token.type) {
       case T.SYS_PROP:
         return 3;
@@ -156,15 +156,18 @@ export class ConditionTokenParser extends TokenCursor {
         return 8;
       case T.ID:
         if (this.la(2).type !== T.LPAREN) return 4;
+        decision = 'call';
         break;
       case T.LPAREN:
+        decision = 'paren';
+        break;
       case T.UNKNOWN_CHAR:
+        decision = 'unknown';
         break;
       default:
         throw new ParseFailure(token, missingValueMessage(token));
     }
-    this.predictor ??= new Predictor(this.atn, this.tokens);
-    const prediction = this.predictor.predict(this.primaryDecision, this.pos, stack);
+    const prediction = this.choices.choose(decision, this.pos);
     if (!prediction.ok) {
       const at = this.tokens[prediction.errorIndex]!;
       throw new ParseFailure(at, missingValueMessage(at, at === token));
@@ -172,11 +175,11 @@ export class ConditionTokenParser extends TokenCursor {
     return prediction.alt;
   }
 
-  private primary(alt: number, stack: readonly number[]): ConditionNode {
+  private primary(alt: number): ConditionNode {
     const start = this.la();
     switch (alt) {
       case 1:
-        return this.group(this.push('expr.nested', stack));
+        return this.group(Kind.Group);
       case 2:
         return this.literal();
       case 3:
@@ -192,11 +195,11 @@ export class ConditionTokenParser extends TokenCursor {
         return { kind: 'escapedSystemProperty', span: this.spanFrom(start), name: name.text, nameSpan: spanOf(name) };
       }
       case 6:
-        return this.call(this.push('expr.func', stack));
+        return this.call(Kind.Args);
       case 7:
       case 8: {
         const op = this.consume();
-        const operand = alt === 7 ? this.expr(15, this.push('expr.negate', stack)) : this.expr(14, this.push('expr.not', stack));
+        const operand = alt === 7 ? this.expr(15) : this.expr(14);
         return { kind: 'unary', span: this.spanFrom(start), op: alt === 7 ? '-' : 'not', opText: op.text, opSpan: spanOf(op), operand };
       }
       case 9:
@@ -204,41 +207,43 @@ export class ConditionTokenParser extends TokenCursor {
         return { kind: 'invalidSymbol', span: spanOf(start), symbol: start.text, symbolSpan: spanOf(start) };
       case 10: {
         this.consume();
-        const right = this.expr(5, this.push('expr.syntaxErrorUnary.operand', stack));
+        const right = this.expr(5);
         return { kind: 'invalidSymbol', span: this.spanFrom(start), symbol: start.text, symbolSpan: spanOf(start), right };
       }
       case 11:
       case 12: {
-        const inner = alt === 11 ? this.group(this.push('expr.extraParens', stack)) : this.call(this.push('expr.extraParensFunc', stack));
+        const inner = alt === 11 ? this.group(Kind.GroupExtra) : this.call(Kind.ArgsExtra);
         const paren = this.expect(T.RPAREN, (found) => `Expected ')' but found ${describeToken(found)}.`); // lookahead saw it
         return { kind: 'extraParen', span: this.spanFrom(start), inner, parenSpan: spanOf(paren) };
       }
       default: {
         this.consume();
-        const inner = this.expr(1, this.push('expr.missingParen', stack));
+        const inner = this.expr(1);
         return { kind: 'missingParen', span: this.spanFrom(start), parenSpan: spanOf(start), inner };
       }
     }
   }
 
-  private group(stack: readonly number[]): GroupNode {
+  private group(kind: Kind.Group | Kind.GroupExtra): GroupNode {
     const open = this.consume();
-    const expr = this.expr(0, this.push('nested_expr.expr', stack));
+    this.choices.enter(kind);
+    const expr = this.expr(0);
     this.expect(T.RPAREN, (found) => closeParenMessage(open, found));
+    this.choices.leave();
     return { kind: 'group', span: this.spanFrom(open), expr };
   }
 
-  private call(stack: readonly number[]): CallNode {
+  private call(kind: Kind.Args | Kind.ArgsExtra): CallNode {
     const name = this.consume();
     const open = this.expect(T.LPAREN, (found) => `Expected '(' after ${name.text}, but found ${describeToken(found)}.`);
+    this.choices.enter(kind);
     const args: ConditionNode[] = [];
     const argsStart = this.pos;
     if (EXPR_START.has(this.la().type)) {
-      const listStack = this.push('fcall.args', stack);
-      args.push(this.expr(0, this.push('exprList.first', listStack)));
+      args.push(this.expr(0));
       while (this.la().type === T.COMMA) {
         this.consume();
-        args.push(this.expr(0, this.push('exprList.next', listStack)));
+        args.push(this.expr(0));
       }
     }
     const argsText = this.tokens
@@ -250,6 +255,7 @@ export class ConditionTokenParser extends TokenCursor {
         ? `A function argument is missing before ${describeToken(found)} in the call to ${name.text}; remove the extra comma.`
         : closeParenMessage(open, found),
     );
+    this.choices.leave();
     return { kind: 'call', span: this.spanFrom(name), name: name.text, nameSpan: spanOf(name), args, argsText };
   }
 
@@ -350,18 +356,50 @@ export function conditionSurprises(tokens: readonly Token[], from: number, to: n
   return surprises;
 }
 
+/** The work one parse did, for tests and the benchmark: it should grow linearly with the text. */
+export interface ParseCost {
+  /** Tokens the parser looked at, over every attempt. */
+  tokenVisits: number;
+  /** Steps of ANTLR-style lookahead (zero for a well-formed condition). */
+  lookaheadSteps: number;
+}
+
+/** Where a parse with ordinary choices stopped, when it did not read the whole text. */
+export interface IncompleteParse {
+  offset: number;
+  length: number;
+  message: string;
+}
+
 /**
  * Parses a WHERE condition as edgeHub's RouteCompiler does. `offset` shifts every reported
- * position (pass the condition's offset in the route to get route positions).
+ * position (pass the condition's offset in the route to get route positions). `cost`, if given,
+ * receives the work done.
  */
-export function parseCondition(text: string, offset = 0): ConditionParseResult {
+export function parseCondition(text: string, offset = 0, cost: ParseCost = { tokenVisits: 0, lookaheadSteps: 0 }): ConditionParseResult {
   const tokens = lex(text).tokens.map((t) => (offset === 0 ? t : { ...t, offset: t.offset + offset, end: t.end + offset }));
   const tooDeep = findExcessNesting(tokens);
   if (tooDeep) return { ok: false, error: { message: nestingMessage(), offset: tooDeep.offset, length: 1 }, surprises: [] };
-  const parser = new ConditionTokenParser(tokens, CONDITION_ATN, 0);
+  // Ordinary choices first; only a condition that does not parse that way to its end needs
+  // ANTLR's lookahead (see alternative-choice.ts).
+  const wellFormed = parseTokens(text, offset, tokens, new WellFormedChoices(tokens), cost);
+  if (wellFormed.ok && !wellFormed.trailingText) return wellFormed;
+  const predicted = new PredictedChoices(tokens, false);
+  try {
+    return parseTokens(text, offset, tokens, predicted, cost);
+  } catch (error) {
+    if (!(error instanceof LookaheadBudgetExceeded)) throw error;
+    return { ok: false, error: tooComplexProblem(incompleteAt(wellFormed)), surprises: conditionSurprises(tokens, 0, tokens.length - 1) };
+  } finally {
+    cost.lookaheadSteps += predicted.budget.spent;
+  }
+}
+
+function parseTokens(text: string, offset: number, tokens: readonly Token[], choices: AlternativeChoices, cost: ParseCost): ConditionParseResult {
+  const parser = new ConditionTokenParser(tokens, 0, choices);
   let ast: ConditionNode | null;
   try {
-    ast = parser.parseCondition([]);
+    ast = parser.parseCondition();
   } catch (error) {
     if (!(error instanceof ParseFailure)) throw error;
     return {
@@ -369,6 +407,8 @@ export function parseCondition(text: string, offset = 0): ConditionParseResult {
       error: { message: error.message, offset: error.token.offset, length: error.token.end - error.token.offset },
       surprises: conditionSurprises(tokens, 0, tokens.length - 1),
     };
+  } finally {
+    cost.tokenVisits += parser.visits;
   }
   const end = parser.position;
   const surprises = conditionSurprises(tokens, 0, end);
@@ -387,4 +427,22 @@ export function parseCondition(text: string, offset = 0): ConditionParseResult {
     });
   }
   return result;
+}
+
+function incompleteAt(result: ConditionParseResult): IncompleteParse {
+  if (!result.ok) return result.error;
+  const trailing = result.trailingText!;
+  return { offset: trailing.offset, length: trailing.text.length, message: `The expression seems to end before '${trailing.text}'.` };
+}
+
+/**
+ * The refusal when edgeHub's error recovery would take too long to reproduce (see
+ * LookaheadBudget): it points at the first place the condition stops being well formed.
+ */
+export function tooComplexProblem(at: IncompleteParse): SyntaxProblem {
+  return {
+    offset: at.offset,
+    length: at.length,
+    message: `${at.message.replace(/\.$/, '')}. The condition is too large for edgewise to work out how edgeHub's parser recovers from this, so it is not checked further; fix this first.`,
+  };
 }

@@ -4,8 +4,9 @@
 // end of the text: anything after the sink is silently dropped, including a WHERE written after
 // INTO. The parse keeps that text and its offset so a linter can flag it.
 import type { ConditionNode, GrammarSurprise, Span } from './condition-ast.js';
-import { ConditionTokenParser, ParseFailure, parseCondition, spanOf, type SyntaxProblem } from './condition-parser.js';
-import { followState, ROUTE_ATN } from './grammar-atn.js';
+import { type AlternativeChoices, PredictedChoices, WellFormedChoices } from './alternative-choice.js';
+import { ConditionTokenParser, ParseFailure, parseCondition, spanOf, tooComplexProblem, type SyntaxProblem } from './condition-parser.js';
+import { LookaheadBudgetExceeded } from './ll-predictor.js';
 import { describeToken, lex, T, type Token } from './route-lexer.js';
 import { findExcessNesting, nestingMessage } from './nesting-limit.js';
 import { normalizeRouteSource } from './source-match.js';
@@ -51,7 +52,10 @@ export interface ParsedRoute {
 
 export interface RouteSyntaxError extends SyntaxProblem {
   /** 'empty': nothing but spaces or comments (edgeHub's parser accepts it, RouteFactory then fails). */
-  /** 'too-complex': nested past MAX_NESTING, refused before parsing (see nesting-limit.ts). */
+  /**
+   * 'too-complex': nested past MAX_NESTING (see nesting-limit.ts), or malformed in a way whose
+   * error recovery would take too long to reproduce (see LookaheadBudget in ll-predictor.ts).
+   */
   kind: 'syntax' | 'empty' | 'too-complex';
 }
 
@@ -76,6 +80,7 @@ class RouteParser extends TokenCursor {
   constructor(
     private readonly text: string,
     tokens: readonly Token[],
+    private readonly choices: AlternativeChoices,
   ) {
     super(tokens);
   }
@@ -105,7 +110,7 @@ class RouteParser extends TokenCursor {
     let conditionText = 'true';
     if (this.la().type === T.WHERE) {
       this.consume();
-      conditionSpan = this.condition(alternative);
+      conditionSpan = this.condition();
       conditionText = this.text.slice(conditionSpan.offset, conditionSpan.offset + conditionSpan.length);
       this.expect(T.INTO, (found) =>
         found.type === T.EOF
@@ -196,16 +201,15 @@ class RouteParser extends TokenCursor {
     });
   }
 
-  private condition(alternative: 1 | 2): Span {
+  private condition(): Span {
     const start = this.pos;
     const first = this.la();
     if (first.type === T.INTO || first.type === T.EOF) {
       throw new RouteFailure(first, 'The WHERE condition is empty; write a condition after WHERE or remove WHERE.');
     }
-    const parser = new ConditionTokenParser(this.tokens, ROUTE_ATN, start);
-    const stack = [followState(ROUTE_ATN, 'routecondition.condition'), followState(ROUTE_ATN, `route.${alternative}.routecondition`)];
+    const parser = new ConditionTokenParser(this.tokens, start, this.choices);
     try {
-      parser.parseCondition(stack);
+      parser.parseCondition();
     } catch (error) {
       if (error instanceof ParseFailure) throw new RouteFailure(error.token, `In the WHERE condition, ${lowerFirst(error.message)}`);
       throw error;
@@ -275,8 +279,21 @@ export function parseRoute(text: string): RouteParseResult {
   }
   const tooDeep = findExcessNesting(tokens);
   if (tooDeep) return { ok: false, error: { kind: 'too-complex', message: nestingMessage(), offset: tooDeep.offset, length: 1 } };
+  // Ordinary choices first; only a route that does not parse that way needs ANTLR's lookahead
+  // (see alternative-choice.ts).
+  const wellFormed = parseRouteTokens(text, tokens, new WellFormedChoices(tokens));
+  if (wellFormed.ok) return wellFormed;
   try {
-    return { ok: true, route: new RouteParser(text, tokens).parse() };
+    return parseRouteTokens(text, tokens, new PredictedChoices(tokens, true));
+  } catch (error) {
+    if (!(error instanceof LookaheadBudgetExceeded)) throw error;
+    return { ok: false, error: { kind: 'too-complex', ...tooComplexProblem(wellFormed.error) } };
+  }
+}
+
+function parseRouteTokens(text: string, tokens: readonly Token[], choices: AlternativeChoices): RouteParseResult {
+  try {
+    return { ok: true, route: new RouteParser(text, tokens, choices).parse() };
   } catch (error) {
     if (!(error instanceof RouteFailure)) throw error;
     return {

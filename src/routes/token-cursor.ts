@@ -1,9 +1,12 @@
 // The token-stream position both parsers (route and condition) walk with: lookahead, consume,
-// and expect-or-fail, where each parser raises its own failure type.
+// and expect-or-fail, where each parser raises its own failure type. It counts the tokens it
+// is asked to look at, which tests use to check that parsing cost grows linearly.
 import { T, type Token } from './route-lexer.js';
 
 export abstract class TokenCursor {
   protected pos: number;
+  /** How many times a token was looked at. */
+  visits = 0;
 
   constructor(
     protected readonly tokens: readonly Token[],
@@ -18,6 +21,7 @@ export abstract class TokenCursor {
   }
 
   protected la(k = 1): Token {
+    this.visits++;
     return this.tokens[Math.min(this.pos + k - 1, this.tokens.length - 1)]!;
   }
 

@@ -1,6 +1,5 @@
 // Route texts parsed once and shared by the route rules (and across files: fleets repeat the
-// same routes). Parsing follows edgeHub's grammar with ANTLR-style lookahead, which is the
-// costly part of linting a manifest.
+// same routes), so each rule reads the parse instead of parsing again.
 import { compileCondition, parseRoute, type CompileResult, type RouteParseResult } from '../routes/index.js';
 
 const MAX_ENTRIES = 2000;

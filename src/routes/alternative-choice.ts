@@ -14,6 +14,7 @@
 import { Kind, type Frame } from './lookahead-threads.js';
 import { type Decision, LookaheadBudget, type Prediction, Predictor } from './ll-predictor.js';
 import { T, type Token } from './route-lexer.js';
+import { LITERAL_TOKENS } from './token-classes.js';
 
 export interface AlternativeChoices {
   choose(decision: Decision, index: number): Prediction;
@@ -24,15 +25,7 @@ export interface AlternativeChoices {
 
 /** Tokens that can start an operand, so `@` before them is edgeHub's `syntax_error expr`. */
 const OPERAND_START = new Set<T>([
-  T.TRUE,
-  T.FALSE,
-  T.STRING,
-  T.UNTERMINATED_STRING,
-  T.INTEGER_LITERAL,
-  T.HEX_INTEGER_LITERAL,
-  T.REAL_LITERAL,
-  T.NULL,
-  T.UNDEFINED,
+  ...LITERAL_TOKENS,
   T.SYS_PROP,
   T.ID,
   T.LBRACE,

@@ -21,6 +21,7 @@ import { LookaheadBudgetExceeded } from './ll-predictor.js';
 import { Kind } from './lookahead-threads.js';
 import { findExcessNesting, nestingMessage } from './nesting-limit.js';
 import { describeToken, lex, T, type Token } from './route-lexer.js';
+import { LITERAL_TOKENS } from './token-classes.js';
 import { TokenCursor } from './token-cursor.js';
 
 export interface SyntaxProblem {
@@ -72,18 +73,6 @@ const BINARY: ReadonlyMap<T, { precedence: number; op: BinaryOperator }> = new M
 ]);
 /** An unknown character between two expressions binds looser than every operator. */
 const INVALID_SYMBOL_PRECEDENCE = 4;
-
-const LITERAL_TOKENS = new Set([
-  T.TRUE,
-  T.FALSE,
-  T.STRING,
-  T.UNTERMINATED_STRING,
-  T.INTEGER_LITERAL,
-  T.HEX_INTEGER_LITERAL,
-  T.REAL_LITERAL,
-  T.NULL,
-  T.UNDEFINED,
-]);
 
 const EXPR_START = new Set([...LITERAL_TOKENS, T.LPAREN, T.SYS_PROP, T.ID, T.LBRACE, T.MINUS, T.NOT, T.UNKNOWN_CHAR]);
 

@@ -8,6 +8,7 @@
 // are left out; the precedence-free grammar accepts the same texts either way. Stacks are
 // interned, so equal stacks are the same object and threads compare by identity.
 import { T } from './route-lexer.js';
+import { LITERAL_TOKENS } from './token-classes.js';
 
 export enum Kind {
   /** '(' read during lookahead: a group, a group followed by an extra ')', or an unclosed '('. */
@@ -105,18 +106,7 @@ const OPERATORS = new Set<T>([
   T.COALESCE,
   T.UNKNOWN_CHAR,
 ]);
-const VALUES = new Set<T>([
-  T.TRUE,
-  T.FALSE,
-  T.STRING,
-  T.UNTERMINATED_STRING,
-  T.INTEGER_LITERAL,
-  T.HEX_INTEGER_LITERAL,
-  T.REAL_LITERAL,
-  T.NULL,
-  T.UNDEFINED,
-  T.SYS_PROP,
-]);
+const VALUES = new Set<T>([...LITERAL_TOKENS, T.SYS_PROP]);
 
 export function isRequired(kind: Kind): boolean {
   return kind !== Kind.Paren && kind !== Kind.AltMissingParen && kind !== Kind.AltUnaryError;

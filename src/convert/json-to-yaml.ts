@@ -121,11 +121,12 @@ function writeArray(node: Node, indent: number, pointer: string, lines: string[]
       lines.push(`${pad}- ${inline(item, text)}`);
       return;
     }
-    const nested: string[] = [];
-    if (item.type === 'object') writeObject(item, indent + 2, appendPointer(pointer, index), nested, text, mappable);
-    else writeArray(item, indent + 2, appendPointer(pointer, index), nested, text, mappable);
-    nested[0] = `${pad}- ${nested[0]!.slice(indent + 2)}`;
-    lines.push(...nested);
+    // Written straight into `lines`, then the item's first line gets the dash: collecting the
+    // item apart and spreading it in (push(...nested)) overflows the stack past ~120,000 lines.
+    const first = lines.length;
+    if (item.type === 'object') writeObject(item, indent + 2, appendPointer(pointer, index), lines, text, mappable);
+    else writeArray(item, indent + 2, appendPointer(pointer, index), lines, text, mappable);
+    lines[first] = `${pad}- ${lines[first]!.slice(indent + 2)}`;
   });
 }
 

@@ -5,7 +5,7 @@
 // line of its message is kept, since the rest dumps the document, which may hold secrets.
 // A patch that writes the secret mask "****" (diff output made without --show-secrets) is
 // refused before anything is applied, and so is an operation the library would apply wrongly
-// (patch-operation-checks.ts).
+// (patch-operation-checks.ts) or crash on (refuseUnresolvable).
 import { getAtPointer } from '../manifest/json-pointer.js';
 import { InputError } from '../manifest/read-inputs.js';
 import { applyOperation, JsonPatchError, validate, type Operation } from './json-patch-library.js';
@@ -24,6 +24,7 @@ export function applyManifestPatch(document: unknown, operations: unknown, patch
   let target = structuredClone(document ?? {});
   operations.forEach((operation: Operation, index) => {
     refuseInheritedKeys(target, operation, index, patchFile);
+    refuseUnresolvable(target, operation, index, operations, patchFile);
     try {
       target = applyOperation(target, operation, true, true, true, index).newDocument;
     } catch (error) {
@@ -32,6 +33,20 @@ export function applyManifestPatch(document: unknown, operations: unknown, patch
     }
   });
   return target;
+}
+
+/**
+ * What fast-json-patch would crash on rather than refuse: a path into a document that is no
+ * object or list (a YAML file holding only null, say), and a move or copy whose "from" is missing
+ * when "path" is the whole document (the library checks "from" only for other paths).
+ */
+function refuseUnresolvable(target: unknown, operation: Operation, index: number, operations: unknown[], patchFile: string): void {
+  if (operation.path !== '' && (target === null || typeof target !== 'object')) {
+    throw failure(patchFile, operations, index, new Error(`the manifest is ${target === null ? 'null' : `a ${typeof target}`}, not an object, so ${operation.path} does not exist`));
+  }
+  if ((operation.op === 'move' || operation.op === 'copy') && getAtPointer(target, operation.from) === undefined) {
+    throw failure(patchFile, operations, index, new Error(`"from" ${operation.from || '""'} does not exist`));
+  }
 }
 
 /** Operations that write "****" where the manifest does not already hold that very string. */

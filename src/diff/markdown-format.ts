@@ -36,7 +36,8 @@ function bullet(description: ChangeDescription): string {
 
 /** A code span that holds any text: a fence longer than any run of backticks inside it. */
 function code(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
+  let longest = 0; // a loop, not Math.max(...runs): a long value can hold more runs than a call takes arguments
+  for (const match of text.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;

@@ -3,10 +3,10 @@
 // a string createOptions re-serialises the options and rewrites its chunks. Keys come from the
 // file, so the parsed createOptions are walked and written by json-pointer.ts's safe setters.
 import { applyEdits, modify, type Edit, type JSONPath } from 'jsonc-parser';
-import { isMap, parseDocument } from 'yaml';
+import { isAlias, isMap, parseDocument } from 'yaml';
 import { chunkCreateOptions } from '../manifest/chunk-create-options.js';
 import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
-import { getAtPointer, ownValue, parsePointer, removeAtPath, setAtPath } from '../manifest/json-pointer.js';
+import { getAtPointer, ownValue, parsePointer, removeAtPath, setAtPath, toPointer } from '../manifest/json-pointer.js';
 import type { SourceFormat } from '../manifest/source-format.js';
 import type { Fix, FixEdit } from '../rules/rule.js';
 
@@ -46,8 +46,20 @@ function applyToValue(root: unknown, path: string[], edit: FixEdit): unknown {
   return container;
 }
 
+/**
+ * A text that cannot be edited in place as asked: a YAML document with an error the loader
+ * tolerates (a key twice in one mapping), or an edit through an alias, which would change every
+ * place the anchored node is used. The callers say so to the user; it is never an internal error.
+ */
+export class UneditableTextError extends Error {
+  override name = 'UneditableTextError';
+}
+
 export function applyFixesToText(text: string, format: SourceFormat, edits: readonly RawEdit[]): string {
-  return format === 'json' ? applyToJson(text, edits) : applyToYaml(text, edits);
+  // A byte order mark is no part of the document (the loader skips it): edited around, and kept.
+  const byteOrderMark = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const body = text.slice(byteOrderMark.length);
+  return byteOrderMark + (format === 'json' ? applyToJson(body, edits) : applyToYaml(body, edits));
 }
 
 function applyToJson(text: string, edits: readonly RawEdit[]): string {
@@ -81,8 +93,15 @@ function toJsonPath(text: string, path: string[]): JSONPath {
 }
 
 function applyToYaml(text: string, edits: readonly RawEdit[]): string {
-  const document = parseDocument(text, { keepSourceTokens: true });
+  const document = parseDocument(text, { keepSourceTokens: true, prettyErrors: false });
+  const [error] = document.errors;
+  if (error) {
+    const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [1, 1];
+    const what = error.code === 'DUPLICATE_KEY' ? 'a key appears twice in one mapping' : 'the YAML has an error';
+    throw new UneditableTextError(`${what} at line ${line}, column ${column}; correct it first`);
+  }
   for (const edit of edits) {
+    refuseAliasOnPath(document, edit.path);
     const path = edit.path.map((segment, index) => (isSequenceAt(document, edit.path.slice(0, index)) && /^\d+$/.test(segment) ? Number(segment) : segment));
     if (edit.op === 'remove') document.deleteIn(path);
     else if (path[path.length - 1] === '-') {
@@ -93,6 +112,16 @@ function applyToYaml(text: string, edits: readonly RawEdit[]): string {
     } else document.setIn(path, document.createNode(edit.value));
   }
   return document.toString({ lineWidth: 0 });
+}
+
+function refuseAliasOnPath(document: ReturnType<typeof parseDocument>, path: readonly string[]): void {
+  for (let length = 1; length <= path.length; length++) {
+    const node = document.getIn(path.slice(0, length), true);
+    if (!isAlias(node)) continue;
+    throw new UneditableTextError(
+      `${toPointer(path.slice(0, length))} is the alias *${node.source}, so editing ${toPointer(path)} would change every place that uses the anchor &${node.source}; write that node out in full, or make the change by hand`,
+    );
+  }
 }
 
 function isSequenceAt(document: ReturnType<typeof parseDocument>, path: string[]): boolean {

@@ -3,7 +3,7 @@
 // choose between reasonable values, which only the user can do.
 import type { SourceText } from '../manifest/parse-source.js';
 import { collectSecrets } from '../manifest/secrets.js';
-import { applyFixesToText, toRawEdits } from './apply-fixes.js';
+import { applyFixesToText, toRawEdits, UneditableTextError } from './apply-fixes.js';
 import { describeFix, type AppliedFix } from './applied-fix.js';
 import { lintSource, type LintOptions } from './lint-source.js';
 
@@ -17,6 +17,8 @@ export interface FixedSource {
   applied: AppliedFix[];
   /** Secret values seen in any pass, so that a preview of the change can mask them. */
   secrets: string[];
+  /** Why the fixes of a pass could not be written into the text (UneditableTextError); the text keeps the passes before it. */
+  unfixable?: string;
 }
 
 export async function fixSource(input: SourceText, options: LintOptions): Promise<FixedSource> {
@@ -24,12 +26,20 @@ export async function fixSource(input: SourceText, options: LintOptions): Promis
   let fixed = 0;
   const applied: AppliedFix[] = [];
   const secrets = new Set<string>();
+  let unfixable: string | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const linted = await lintSource({ file: input.file, text }, options);
     const fixable = linted.findings.filter((finding) => finding.fix);
     if (fixable.length === 0 || !linted.manifest) break;
     const manifest = linted.manifest;
-    const next = applyFixesToText(text, manifest.source.format, toRawEdits(fixable.map((finding) => finding.fix!), manifest.source.value, manifest.createOptions));
+    let next: string;
+    try {
+      next = applyFixesToText(text, manifest.source.format, toRawEdits(fixable.map((finding) => finding.fix!), manifest.source.value, manifest.createOptions));
+    } catch (error) {
+      if (!(error instanceof UneditableTextError)) throw error;
+      unfixable = error.message;
+      break;
+    }
     if (next === text) break;
     const passSecrets = collectSecrets(manifest);
     for (const secret of passSecrets) secrets.add(secret);
@@ -38,5 +48,5 @@ export async function fixSource(input: SourceText, options: LintOptions): Promis
     fixed += fixable.length;
   }
   // Longest first, as maskSecrets expects, so a secret inside a longer one is not masked first.
-  return { text, fixed, applied, secrets: [...secrets].sort((a, b) => b.length - a.length) };
+  return { text, fixed, applied, secrets: [...secrets].sort((a, b) => b.length - a.length), ...(unfixable === undefined ? {} : { unfixable }) };
 }

@@ -1,11 +1,14 @@
 // Lints a batch of inputs: picks each file's config, lints (and fixes, when asked), applies
-// suppressions, and keeps what the report needs. Runs on the main thread or in a worker.
+// suppressions, and keeps what the report needs: at most FINDINGS_PER_RULE findings of a rule
+// per file (findings-cap.ts), capped after suppressions so that suppressed findings take no room
+// and --fix still fixes every finding. Runs on the main thread or in a worker.
 import { writeFileSync } from 'node:fs';
 import type { EdgewiseConfig } from '../config/edgewise-config.js';
 import type { Finding } from '../findings.js';
 import { isManifestCandidate } from '../manifest/manifest-shape.js';
 import { readInput, STDIN_NAME, type InputRef } from '../manifest/read-inputs.js';
 import { maskSecrets } from '../manifest/secrets.js';
+import { capFindings, isOmittedFindings, type OmittedFindings } from '../report/findings-cap.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
 import type { AppliedFix } from './applied-fix.js';
 import { ConfigResolver } from './config-resolver.js';
@@ -13,7 +16,7 @@ import { fingerprintOf } from './fingerprint.js';
 import { fixSource } from './fix-source.js';
 import { lintSource } from './lint-source.js';
 import { SuppressionTracker } from './suppressions.js';
-import type { Flavour } from '../manifest/normalize-manifest.js';
+import type { Flavour, NormalizedManifest } from '../manifest/normalize-manifest.js';
 
 export interface LintRunOptions {
   configFile?: string;
@@ -21,6 +24,8 @@ export interface LintRunOptions {
   /** Compute fixes without writing, even together with `fix`. */
   fixDryRun?: boolean;
   flavour?: Flavour;
+  /** Keep errors only (--quiet); done before the cap, so warnings do not take up its room. */
+  quiet?: boolean;
 }
 
 export interface LintBatchResult {
@@ -46,9 +51,15 @@ export interface FixedFile {
   preview?: { before: string; after: string };
 }
 
-function publicFinding(finding: Finding): Finding {
+function publicFinding(finding: Finding | OmittedFindings): Finding {
   const { file, ruleId, severity, message, pointer, line, column, suggestions } = finding;
-  return { file, ruleId, severity, message, pointer, line, column, ...(suggestions && suggestions.length > 0 ? { suggestions } : {}) };
+  const omitted = isOmittedFindings(finding) ? { omitted: finding.omitted } : {};
+  return { file, ruleId, severity, message, pointer, line, column, ...(suggestions && suggestions.length > 0 ? { suggestions } : {}), ...omitted };
+}
+
+/** A summary finding's identity does not include its count, so that code scanning keeps one alert as the count changes. */
+function fingerprintFor(finding: Finding | OmittedFindings, manifest: NormalizedManifest | undefined): string {
+  return isOmittedFindings(finding) ? fingerprintOf({ ...finding, message: 'findings not listed' }, undefined) : fingerprintOf(finding, manifest);
 }
 
 export async function lintInputs(refs: readonly InputRef[], options: LintRunOptions): Promise<LintBatchResult> {
@@ -87,9 +98,10 @@ export async function lintInputs(refs: readonly InputRef[], options: LintRunOpti
       entry = { config, tracker: new SuppressionTracker(config.suppressions) };
       trackers.set(config.file ?? '', entry);
     }
-    for (const finding of entry.tracker.filter(linted.findings)) {
+    const reported = entry.tracker.filter(linted.findings).filter((finding) => !options.quiet || finding.severity === 'error');
+    for (const finding of capFindings(reported)) {
       result.findings.push(publicFinding(finding));
-      result.fingerprints.push(fingerprintOf(finding, linted.manifest));
+      result.fingerprints.push(fingerprintFor(finding, linted.manifest));
     }
   }
   for (const { config, tracker } of trackers.values()) {

@@ -4,9 +4,10 @@
 // no manifest give 2). What --fix changed goes to stderr; a --fix-dry-run diff goes to stdout
 // ahead of a stylish report, or to stderr when stdout carries a machine-readable format.
 import { loadConfig } from '../config/load-config.js';
-import { summarize, type Finding } from '../findings.js';
+import type { Finding } from '../findings.js';
 import { collectInputs, NoManifestsError, STDIN_NAME } from '../manifest/read-inputs.js';
 import { exitCodeFor, type CommandResult } from '../report/command-result.js';
+import { countFindings } from '../report/findings-cap.js';
 import { formatAppliedFixes, formatFixPreview, formatWouldFix } from '../report/fix-report.js';
 import { renderReport } from '../report/render-report.js';
 import type { ReportFormat } from '../report/report-formats.js';
@@ -31,7 +32,7 @@ export class LintUsageError extends UsageError {
 export async function runLint(paths: string[], options: LintCommandOptions): Promise<CommandResult> {
   const refs = collectInputs(paths);
   if (options.fix && !options.fixDryRun && refs.some((ref) => ref.file === STDIN_NAME)) throw new LintUsageError('--fix cannot write to stdin; use --fix-dry-run to see the result');
-  const batches = await runInParallel({ kind: 'lint', refs, options: { configFile: options.configFile, fix: options.fix, fixDryRun: options.fixDryRun, flavour: options.flavour } });
+  const batches = await runInParallel({ kind: 'lint', refs, options: { configFile: options.configFile, fix: options.fix, fixDryRun: options.fixDryRun, flavour: options.flavour, quiet: options.quiet } });
 
   const findings: Finding[] = [];
   const fingerprints = new Map<Finding, string>();
@@ -74,7 +75,9 @@ export async function runLint(paths: string[], options: LintCommandOptions): Pro
     if (report.output) result.files.push({ path: report.output, text });
     else result.stdout += text;
   }
-  const summary = summarize(files, findings);
+  // Counts what the capped reports leave out too (findings-cap.ts), so --max-warnings and the
+  // exit code see every finding.
+  const summary = countFindings(files, findings);
   const warnings = options.quiet ? 0 : summary.warnings;
   result.exitCode = exitCodeFor(summary.errors, warnings, options.maxWarnings);
   if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {

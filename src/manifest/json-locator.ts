@@ -3,8 +3,8 @@
 // findings this way is several times cheaper than building a full position tree, which
 // matters when thousands of files each have a few findings. Needs valid JSON (JSON.parse
 // accepted it); duplicate keys resolve to the last one, as in JSON.parse.
-import { escapePointerSegment } from './json-pointer.js';
-import { rawOffsetInJsonString } from './json-string-offsets.js';
+import { escapePointerSegment, parsePointer } from './json-pointer.js';
+import { JsonStringOffsetTable } from './json-string-offset-table.js';
 import type { DuplicateKey, NodeLocation, SourceTree } from './source-tree.js';
 
 interface Spot {
@@ -13,22 +13,39 @@ interface Spot {
   valueEnd: number;
 }
 
+/** The targets as a tree of (unescaped) segments: what to descend into below one value. */
+interface Wanted {
+  children?: Map<string, Wanted>;
+  /** The highest array index among the children, so an array's tail is skipped without looking. */
+  lastIndex: number;
+}
+
 export class JsonLocator implements SourceTree {
   private readonly spots = new Map<string, Spot>();
+  /** One per string literal that findings point into, by the literal's offset. */
+  private readonly stringTables = new Map<number, JsonStringOffsetTable>();
 
   constructor(
     private readonly text: string,
     targets: readonly string[],
   ) {
-    const wanted = new Set<string>(['']);
+    // Every prefix of a target is on the way to it. A tree rather than a set of pointer strings:
+    // a member is looked up by its key, without building its pointer, so an object of 60,000
+    // modules of which a few are wanted costs one map lookup per module.
+    const wanted: Wanted = { lastIndex: -1 };
     for (const target of targets) {
-      // Every prefix of a target is on the way to it.
-      let at = target.indexOf('/', 1);
-      while (at !== -1) {
-        wanted.add(target.slice(0, at));
-        at = target.indexOf('/', at + 1);
+      if (target !== '' && !target.startsWith('/')) continue; // not a pointer: nothing to find
+      let node = wanted;
+      for (const segment of parsePointer(target)) {
+        node.children ??= new Map();
+        let child = node.children.get(segment);
+        if (!child) {
+          child = { lastIndex: -1 };
+          node.children.set(segment, child);
+          if (/^(0|[1-9]\d*)$/.test(segment)) node.lastIndex = Math.max(node.lastIndex, Number(segment));
+        }
+        node = child;
       }
-      wanted.add(target);
     }
     const start = this.skipSpace(0);
     this.visit(start, '', undefined, wanted);
@@ -47,25 +64,31 @@ export class JsonLocator implements SourceTree {
   offsetInString(pointer: string, decodedOffset: number): number | undefined {
     const spot = this.spots.get(pointer);
     if (!spot || this.text.charCodeAt(spot.valueOffset) !== 34) return undefined;
-    return rawOffsetInJsonString(this.text, spot.valueOffset, decodedOffset);
+    let table = this.stringTables.get(spot.valueOffset);
+    if (!table) {
+      table = new JsonStringOffsetTable(this.text, spot.valueOffset);
+      this.stringTables.set(spot.valueOffset, table);
+    }
+    return table.rawOffset(decodedOffset);
   }
 
   duplicateKeys(): DuplicateKey[] {
     throw new Error('JsonLocator does not report duplicate keys; use the full position tree');
   }
 
-  /** Records the value at `offset` if wanted, descends if a target lies below; returns its end. */
-  private visit(offset: number, pointer: string, keyOffset: number | undefined, wanted: ReadonlySet<string>): number {
+  /** Records the value at `offset`, descends if a target lies below it; returns its end. */
+  private visit(offset: number, pointer: string, keyOffset: number | undefined, wanted: Wanted): number {
     const code = this.text.charCodeAt(offset);
     let end: number;
-    if (code === 123 /* { */) end = this.visitObject(offset, pointer, wanted);
+    if (!wanted.children) end = this.skipValue(offset);
+    else if (code === 123 /* { */) end = this.visitObject(offset, pointer, wanted.children);
     else if (code === 91 /* [ */) end = this.visitArray(offset, pointer, wanted);
     else end = this.skipScalar(offset);
     this.spots.set(pointer, { keyOffset, valueOffset: offset, valueEnd: end });
     return end;
   }
 
-  private visitObject(open: number, pointer: string, wanted: ReadonlySet<string>): number {
+  private visitObject(open: number, pointer: string, children: ReadonlyMap<string, Wanted>): number {
     let at = this.skipSpace(open + 1);
     if (this.text.charCodeAt(at) === 125) return at + 1;
     for (;;) {
@@ -74,20 +97,20 @@ export class JsonLocator implements SourceTree {
       const raw = this.text.slice(at + 1, keyEnd - 1);
       const key = raw.includes('\\') ? (JSON.parse(this.text.slice(at, keyEnd)) as string) : raw; // escapes are rare in keys
       at = this.skipSpace(this.skipSpace(keyEnd) + 1); // past the colon
-      const child = pointer + '/' + escapePointerSegment(key);
-      at = wanted.has(child) ? this.visit(at, child, keyOffset, wanted) : this.skipValue(at);
+      const child = children.get(key);
+      at = child ? this.visit(at, pointer + '/' + escapePointerSegment(key), keyOffset, child) : this.skipValue(at);
       at = this.skipSpace(at);
       if (this.text.charCodeAt(at) === 125) return at + 1;
       at = this.skipSpace(at + 1); // past the comma
     }
   }
 
-  private visitArray(open: number, pointer: string, wanted: ReadonlySet<string>): number {
+  private visitArray(open: number, pointer: string, wanted: Wanted): number {
     let at = this.skipSpace(open + 1);
     if (this.text.charCodeAt(at) === 93) return at + 1;
     for (let index = 0; ; index++) {
-      const child = `${pointer}/${index}`;
-      at = wanted.has(child) ? this.visit(at, child, undefined, wanted) : this.skipValue(at);
+      const child = index <= wanted.lastIndex ? wanted.children!.get(String(index)) : undefined;
+      at = child ? this.visit(at, `${pointer}/${index}`, undefined, child) : this.skipValue(at);
       at = this.skipSpace(at);
       if (this.text.charCodeAt(at) === 93) return at + 1;
       at = this.skipSpace(at + 1);

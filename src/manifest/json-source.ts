@@ -2,7 +2,7 @@
 // duplicate keys to report, a syntax error to explain). The hot path uses JSON.parse.
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { appendPointer, parsePointer } from './json-pointer.js';
-import { rawOffsetInJsonString } from './json-string-offsets.js';
+import { JsonStringOffsetTable } from './json-string-offset-table.js';
 import type { DuplicateKey, NodeLocation, ParseResult, SourceTree } from './source-tree.js';
 
 const PARSE_ERROR_TEXT: Record<string, string> = {
@@ -55,6 +55,11 @@ export function parseJsonTree(text: string): ParseResult {
 }
 
 class JsonSourceTree implements SourceTree {
+  /** Key lookup tables of the objects visited so far (see childOf). */
+  private readonly members = new WeakMap<Node, Map<string, Node>>();
+  /** One per string literal that findings point into, by the literal's offset. */
+  private readonly stringTables = new Map<number, JsonStringOffsetTable>();
+
   constructor(
     private readonly text: string,
     private readonly root: Node,
@@ -64,7 +69,7 @@ class JsonSourceTree implements SourceTree {
     let node = this.root;
     let keyOffset: number | undefined;
     for (const segment of parsePointer(pointer)) {
-      const next = childOf(node, segment);
+      const next = this.childOf(node, segment);
       if (!next) return { keyOffset, valueOffset: node.offset, valueLength: node.length, exact: false };
       node = next.value;
       keyOffset = next.keyOffset;
@@ -75,7 +80,12 @@ class JsonSourceTree implements SourceTree {
   offsetInString(pointer: string, decodedOffset: number): number | undefined {
     const location = this.locate(pointer);
     if (!location.exact || this.text[location.valueOffset] !== '"') return undefined;
-    return rawOffsetInJsonString(this.text, location.valueOffset, decodedOffset);
+    let table = this.stringTables.get(location.valueOffset);
+    if (!table) {
+      table = new JsonStringOffsetTable(this.text, location.valueOffset);
+      this.stringTables.set(location.valueOffset, table);
+    }
+    return table.rawOffset(decodedOffset);
   }
 
   duplicateKeys(): DuplicateKey[] {
@@ -83,23 +93,37 @@ class JsonSourceTree implements SourceTree {
     collectDuplicates(this.root, '', found);
     return found;
   }
-}
 
-function childOf(node: Node, segment: string): { value: Node; keyOffset?: number } | undefined {
-  if (node.type === 'object') {
-    // The last duplicate wins, as in JSON.parse and in IoT Hub.
-    for (let i = (node.children?.length ?? 0) - 1; i >= 0; i--) {
-      const property = node.children![i]!;
-      const [key, value] = property.children ?? [];
-      if (key?.value === segment && value) return { value, keyOffset: key.offset };
+  private childOf(node: Node, segment: string): { value: Node; keyOffset?: number } | undefined {
+    if (node.type === 'object') {
+      const property = this.memberTable(node).get(segment);
+      const [key, value] = property?.children ?? [];
+      return key && value ? { value, keyOffset: key.offset } : undefined;
+    }
+    if (node.type === 'array' && /^(0|[1-9]\d*)$/.test(segment)) {
+      const value = node.children?.[Number(segment)];
+      return value ? { value } : undefined;
     }
     return undefined;
   }
-  if (node.type === 'array' && /^(0|[1-9]\d*)$/.test(segment)) {
-    const value = node.children?.[Number(segment)];
-    return value ? { value } : undefined;
+
+  /**
+   * The object's properties by key, built on the first lookup in it: scanning the properties
+   * on every lookup made placing findings in an object of 100,000 keys quadratic. The last
+   * duplicate wins, as in JSON.parse and in IoT Hub.
+   */
+  private memberTable(node: Node): Map<string, Node> {
+    let table = this.members.get(node);
+    if (!table) {
+      table = new Map();
+      for (const property of node.children ?? []) {
+        const [key, value] = property.children ?? [];
+        if (key && value) table.set(String(key.value), property);
+      }
+      this.members.set(node, table);
+    }
+    return table;
   }
-  return undefined;
 }
 
 function collectDuplicates(node: Node, pointer: string, found: DuplicateKey[]): void {

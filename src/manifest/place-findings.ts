@@ -1,6 +1,9 @@
 // Gives each pending finding its file line and column. Positions are computed only here, and
-// only for files that have findings, so clean files never build a position tree.
+// only for files that have findings, so clean files never build a position tree. Each finding
+// costs about the depth of its pointer (lookups go through indexes, never scans of a list or a
+// string), so placing stays linear in the number of findings.
 import type { Finding, PendingFinding } from '../findings.js';
+import { createOptionsAround } from './create-options-index.js';
 import { locateInChunks, type JoinedCreateOptions } from './join-create-options.js';
 import { LineIndex } from './line-index.js';
 import type { ParsedSource } from './parse-source.js';
@@ -14,8 +17,17 @@ export async function placeFindings(
   createOptions: readonly JoinedCreateOptions[] = [],
 ): Promise<Finding[]> {
   if (pending.length === 0) return [];
-  // Only the pointers findings need (and the createOptions chunks, to map offsets into them).
-  const pointers = [...pending.map((finding) => finding.pointer), ...createOptions.flatMap((entry) => entry.chunks.map((chunk) => chunk.pointer))];
+  // Only the pointers findings need, and the chunks of the createOptions they point into (to map
+  // offsets in the options to the file): not every module's chunks, or the locator would visit
+  // every module of a file with 60,000 of them to place one finding.
+  const pointers: string[] = [];
+  const inside = new Set<JoinedCreateOptions>();
+  for (const finding of pending) {
+    pointers.push(finding.pointer);
+    const options = createOptionsAround(createOptions, finding.pointer);
+    if (options) inside.add(options);
+  }
+  for (const options of inside) for (const chunk of options.chunks) pointers.push(chunk.pointer);
   const tree = source ? await source.locator(pointers) : undefined;
   const { parseJsonTree } = await import('./json-source.js');
   const lines = new LineIndex(text);
@@ -37,7 +49,8 @@ export async function placeFindings(
     }
     const location = tree.locate(finding.pointer);
     if (location.exact) return finding.anchor === 'key' ? (location.keyOffset ?? location.valueOffset) : location.valueOffset;
-    const options = createOptions.find((entry) => entry.form === 'string' && entry.joined !== '' && finding.pointer.startsWith(entry.pointer + '/'));
+    const around = createOptionsAround(createOptions, finding.pointer);
+    const options = around && around.form === 'string' && around.joined !== '' ? around : undefined;
     const inner = options ? embeddedTree(options) : null;
     if (options && inner) {
       const innerPointer = finding.pointer.slice(options.pointer.length);

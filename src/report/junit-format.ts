@@ -3,6 +3,7 @@
 // JUnit output, so a dashboard shows them; an info finding is advice, not a defect, so its case
 // passes and carries the message in <system-out>, where the dashboard still shows it.
 import type { Finding } from '../findings.js';
+import { groupByFile } from './group-by-file.js';
 import type { ReportContext } from './report-context.js';
 
 function escapeXml(text: string): string {
@@ -23,9 +24,7 @@ function testCase(file: string, finding: Finding): string {
 }
 
 export function formatJunit(context: ReportContext): string {
-  const byFile = new Map<string, Finding[]>();
-  for (const file of context.checkedFiles) byFile.set(file, []);
-  for (const finding of context.findings) byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
+  const byFile = groupByFile(context.findings, context.checkedFiles);
   let suites = '';
   let total = 0;
   let failures = 0;

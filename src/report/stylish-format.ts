@@ -1,7 +1,9 @@
 // The human report, grouped by file, in the layout ESLint users know, fitted to a 100-column
 // terminal: what is wrong on the finding's line with the rule id at its end, then the why or
 // what to do, and any suggestions, on indented lines below it.
-import { summarize, type Finding } from '../findings.js';
+import type { Finding } from '../findings.js';
+import { countFindings } from './findings-cap.js';
+import { groupByFile } from './group-by-file.js';
 import { splitMessage } from './message-parts.js';
 import { wrapText } from './wrap-text.js';
 
@@ -21,13 +23,12 @@ const HINT_INDENT = 2;
 export function formatStylish(findings: readonly Finding[], files: number, options: StylishOptions): string {
   const paint = (code: keyof typeof CODES, text: string): string => (options.color ? `\u001b[${CODES[code]}m${text}\u001b[0m` : text);
   const width = options.width ?? DEFAULT_WIDTH;
-  const byFile = new Map<string, Finding[]>();
-  for (const finding of findings) byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
   let output = '';
-  for (const [file, list] of byFile) {
+  for (const [file, list] of groupByFile(findings)) {
     output += `\n${paint('underline', file)}\n`;
-    const sorted = [...list].sort((a, b) => a.line - b.line || a.column - b.column);
-    const widest = Math.max(...sorted.map((f) => `${f.line}:${f.column}`.length));
+    const sorted = list.sort((a, b) => a.line - b.line || a.column - b.column);
+    let widest = 0;
+    for (const finding of sorted) widest = Math.max(widest, `${finding.line}:${finding.column}`.length);
     for (const finding of sorted) {
       const place = `${finding.line}:${finding.column}`.padEnd(widest);
       const severity = finding.severity === 'error' ? paint('red', 'error  ') : finding.severity === 'warning' ? paint('yellow', 'warning') : paint('cyan', 'info   ');
@@ -43,7 +44,7 @@ export function formatStylish(findings: readonly Finding[], files: number, optio
       }
     }
   }
-  const summary = summarize(files, findings);
+  const summary = countFindings(files, findings);
   const problems = summary.errors + summary.warnings + summary.infos;
   const fileWord = files === 1 ? 'file' : 'files';
   if (problems === 0) return `${output}${paint('bold', `✔ ${files} ${fileWord} checked, no problems`)}\n`;

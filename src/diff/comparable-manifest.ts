@@ -12,6 +12,7 @@
 //   "always" (EdgeHubDockerModule.cs: DefaultValue(RestartPolicy.Always)).
 // Names (modules, routes, twins, env vars) are the user's keys, so they are written as own
 // entries and read only as own ones: a module named "__proto__" or "toString" is a module.
+import { createOptionsAt } from '../manifest/create-options-index.js';
 import { appendPointer, ownValue, setOwn, UnsafePathError } from '../manifest/json-pointer.js';
 import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
 import { listEnv } from '../manifest/manifest-views.js';
@@ -165,7 +166,7 @@ function comparableModule(manifest: NormalizedManifest, name: string, kind: 'sys
 }
 
 function createOptionsOf(manifest: NormalizedManifest, modulePointer: string, settings: Record<string, unknown>): unknown {
-  const joined = manifest.createOptions.find((options) => options.settingsPointer === appendPointer(modulePointer, 'settings'));
+  const joined = createOptionsAt(manifest.createOptions, appendPointer(modulePointer, 'settings'));
   if (!joined) return undefined;
   if (joined.value) return Object.keys(joined.value).length > 0 ? joined.value : undefined;
   if (joined.joined.trim() === '' || joined.joined.trim() === 'null') {

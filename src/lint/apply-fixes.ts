@@ -6,6 +6,8 @@ import { applyEdits, modify, type Edit, type JSONPath } from 'jsonc-parser';
 import { isAlias, isMap, parseDocument } from 'yaml';
 import { chunkCreateOptions } from '../manifest/chunk-create-options.js';
 import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
+import { createOptionsHolding } from '../manifest/create-options-index.js';
+import { replaceJsonValues } from '../manifest/json-value-replacements.js';
 import { getAtPointer, ownValue, parsePointer, removeAtPath, setAtPath, toPointer } from '../manifest/json-pointer.js';
 import type { SourceFormat } from '../manifest/source-format.js';
 import type { Fix, FixEdit } from '../rules/rule.js';
@@ -17,11 +19,16 @@ export function toRawEdits(fixes: readonly Fix[], root: unknown, createOptions: 
   const raw: RawEdit[] = [];
   const optionEdits = new Map<JoinedCreateOptions, FixEdit[]>();
   for (const edit of fixes.flatMap((fix) => fix.edits)) {
-    const options = createOptions.find((entry) => entry.form === 'string' && (edit.pointer === entry.pointer || edit.pointer.startsWith(entry.pointer + '/')));
-    if (options) optionEdits.set(options, [...(optionEdits.get(options) ?? []), edit]);
+    const holder = createOptionsHolding(createOptions, edit.pointer);
+    const options = holder?.form === 'string' ? holder : undefined;
+    if (options) {
+      const list = optionEdits.get(options);
+      if (list) list.push(edit);
+      else optionEdits.set(options, [edit]);
+    }
     else raw.push(edit.op === 'set' ? { op: 'set', path: parsePointer(edit.pointer), value: edit.value } : { op: 'remove', path: parsePointer(edit.pointer) });
   }
-  for (const [options, edits] of optionEdits) raw.push(...rechunk(options, edits, root));
+  for (const [options, edits] of optionEdits) for (const edit of rechunk(options, edits, root)) raw.push(edit);
   return raw;
 }
 
@@ -66,7 +73,17 @@ function applyToJson(text: string, edits: readonly RawEdit[]): string {
   const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
   const options = { formattingOptions: { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' } };
   let result = text;
-  for (const edit of edits) {
+  let oneByOne: readonly RawEdit[] = edits;
+  // Most fixes replace existing scalars: those are made in one pass (replaceJsonValues), as
+  // editing one at a time re-parses the whole text per edit. The rest follow, one at a time.
+  if (edits.every((edit) => edit.op === 'set')) {
+    const batch = replaceJsonValues(text, edits.map((edit) => ({ path: edit.path, value: edit.op === 'set' ? edit.value : undefined })));
+    if (batch) {
+      result = batch.text;
+      oneByOne = batch.rest.map((index) => edits[index]!);
+    }
+  }
+  for (const edit of oneByOne) {
     const path = toJsonPath(result, edit.path);
     const changes: Edit[] = modify(result, path, edit.op === 'set' ? edit.value : undefined, options);
     result = applyEdits(result, changes);

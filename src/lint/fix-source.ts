@@ -43,7 +43,7 @@ export async function fixSource(input: SourceText, options: LintOptions): Promis
     if (next === text) break;
     const passSecrets = collectSecrets(manifest);
     for (const secret of passSecrets) secrets.add(secret);
-    applied.push(...fixable.map((finding) => describeFix(finding, manifest, passSecrets)));
+    for (const finding of fixable) applied.push(describeFix(finding, manifest, passSecrets));
     text = next;
     fixed += fixable.length;
   }

@@ -2,9 +2,9 @@
 // past MAX_NESTING_DEPTH (measured while the parser reads, before the recursive composer runs),
 // alias expansion past a bound (billion laughs), an alias inside the node it names (a value that
 // contains itself), custom tags, several documents in one file, and a file with no document.
-import { Composer, isAlias, isMap, isNode, isPair, isScalar, isSeq, Lexer, Parser, visit, type CST, type Document, type Node } from 'yaml';
+import { Composer, isAlias, isMap, isNode, isPair, isScalar, isSeq, Lexer, Parser, visit, type CST, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { appendPointer, parsePointer } from './json-pointer.js';
-import { rawOffsetInJsonString } from './json-string-offsets.js';
+import { JsonStringOffsetTable } from './json-string-offset-table.js';
 import { MAX_NESTING_DEPTH, TOO_DEEP_MESSAGE, valueNestsTooDeep } from './nesting-depth.js';
 import type { DuplicateKey, NodeLocation, ParseFailure, ParseResult, SourceTree } from './source-tree.js';
 
@@ -139,6 +139,11 @@ function findRefusedNode(document: Document, text: string): { failure: ParseFail
 }
 
 class YamlSourceTree implements SourceTree {
+  /** Key tables of the mappings looked into so far: scanning a mapping per lookup made placing findings quadratic. */
+  private readonly members = new WeakMap<YAMLMap, Map<string, Pair>>();
+  /** One per double-quoted string that findings point into, by its offset. */
+  private readonly stringTables = new Map<number, JsonStringOffsetTable>();
+
   constructor(
     private readonly text: string,
     private readonly document: Document,
@@ -151,7 +156,7 @@ class YamlSourceTree implements SourceTree {
     let keyOffset: number | undefined;
     for (const segment of parsePointer(pointer)) {
       const resolved: Node | undefined = isAlias(node) ? (node.resolve(this.document) as Node | undefined) : node;
-      const next: { value: Node; keyOffset?: number } | undefined = resolved ? childOf(resolved, segment) : undefined;
+      const next: { value: Node; keyOffset?: number } | undefined = resolved ? this.childOf(resolved, segment) : undefined;
       if (!next) return { keyOffset, valueOffset: node.range?.[0] ?? 0, valueLength: span(node), exact: false };
       node = next.value;
       keyOffset = next.keyOffset;
@@ -163,7 +168,14 @@ class YamlSourceTree implements SourceTree {
     const location = this.locate(pointer);
     if (!location.exact) return undefined;
     const opening = this.text[location.valueOffset];
-    if (opening === '"') return rawOffsetInJsonString(this.text, location.valueOffset, decodedOffset);
+    if (opening === '"') {
+      let table = this.stringTables.get(location.valueOffset);
+      if (!table) {
+        table = new JsonStringOffsetTable(this.text, location.valueOffset);
+        this.stringTables.set(location.valueOffset, table);
+      }
+      return table.rawOffset(decodedOffset);
+    }
     if (opening === "'") return rawOffsetInSingleQuoted(this.text, location.valueOffset, decodedOffset);
     if (opening === '|' || opening === '>') return undefined;
     // A plain scalar on one line reads as written.
@@ -175,6 +187,25 @@ class YamlSourceTree implements SourceTree {
     collectDuplicates(this.document.contents as Node | null, '', found);
     return found;
   }
+
+  private childOf(node: Node, segment: string): { value: Node; keyOffset?: number } | undefined {
+    if (isMap(node)) {
+      let table = this.members.get(node);
+      if (!table) {
+        table = new Map();
+        // The last duplicate wins, as in the parsed value.
+        for (const pair of node.items) if (pair.value) table.set(keyText(pair.key), pair as Pair);
+        this.members.set(node, table);
+      }
+      const pair = table.get(segment);
+      return pair ? { value: pair.value as Node, keyOffset: (pair.key as Node | null)?.range?.[0] } : undefined;
+    }
+    if (isSeq(node) && /^(0|[1-9]\d*)$/.test(segment)) {
+      const value = node.items[Number(segment)];
+      return value && !isPair(value) ? { value: value as Node } : undefined;
+    }
+    return undefined;
+  }
 }
 
 function span(node: Node): number {
@@ -184,23 +215,6 @@ function span(node: Node): number {
 
 function keyText(key: unknown): string {
   return isScalar(key) ? String(key.value) : String(key);
-}
-
-function childOf(node: Node, segment: string): { value: Node; keyOffset?: number } | undefined {
-  if (isMap(node)) {
-    for (let i = node.items.length - 1; i >= 0; i--) {
-      const pair = node.items[i]!;
-      if (keyText(pair.key) === segment && pair.value) {
-        return { value: pair.value as Node, keyOffset: (pair.key as Node | null)?.range?.[0] };
-      }
-    }
-    return undefined;
-  }
-  if (isSeq(node) && /^(0|[1-9]\d*)$/.test(segment)) {
-    const value = node.items[Number(segment)];
-    return value && !isPair(value) ? { value: value as Node } : undefined;
-  }
-  return undefined;
 }
 
 function collectDuplicates(node: Node | null, pointer: string, found: DuplicateKey[]): void {

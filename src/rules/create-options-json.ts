@@ -44,9 +44,11 @@ export const createOptionsJson: Rule = {
   },
   check(manifest) {
     const reports: RuleReport[] = [];
+    // By settings pointer, once: a find per options made this rule quadratic in the modules.
+    const modules = new Map(manifest.modules.map((entry) => [appendPointer(entry.pointer, 'settings'), entry]));
     for (const options of manifest.createOptions) {
       if (!isUnread(manifest, options)) continue;
-      const module = manifest.modules.find((entry) => appendPointer(entry.pointer, 'settings') === options.settingsPointer);
+      const module = modules.get(options.settingsPointer);
       if (!module) continue;
       // At the module's key: the error itself sits in the createOptions text.
       reports.push({ messageId: 'checksSkipped', data: { module: module.name, checks: CHECKS_READING_CREATE_OPTIONS.join(', ') }, pointer: module.pointer, anchor: 'key', severity: 'info' });

@@ -92,17 +92,7 @@ describe('rules read each module and its createOptions a bounded number of times
     return counter.reads;
   }
 
-  // These two still look a module's options up by scanning the list (a fix is described to the
-  // lead); it.fails turns red once they are linear, as a reminder to move them to the list below.
-  const STILL_QUADRATIC = ['plaintext-secret', 'create-options-json'];
-  const ids = RULES.map((rule) => rule.meta.id);
-
-  it.each(ids.filter((id) => !STILL_QUADRATIC.includes(id)))('%s', async (ruleId) => {
-    const [few, many] = [await listReads(small, ruleId), await listReads(large, ruleId)];
-    expect(many).toBeLessThanOrEqual(LINEAR_GROWTH * Math.max(few, 1));
-  });
-
-  it.fails.each(STILL_QUADRATIC)('%s (still quadratic)', async (ruleId) => {
+  it.each(RULES.map((rule) => rule.meta.id))('%s', async (ruleId) => {
     const [few, many] = [await listReads(small, ruleId), await listReads(large, ruleId)];
     expect(many).toBeLessThanOrEqual(LINEAR_GROWTH * Math.max(few, 1));
   });
@@ -260,9 +250,8 @@ describe('lint --fix: applying the fixes of a pass', () => {
     return chars;
   }
 
-  // apply-fixes.ts still re-parses the whole text for every edit; the one-pass replacement above
-  // is there for it to use (described to the lead). it.fails turns red once it does.
-  it.fails('scans the text a bounded number of times, not once per fix', () => {
+  // apply-fixes.ts replaces every set value of a JSON file in one pass (json-value-replacements.ts).
+  it('scans the text a bounded number of times, not once per fix', () => {
     expect(scanned(300)).toBeLessThanOrEqual(LINEAR_GROWTH * scanned(30));
   });
 });

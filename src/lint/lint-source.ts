@@ -68,7 +68,7 @@ async function lintValidated(input: SourceText, options: LintOptions): Promise<L
     }
   }
   const placed: LintFinding[] = await placeFindings(manifest.source.file, manifest.source.text, pending, manifest.source, manifest.createOptions);
-  const secrets = collectSecrets(manifest);
+  const secrets = placed.length > 0 ? collectSecrets(manifest) : [];
   placed.forEach((finding, index) => {
     finding.message = maskSecrets(finding.message, secrets);
     const { fix, suggestions, messageId } = extras[index]!;

@@ -126,7 +126,8 @@ function parseJoined(result: JoinedCreateOptions): void {
     return;
   }
   // The loader's depth limit never sees inside this string; every later walk (rules, diff) recurses.
-  if (valueNestsTooDeep(parsed)) {
+  // Each level takes at least two characters, so short options (nearly all) cannot be too deep.
+  if (result.joined.length > 2 * MAX_NESTING_DEPTH && valueNestsTooDeep(parsed)) {
     result.findings.push({
       ruleId: 'create-options-json',
       severity: 'error',

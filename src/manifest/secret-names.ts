@@ -31,9 +31,23 @@ export function nameWords(name: string): string[] {
     .map((word) => word.toUpperCase());
 }
 
+/** Names repeat across a fleet's manifests: each is judged once (bounded, so odd input cannot grow it). */
+const JUDGED = new Map<string, boolean>();
+const MAX_JUDGED = 4096;
+
 /** Whether a name (env var, twin property, registry field, createOptions Env name) holds a secret. */
 export function isSecretName(name: string): boolean {
   if (!SECRET_HINT.test(name) || CONTAINERS.has(name)) return false;
+  let judged = JUDGED.get(name);
+  if (judged === undefined) {
+    judged = judgeSecretName(name);
+    if (JUDGED.size >= MAX_JUDGED) JUDGED.clear();
+    JUDGED.set(name, judged);
+  }
+  return judged;
+}
+
+function judgeSecretName(name: string): boolean {
   if (/(CONNECTIONSTRINGS?|CONNSTR)$/.test(name.toUpperCase().replace(/[\s_.-]/g, ''))) return true;
   const parts = nameWords(name);
   const last = parts[parts.length - 1];

@@ -18,7 +18,7 @@ import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.
 import { listEnv } from '../manifest/manifest-views.js';
 import { normalizeManifest, type NormalizedManifest } from '../manifest/normalize-manifest.js';
 import type { ParsedSource } from '../manifest/parse-source.js';
-import { collectSecrets } from '../manifest/secrets.js';
+import { collectSecrets, maskableSecrets, secretsIn } from '../manifest/secrets.js';
 import { effectiveTwins, toModulesContent, type EffectiveTwins } from '../merge/effective-twins.js';
 import { isCreateOptionsKey } from './create-options-keys.js';
 
@@ -68,6 +68,8 @@ export interface ManifestMeaning {
   twins: EffectiveTwins;
   /** The full-form manifest the model was read from (for secrets and views). */
   normalized: NormalizedManifest;
+  /** The document as written, whose secrets count even where the model leaves them out (a layer's key outside "properties.desired"). */
+  source: unknown;
 }
 
 const AGENT = '$edgeAgent';
@@ -78,12 +80,12 @@ const MODULE_FIELDS = new Set(['type', 'version', 'status', 'restartPolicy', 'im
 export async function readMeaning(file: string, value: unknown): Promise<ManifestMeaning> {
   const twins = twinsOf(file, value);
   const normalized = await normalizeManifest(syntheticSource(file, { modulesContent: toModulesContent(twins) }), 'manifest');
-  return { model: buildModel(normalized, twins), twins, normalized };
+  return { model: buildModel(normalized, twins), twins, normalized, source: value };
 }
 
-/** Secret values of a manifest (registry passwords, secret-named env values), for masking. */
+/** Secret values of a manifest (registry passwords, secret-named env values), for masking: the meaning's, and the document's as written. */
 export function secretsOf(meaning: ManifestMeaning): string[] {
-  return collectSecrets(meaning.normalized);
+  return maskableSecrets([...collectSecrets(meaning.normalized), ...secretsIn(meaning.source)]);
 }
 
 function twinsOf(file: string, value: unknown): EffectiveTwins {

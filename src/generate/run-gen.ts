@@ -76,7 +76,7 @@ export async function runGen(templates: readonly string[], options: GenOptions =
     const shown = output === '-' ? '<stdout>' : output;
     const templateFindings = [...generated.findings, ...resolver.moduleFindings().map((finding) => (options.allowUnresolved ? { ...finding, severity: 'warning' as const } : finding))];
     // Every finding line below may quote a value gen filled in.
-    const secrets = filledSecrets(text, variables, generated.text);
+    const secrets = await filledSecrets({ file: template, text }, variables, generated.text);
     const findingLines = (findings: readonly Finding[], minimum?: 'error'): string => maskSecrets(formatFindingLines(findings, minimum), secrets);
     if (generated.text === undefined) {
       result.exitCode = 1;

@@ -2,7 +2,7 @@
 // indentation and, for YAML, comments. Edits address the normalized manifest, so an edit under
 // a string createOptions re-serialises the options and rewrites its chunks. Keys come from the
 // file, so the parsed createOptions are walked and written by json-pointer.ts's safe setters.
-import { applyEdits, modify, type Edit, type JSONPath } from 'jsonc-parser';
+import { applyEdits, modify, visit, type Edit, type JSONPath } from 'jsonc-parser';
 import { isAlias, isMap, parseDocument } from 'yaml';
 import { chunkCreateOptions } from '../manifest/chunk-create-options.js';
 import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
@@ -70,6 +70,7 @@ export function applyFixesToText(text: string, format: SourceFormat, edits: read
 }
 
 function applyToJson(text: string, edits: readonly RawEdit[]): string {
+  refuseDuplicateKeys(text);
   const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
   const options = { formattingOptions: { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' } };
   let result = text;
@@ -89,6 +90,22 @@ function applyToJson(text: string, edits: readonly RawEdit[]): string {
     result = applyEdits(result, changes);
   }
   return result;
+}
+
+/** The loader keeps the second of two equal keys, the editor would meet the first: neither is edited. */
+function refuseDuplicateKeys(text: string): void {
+  const objects: Set<string>[] = [];
+  let duplicate: { line: number; column: number } | undefined;
+  visit(text, {
+    onObjectBegin: () => void objects.push(new Set()),
+    onObjectEnd: () => void objects.pop(),
+    onObjectProperty: (property, _offset, _length, line, character) => {
+      const keys = objects[objects.length - 1]!;
+      if (keys.has(property)) duplicate ??= { line: line + 1, column: character + 1 };
+      keys.add(property);
+    },
+  });
+  if (duplicate) throw new UneditableTextError(`a key appears twice in one object at line ${duplicate.line}, column ${duplicate.column}; correct it first`);
 }
 
 /** jsonc-parser wants numbers for array indexes and -1 to append. */

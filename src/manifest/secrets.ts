@@ -4,6 +4,7 @@
 // entries, twin properties, registry passwords) and by shape (the key parts of connection
 // strings and SAS tokens, anywhere: a route condition, an ordinary env var).
 import { isWorthMasking, MASK, maskSecrets, maskSecretShapes } from './mask-secrets.js';
+import { addChunkPieces } from './chunk-secret-pieces.js';
 import type { NormalizedManifest } from './normalize-manifest.js';
 import { assignedSecrets, isSecretName } from './secret-names.js';
 
@@ -14,6 +15,18 @@ export function collectSecrets(manifest: NormalizedManifest): string[] {
   const found = secretsIn(manifest.source.value);
   // createOptions as edgeAgent reads them: joined from their chunks and parsed.
   for (const options of manifest.createOptions) if (options.value) secretsIn(options.value, found);
+  addChunkPieces(manifest.source.value, found);
+  return maskableSecrets(found);
+}
+
+/**
+ * Every secret value in a parsed document no NormalizedManifest was made of (a generated
+ * manifest, a merge or patch result), with the pieces its createOptions chunks hold; `alsoKnown`
+ * are secrets known from elsewhere (gen's filled variables), whose pieces count too.
+ */
+export function documentSecrets(value: unknown, alsoKnown: Iterable<string> = []): string[] {
+  const found = secretsIn(value, new Set(alsoKnown));
+  addChunkPieces(value, found);
   return maskableSecrets(found);
 }
 

@@ -8,6 +8,7 @@ import { readManifestDocument } from '../diff/read-manifest-document.js';
 import { serializeManifest } from '../diff/serialize-manifest.js';
 import type { Flavour } from '../manifest/normalize-manifest.js';
 import { InputError } from '../manifest/read-inputs.js';
+import { maskableSecrets, maskSecrets, secretsIn } from '../manifest/secrets.js';
 import type { CommandResult } from '../report/command-result.js';
 import type { LayerRef } from './layer-args.js';
 import { mergeLayers } from './merge-layers.js';
@@ -30,7 +31,10 @@ export async function runMerge(basePath: string, layers: readonly LayerRef[], op
   const merged = mergeLayers(base, loaded);
   const text = await serializeManifest(merged.value, base.format, base.text);
   const result = await lintBeforeWrite({ command: 'merge', file: base.file, text, output: options.output, flavour: options.flavour, color: options.color, originalText: base.text });
-  result.stderr = merged.warnings.map((warning) => `edgewise merge: warning: ${warning}\n`).join('') + result.stderr;
+  // The refusal quotes the result, which may hold a copy of a layer's secret whose own place the
+  // merge left out (a twin key outside "properties.desired"): masked with every layer's secrets.
+  const layerSecrets = maskableSecrets(loaded.reduce((found, layer) => secretsIn(layer.value, found), new Set<string>()));
+  result.stderr = maskSecrets(merged.warnings.map((warning) => `edgewise merge: warning: ${warning}\n`).join('') + result.stderr, layerSecrets);
   return result;
 }
 

@@ -4,7 +4,7 @@
 import { isAbsolute, join } from 'node:path';
 import { checkOutput } from '../lint/check-output.js';
 import { formatFindingLines, refusal } from '../generate/output-refusal.js';
-import { applyFixesToText, toRawEdits } from '../lint/apply-fixes.js';
+import { applyFixesToText, toRawEdits, UneditableTextError } from '../lint/apply-fixes.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
@@ -71,7 +71,13 @@ export async function runOfflineEnable(path: string, options: OfflineEnableOptio
     if (error instanceof OfflineEditError) return { ...result, exitCode: 1, stderr: `edgewise: ${file}: ${error.message}\n` };
     throw error;
   }
-  const updated = planned.edits.length === 0 ? text : applyFixesToText(text, format, toRawEdits([{ edits: planned.edits }], parsed.source.value, manifest.createOptions));
+  let updated: string;
+  try {
+    updated = planned.edits.length === 0 ? text : applyFixesToText(text, format, toRawEdits([{ edits: planned.edits }], parsed.source.value, manifest.createOptions));
+  } catch (error) {
+    if (error instanceof UneditableTextError) return fail(undefined, `offline enable cannot edit this file: ${error.message}`);
+    throw error;
+  }
   const target = options.inPlace ? path : options.output;
   const shown = target ?? file;
   const check = await checkOutput(shown, updated);

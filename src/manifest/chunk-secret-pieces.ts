@@ -1,0 +1,94 @@
+// The pieces of secrets that createOptions chunks hold. A secret may run across two chunks, and
+// a message or diff that quotes one chunk (a changed chunk, a chunk edgeAgent would not join
+// because one is missing or it comes after createOptions99) shows only its piece, which masking
+// a whole value never finds. So each piece is a secret of its own:
+// - `NAME=value` secrets of the chunks read in number order, gaps closed, cut where the chunks are;
+// - any known secret (a copy of an env value in the options' JSON, say): the piece each chunk
+//   holds at its start, at its end, or the whole chunk, even where a gap took the rest.
+import { isWorthMasking } from './mask-secrets.js';
+import { assignedSecrets } from './secret-names.js';
+
+/** createOptions, createOptions01 … and the keys past createOptions99 that the create-options-chunks rule reports. */
+const CHUNK_SHAPED = /^createoptions\d*$/i;
+const chunkNumber = (key: string): number => Number(key.slice('createOptions'.length) || 0);
+
+/**
+ * Characters the search for pieces of known secrets may compare in one document (the secrets'
+ * length times the chunks): far above any real manifest's, and a bound on a crafted one with
+ * megabytes of secrets, which keeps the pieces of its `NAME=value` secrets only.
+ */
+const PIECE_BUDGET = 20_000_000;
+
+/** Adds to `found` the pieces of secrets that every chunked createOptions in a document holds. One walk, each node once. */
+export function addChunkPieces(root: unknown, found: Set<string>): void {
+  const search = { known: undefined as string[] | undefined, budget: PIECE_BUDGET };
+  const stack: unknown[] = [root];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    const entries = Array.isArray(node) ? node.map((entry, index) => [String(index), entry] as const) : Object.entries(node);
+    const texts = entries
+      .filter((entry): entry is readonly [string, string] => CHUNK_SHAPED.test(entry[0]) && typeof entry[1] === 'string')
+      .sort(([a], [b]) => chunkNumber(a) - chunkNumber(b))
+      .map(([, text]) => text);
+    if (texts.length > 1) addPieces(texts, found, search);
+    for (const [, entry] of entries) if (entry !== null && typeof entry === 'object') stack.push(entry);
+  }
+}
+
+function addPieces(texts: readonly string[], found: Set<string>, search: { known: string[] | undefined; budget: number }): void {
+  const joined = texts.join('');
+  const cuts: number[] = [];
+  let end = 0;
+  for (const text of texts.slice(0, -1)) cuts.push((end += text.length));
+  for (const { offset, value } of assignedSecrets(joined)) {
+    found.add(value);
+    if (isWorthMasking(value)) cutAtChunks(joined, cuts, offset, value, found);
+  }
+  search.known ??= [...found].filter(isWorthMasking);
+  search.budget -= search.known.reduce((sum, secret) => sum + secret.length, 0) * texts.length;
+  if (search.budget < 0) return;
+  for (const secret of search.known) for (const text of texts) piecesIn(text, secret, found);
+}
+
+/** The pieces of the secret at `at` in the joined text, one per chunk it runs through. */
+function cutAtChunks(joined: string, cuts: readonly number[], at: number, secret: string, found: Set<string>): void {
+  let start = at;
+  for (let index = firstCutAfter(cuts, at); index < cuts.length && cuts[index]! < at + secret.length; index++) {
+    found.add(joined.slice(start, cuts[index]));
+    start = cuts[index]!;
+  }
+  if (start !== at) found.add(joined.slice(start, at + secret.length));
+}
+
+/** The index of the first cut after `at` (cuts ascend). */
+function firstCutAfter(cuts: readonly number[], at: number): number {
+  let low = 0;
+  let high = cuts.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (cuts[middle]! <= at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Pieces of a secret one chunk holds: the whole chunk, a start of the secret ending the chunk, an end of it starting the chunk. */
+function piecesIn(text: string, secret: string, found: Set<string>): void {
+  if (text.length < secret.length && secret.includes(text)) found.add(text);
+  const reach = Math.min(text.length, secret.length - 1);
+  for (let at = text.length - reach; at < text.length; at++) {
+    if (text.charCodeAt(at) === secret.charCodeAt(0) && secret.startsWith(text.slice(at))) {
+      found.add(text.slice(at));
+      break;
+    }
+  }
+  for (let length = reach; length > 0; length--) {
+    if (text.charCodeAt(length - 1) === secret.charCodeAt(secret.length - 1) && secret.endsWith(text.slice(0, length))) {
+      found.add(text.slice(0, length));
+      break;
+    }
+  }
+}

@@ -73,6 +73,19 @@ function tempCopy(name: string): string {
 const MANIFESTS = ['keys-proto.json', 'keys-proto.yaml', 'module-named-proto.json'];
 const LAYERS = ['layer-proto-twin.json', 'layer-constructor-prototype.json'];
 
+
+/** One test per command: it ends with a documented exit code, no internal error, and leaves the prototypes alone. */
+function itRunsEach(commands: Record<string, () => Promise<CommandResult>>): void {
+  for (const [command, run] of Object.entries(commands)) {
+    it(command, async () => {
+      const result = await outcome(run);
+      expect([0, 1, 2]).toContain(result.exitCode);
+      expect(result.text).not.toContain('internal error');
+      expectUntouched();
+    });
+  }
+}
+
 describe('no command writes into Object.prototype', () => {
   for (const name of MANIFESTS) {
     describe(name, () => {
@@ -93,14 +106,7 @@ describe('no command writes into Object.prototype', () => {
         'offline enable': () => runOfflineEnable(path, {}),
         'offline plan': () => runOfflinePlan(path, { rate: 10, size: 1024 }),
       };
-      for (const [command, run] of Object.entries(commands)) {
-        it(command, async () => {
-          const result = await outcome(run);
-          expect([0, 1, 2]).toContain(result.exitCode);
-          expect(result.text).not.toContain('internal error');
-          expectUntouched();
-        });
-      }
+      itRunsEach(commands);
     });
   }
 
@@ -116,14 +122,7 @@ describe('no command writes into Object.prototype', () => {
         lint: () => runLint([path], { reports: [{ format: 'stylish' }], color: false, toolVersion: 'test' }),
         convert: () => runConvert(path, {}),
       };
-      for (const [command, run] of Object.entries(commands)) {
-        it(command, async () => {
-          const result = await outcome(run);
-          expect([0, 1, 2]).toContain(result.exitCode);
-          expect(result.text).not.toContain('internal error');
-          expectUntouched();
-        });
-      }
+      itRunsEach(commands);
     });
   }
 

@@ -7,8 +7,9 @@
 // literals, self-referencing aliases, an alias bomb), and then edits the text (a duplicate key,
 // a BOM, random byte edits, a truncation). Text edits never touch a live planted secret or the
 // names that make it one: a secret moved out of its secret place by a byte edit is the user's
-// data, not a secret, and must not fail the property. For the same reason a createOptions secret
-// written in chunks counts only while the chunks, read in order, still hold it with its name.
+// data, not a secret, and must not fail the property. For the same reason a secret counts only
+// while the final text holds it after its name (a truncation may cut its place away), and one in
+// createOptions chunks only while the chunks, read in order, still hold it with its name.
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { BASES, parseBase } from './fuzz-bases.js';
@@ -358,6 +359,9 @@ function serialize(root: unknown, format: Case['format'], raws: readonly string[
   return text;
 }
 
+/** How far before a secret the name that makes it one may stand (a YAML env var's name is a line above its value). */
+const NAME_REACH = 400;
+
 /**
  * Spans of a text that edits must leave alone: each live secret where it stands, from the
  * nearest name before it that makes it secret, with the quotes around.
@@ -369,7 +373,7 @@ function protectedSpans(text: { indexOf(value: string, from?: number): number; l
       let start = at;
       for (const name of names) {
         const named = text.lastIndexOf(name, at);
-        if (named !== -1 && at - named < 400) start = Math.min(start, named);
+        if (named !== -1 && at - named < NAME_REACH) start = Math.min(start, named);
       }
       spans.push([start - 2, at + Buffer.byteLength(secret) + 2]);
     }
@@ -417,8 +421,22 @@ export function materialize(shape: Case): Materialized {
   let bytes: Buffer = Buffer.from(shape.text.bom ? `\uFEFF${text}` : text);
   bytes = editBytes(bytes, shape.text.bytes, protectedSpans(bytes, standing));
   if (shape.text.truncate !== undefined) bytes = bytes.subarray(0, shape.text.truncate % (bytes.length + 1));
-  const live = standing.filter((plant) => stillNamedInChunks(plant, bytes, shape.format));
+  const live = standing.filter((plant) => (plant.path.includes('createOptions') ? stillNamedInChunks(plant, bytes, shape.format) : namedInText(plant, bytes)));
   return { bytes, fileName: `${base.name}.${shape.format}`, value, secrets: [...new Set(live.map((plant) => plant.secret))] };
+}
+
+/**
+ * A secret is one while the text still holds it after a name that makes it one: a truncation may
+ * have cut its place away and left only a copy under an ordinary name.
+ */
+function namedInText(plant: Planted, bytes: Buffer): boolean {
+  const namedBefore = (at: number): boolean =>
+    plant.names.some((name) => {
+      const named = bytes.lastIndexOf(name, at);
+      return named !== -1 && at - named < NAME_REACH;
+    });
+  for (let at = bytes.indexOf(plant.secret); at !== -1; at = bytes.indexOf(plant.secret, at + 1)) if (namedBefore(at)) return true;
+  return false;
 }
 
 /**

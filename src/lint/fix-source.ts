@@ -1,8 +1,8 @@
 // --fix: lint, apply every fix, lint again, until nothing is left to fix (at most 10 passes,
 // as ESLint does, since one fix can reveal another). Suggestions are never applied: they
 // choose between reasonable values, which only the user can do.
-import type { SourceText } from '../manifest/parse-source.js';
-import { collectSecrets } from '../manifest/secrets.js';
+import { parseSource, type SourceText } from '../manifest/parse-source.js';
+import { collectSecrets, documentSecrets } from '../manifest/secrets.js';
 import { applyFixesToText, toRawEdits, UneditableTextError } from './apply-fixes.js';
 import { describeFix, type AppliedFix } from './applied-fix.js';
 import { lintSource, type LintOptions } from './lint-source.js';
@@ -46,6 +46,12 @@ export async function fixSource(input: SourceText, options: LintOptions): Promis
     for (const finding of fixable) applied.push(describeFix(finding, manifest, passSecrets));
     text = next;
     fixed += fixable.length;
+  }
+  // The fixed text may cut a secret where no pass's text did (a fix re-chunks createOptions): its
+  // secrets, and the pieces its chunks hold of those already known, mask the preview too.
+  if (fixed > 0) {
+    const parsed = await parseSource({ file: input.file, text });
+    if (parsed.ok) for (const secret of documentSecrets(parsed.source.value, secrets)) secrets.add(secret);
   }
   // Longest first, as maskSecrets expects, so a secret inside a longer one is not masked first.
   return { text, fixed, applied, secrets: [...secrets].sort((a, b) => b.length - a.length), ...(unfixable === undefined ? {} : { unfixable }) };

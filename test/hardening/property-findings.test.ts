@@ -65,7 +65,7 @@ describe('a secret split across createOptions chunks, with a chunk missing', () 
     for (const run of runs(SECRET)) expect(outputs.join('\n')).not.toContain(run);
   });
 
-  it('nor when the chunks hold a copy of an env var\'s secret, in JSON rather than as NAME=value', async () => {
+  it("nor when the chunks hold a copy of an env var's secret, in JSON rather than as NAME=value", async () => {
     const manifest = baseManifest();
     const module = manifest.content.modulesContent.$edgeAgent['properties.desired'].modules.mymodule0;
     module.env.DB_PASSWORD = { value: SECRET };
@@ -80,6 +80,22 @@ describe('a secret split across createOptions chunks, with a chunk missing', () 
     const outputs = await Promise.all((['text', 'patch'] as const).map(async (format) => (await runDiff(BASE_MANIFEST, file, { format })).stdout));
     expect(outputs.join('\n')).toContain('createOptions03');
     for (const run of runs(SECRET)) expect(outputs.join('\n')).not.toContain(run);
+  });
+
+  it('nor in the preview of a fix that re-splits createOptions into 512-character chunks, cutting the secret', async () => {
+    // The counterexample: one createOptions string longer than 512 characters, which the
+    // create-options-chunks fix splits; the preview showed the new chunk holding the secret's end.
+    const manifest = baseManifest();
+    const settings = manifest.content.modulesContent.$edgeAgent['properties.desired'].modules.mymodule0.settings;
+    const text = JSON.stringify({ Labels: { 'com.example.note': 'x'.repeat(450) }, Env: [`DB_PASSWORD=${SECRET}`] });
+    expect(text.indexOf(SECRET)).toBeLessThan(512);
+    expect(text.indexOf(SECRET) + SECRET.length).toBeGreaterThan(512);
+    settings.createOptions = text;
+    const file = join(scratchFolder('fix-rechunk'), 'deployment.json');
+    writeFileSync(file, JSON.stringify(manifest, null, 2));
+    const result = await lint(file, { fixDryRun: true });
+    expect(result.stdout).toMatch(/^\+\s+"createOptions01"/m);
+    for (const run of runs(SECRET)) expect(result.stdout + result.stderr).not.toContain(run);
   });
 
   it('nor when it lies past createOptions99, in keys edgeAgent ignores', async () => {
@@ -125,7 +141,10 @@ describe('lint fixes and offline edits on text they cannot edit in place', () =>
 
   it('lint --fix-dry-run on JSON holding a key twice, the first null, leaves the text (was "Can not add index to parent of type null")', async () => {
     // The fix rewrites tempSensor's chunks under "settings"; a first "settings": null is what the editor would meet.
-    const json = readFileSync(CHUNKED, 'utf8').replace(/\n(\s+)"settings": \{(\s+)"image": "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor/, '\n$1"settings": null,\n$1"settings": {$2"image": "mcr.microsoft.com/azureiotedge-simulated-temperature-sensor');
+    const json = readFileSync(CHUNKED, 'utf8').replace(
+      /\n(\s+)"settings": \{(\s+)"image": "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor/,
+      '\n$1"settings": null,\n$1"settings": {$2"image": "mcr.microsoft.com/azureiotedge-simulated-temperature-sensor',
+    );
     expect(json).toMatch(/"settings": null,/);
     const file = join(scratchFolder('fix-duplicate'), 'deployment.json');
     writeFileSync(file, json);
@@ -194,7 +213,7 @@ describe('patch operations the JSON Patch library would crash on', () => {
   });
 });
 
-describe('merge refusing a result that quotes a layer\'s secret', () => {
+describe("merge refusing a result that quotes a layer's secret", () => {
   // The counterexample: a layer whose twin secret sits where merge does not take it (a key
   // outside "properties.desired"), and a copy of it as a module's whole value. The refusal quoted
   // the copy, since only the base's and the result's secrets were known.
@@ -235,7 +254,7 @@ describe('diff of a layer whose secret sits where the meaning leaves it out', ()
   });
 });
 
-describe('gen refusing a template that quotes the template\'s own secret', () => {
+describe("gen refusing a template that quotes the template's own secret", () => {
   // The counterexample, reduced: a template with chunked createOptions whose chunk boundary cuts
   // a placeholder (`${GRAFANA` | `_ADMIN_PASSWORD}`), so the unresolved-placeholder message quotes
   // the template text up to the next "}", which holds a copy of an env var's secret. gen knew only

@@ -31,6 +31,13 @@ import { fuzzCase, materialize, POLLUTION_NAMES, type Materialized } from './man
 const MULTIPLIER = Math.max(1, Math.floor(Number(process.env.EDGEWISE_FUZZ_RUNS ?? '1')) || 1);
 const SEED = Number(process.env.EDGEWISE_FUZZ_SEED ?? '20250609');
 const REPLAY = process.env.EDGEWISE_FUZZ_PATH ? { path: process.env.EDGEWISE_FUZZ_PATH } : {};
+/**
+ * Shrinking a large counterexample can take thousands of runs: past this, fast-check stops and
+ * reports the smallest failing case found so far, before the test's own timeout would hide it.
+ * A budget, not an assertion: runs cut short without a failure still pass.
+ */
+const BUDGET = { interruptAfterTimeLimit: 240_000 * MULTIPLIER };
+const TIMEOUT = 600_000 * MULTIPLIER;
 /** Cases run in this process, each through every command (about 10 runs a case). */
 const IN_PROCESS_CASES = 50 * MULTIPLIER;
 /** Cases run through the built CLI, each through every command. */
@@ -99,85 +106,93 @@ function scratch(): string {
 }
 
 describe('property: every command on generated manifests and mutations', () => {
-  it('in process: exit 0/1/2, no internal error, bounded output, prototypes untouched, no planted secret printed', async () => {
-    await fc.assert(
-      fc.asyncProperty(fuzzCase, commandChoices, async (shape, choices) => {
-        const materialized = materialize(shape);
-        const dir = scratch();
-        try {
-          const files = writeCaseFiles(dir, materialized, choices);
-          const polluted: string[] = [];
-          const runs = await runEveryCommand(files, materialized, choices, (run) => {
-            const pollution = pollutionAfter(run.label);
-            if (pollution) polluted.push(pollution);
-          });
-          const secrets = secretsOf(materialized, choices);
-          const violations = [...polluted, ...runs.flatMap((run) => violationsOf(run, secrets))];
-          if (violations.length > 0) throw new Error(`${violations.join('\n')}\n--- case: ${describeCase(materialized)}`);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      }),
-      { numRuns: IN_PROCESS_CASES, seed: SEED, ...REPLAY },
-    );
-  }, 600_000);
-
-  it('through the built CLI: the same properties, with the wiring of every command', async () => {
-    await fc.assert(
-      fc.asyncProperty(fuzzCase, commandChoices, async (shape, choices) => {
-        const materialized = materialize(shape);
-        const dir = scratch();
-        try {
-          const files = writeCaseFiles(dir, materialized, choices);
-          const base = BASES.find((candidate) => materialized.fileName.startsWith(`${candidate.name}.`))!;
-          const basePath = join(import.meta.dirname, '..', 'fixtures', 'corpus', base.source);
-          const ext = materialized.fileName.endsWith('.yaml') ? 'yaml' : 'json';
-          const m = files.manifest;
-          const commands: [string, string[], string[]][] = [
-            ['validate', ['validate', m, '-f', choices.validateFormat], []],
-            ['lint', ['lint', m, '-f', 'sarif', '-o', join(dir, 'report.sarif'), '-f', 'junit', '-o', join(dir, 'report.xml'), '-f', 'stylish'], ['report.sarif', 'report.xml']],
-            ['convert', ['convert', m, '-o', join(dir, `converted.${ext === 'json' ? 'yaml' : 'json'}`)], []],
-            ['diff', ['diff', basePath, m, '-f', choices.diffFormat], []],
-            ['patch', ['patch', m, files.patch, '-o', join(dir, `patched.${ext}`)], []],
-            [
-              'merge',
-              base.layered
-                ? ['merge', join(import.meta.dirname, '..', 'fixtures', 'merge', 'docs-base.json'), m, '--priority', '10', '-o', join(dir, 'merged.json')]
-                : ['merge', m, basePath, '--priority', '10', '-o', join(dir, `merged.${ext}`)],
-              [],
-            ],
-            ['offline plan', ['offline', 'plan', m, '--rate', '10', '--size', '1KB', '-f', choices.planFormat], []],
-            ['offline enable', ['offline', 'enable', m, '-o', join(dir, `offline.${ext}`)], []],
-            ['gen', ['gen', files.template, '--env', join(dir, '.env'), '-o', join(dir, 'generated.json')], []],
-          ];
-          const secrets = secretsOf(materialized, choices);
-          const violations: string[] = [];
-          for (const [label, args, reports] of commands) {
-            rmSync(join(dir, 'report.sarif'), { force: true });
-            rmSync(join(dir, 'report.xml'), { force: true });
-            const run = edgewise(args, { cwd: dir });
-            if (run.signal !== null) violations.push(`${label}: killed by ${run.signal} (a hang or a crash)`);
-            const outputs = [
-              { where: `${label} stdout`, text: run.stdout },
-              { where: `${label} stderr`, text: run.stderr },
-              ...reports.map((report) => ({ where: `${label} ${report}`, text: readIfThere(join(dir, report)) })),
-            ];
-            violations.push(
-              ...violationsOf(
-                { label, exitCode: run.code ?? -1, outputs: outputs.map((output) => ({ ...output, product: false })), inputBytes: files.sizes.manifest + files.sizes.patch + 16_384, showsSecrets: false },
-                secrets,
-              ),
-            );
-            for (const output of outputs) if (/FATAL ERROR|Maximum call stack|out of memory/.test(output.text)) violations.push(`${output.where}: ${output.text.slice(0, 300)}`);
+  it(
+    'in process: exit 0/1/2, no internal error, bounded output, prototypes untouched, no planted secret printed',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fuzzCase, commandChoices, async (shape, choices) => {
+          const materialized = materialize(shape);
+          const dir = scratch();
+          try {
+            const files = writeCaseFiles(dir, materialized, choices);
+            const polluted: string[] = [];
+            const runs = await runEveryCommand(files, materialized, choices, (run) => {
+              const pollution = pollutionAfter(run.label);
+              if (pollution) polluted.push(pollution);
+            });
+            const secrets = secretsOf(materialized, choices);
+            const violations = [...polluted, ...runs.flatMap((run) => violationsOf(run, secrets))];
+            if (violations.length > 0) throw new Error(`${violations.join('\n')}\n--- case: ${describeCase(materialized)}`);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
           }
-          if (violations.length > 0) throw new Error(`${violations.join('\n')}\n--- case: ${describeCase(materialized)}`);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      }),
-      { numRuns: CLI_CASES, seed: SEED + 1, ...REPLAY },
-    );
-  }, 600_000);
+        }),
+        { numRuns: IN_PROCESS_CASES, seed: SEED, ...BUDGET, ...REPLAY },
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'through the built CLI: the same properties, with the wiring of every command',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fuzzCase, commandChoices, async (shape, choices) => {
+          const materialized = materialize(shape);
+          const dir = scratch();
+          try {
+            const files = writeCaseFiles(dir, materialized, choices);
+            const base = BASES.find((candidate) => materialized.fileName.startsWith(`${candidate.name}.`))!;
+            const basePath = join(import.meta.dirname, '..', 'fixtures', 'corpus', base.source);
+            const ext = materialized.fileName.endsWith('.yaml') ? 'yaml' : 'json';
+            const m = files.manifest;
+            const commands: [string, string[], string[]][] = [
+              ['validate', ['validate', m, '-f', choices.validateFormat], []],
+              ['lint', ['lint', m, '-f', 'sarif', '-o', join(dir, 'report.sarif'), '-f', 'junit', '-o', join(dir, 'report.xml'), '-f', 'stylish'], ['report.sarif', 'report.xml']],
+              ['convert', ['convert', m, '-o', join(dir, `converted.${ext === 'json' ? 'yaml' : 'json'}`)], []],
+              ['diff', ['diff', basePath, m, '-f', choices.diffFormat], []],
+              ['patch', ['patch', m, files.patch, '-o', join(dir, `patched.${ext}`)], []],
+              [
+                'merge',
+                base.layered
+                  ? ['merge', join(import.meta.dirname, '..', 'fixtures', 'merge', 'docs-base.json'), m, '--priority', '10', '-o', join(dir, 'merged.json')]
+                  : ['merge', m, basePath, '--priority', '10', '-o', join(dir, `merged.${ext}`)],
+                [],
+              ],
+              ['offline plan', ['offline', 'plan', m, '--rate', '10', '--size', '1KB', '-f', choices.planFormat], []],
+              ['offline enable', ['offline', 'enable', m, '-o', join(dir, `offline.${ext}`)], []],
+              ['gen', ['gen', files.template, '--env', join(dir, '.env'), '-o', join(dir, 'generated.json')], []],
+            ];
+            const secrets = secretsOf(materialized, choices);
+            const violations: string[] = [];
+            for (const [label, args, reports] of commands) {
+              rmSync(join(dir, 'report.sarif'), { force: true });
+              rmSync(join(dir, 'report.xml'), { force: true });
+              const run = edgewise(args, { cwd: dir });
+              if (run.signal !== null) violations.push(`${label}: killed by ${run.signal} (a hang or a crash)`);
+              const outputs = [
+                { where: `${label} stdout`, text: run.stdout },
+                { where: `${label} stderr`, text: run.stderr },
+                ...reports.map((report) => ({ where: `${label} ${report}`, text: readIfThere(join(dir, report)) })),
+              ];
+              violations.push(
+                ...violationsOf(
+                  { label, exitCode: run.code ?? -1, outputs: outputs.map((output) => ({ ...output, product: false })), inputBytes: files.sizes.manifest + files.sizes.patch + 16_384, showsSecrets: false },
+                  secrets,
+                ),
+              );
+              for (const output of outputs) if (/FATAL ERROR|Maximum call stack|out of memory/.test(output.text)) violations.push(`${output.where}: ${output.text.slice(0, 300)}`);
+            }
+            if (violations.length > 0) throw new Error(`${violations.join('\n')}\n--- case: ${describeCase(materialized)}`);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        }),
+        { numRuns: CLI_CASES, seed: SEED + 1, ...BUDGET, ...REPLAY },
+      );
+    },
+    TIMEOUT,
+  );
 });
 
 function readIfThere(path: string): string {

@@ -14,7 +14,7 @@ export function exampleFor(id) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { RULES } = await import(join(root, 'dist', 'rules', 'index.js'));
-  const { renderRuleDoc } = await import(join(root, 'dist', 'rules', 'render-rule-doc.js'));
+  const { renderRuleDoc } = await import(join(root, 'dist', 'report', 'rule-doc-format.js'));
   mkdirSync(DOCS_DIR, { recursive: true });
   for (const rule of RULES) writeFileSync(join(DOCS_DIR, `${rule.meta.id}.md`), renderRuleDoc(rule.meta, exampleFor(rule.meta.id)));
   console.log(`wrote ${RULES.length} rule pages to docs/rules/`);

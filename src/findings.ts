@@ -1,7 +1,19 @@
 // A finding is plain data: rules and validators return them, only src/report/ renders them.
-import type { Suggestion } from './rules/rule.js';
 
 export type Severity = 'error' | 'warning' | 'info';
+
+/** An edit in the normalized manifest; edits under createOptions rewrite its chunks. */
+export type FixEdit = { op: 'set'; pointer: string; value: unknown } | { op: 'remove'; pointer: string };
+
+export interface Fix {
+  edits: FixEdit[];
+}
+
+/** A fix that has to choose between reasonable values (ESLint's suggestions): shown, never applied by --fix. */
+export interface Suggestion {
+  description: string;
+  fix: Fix;
+}
 
 export interface Finding {
   file: string;
@@ -14,6 +26,35 @@ export interface Finding {
   column: number;
   /** Fixes that choose between reasonable values: shown in reports, never applied by --fix. */
   suggestions?: Suggestion[];
+}
+
+/** What --fix changed in one value (JSON text, secrets masked). */
+export interface FixChange {
+  /** The edited place; for an append, the array's pointer followed by /-. */
+  pointer: string;
+  /** JSON text of the value before; undefined when it was absent (a new key, an appended entry). */
+  before?: string;
+  /** JSON text of the value after; undefined when it was removed. */
+  after?: string;
+}
+
+export interface AppliedFix {
+  ruleId: string;
+  /** Where the finding was, in the text the fix was applied to. */
+  line: number;
+  column: number;
+  changes: FixChange[];
+}
+
+/** What --fix did, or --fix-dry-run would do, to one file. */
+export interface FixedFile {
+  file: string;
+  /** Findings whose fix was applied. */
+  count: number;
+  written: boolean;
+  applied: AppliedFix[];
+  /** For a dry run: the text before and after fixing, secrets masked, for a diff. */
+  preview?: { before: string; after: string };
 }
 
 export interface Summary {

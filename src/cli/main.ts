@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { Flavour } from '../manifest/normalize-manifest.js';
 import type { CommandResult } from '../report/command-result.js';
 import { LINT_FORMATS, VALIDATE_FORMATS, wantsColor, type ReportFormat } from '../report/report-formats.js';
-import { UsageError } from '../report/usage-error.js';
+import { EdgewiseError, InputError } from '../errors.js';
 // validate is the start-up-critical path: loaded with the CLI, not as a separate chunk.
 import { runValidate } from '../validate/run-validate.js';
 import { checkWritablePaths, refuseOutputsOverInputs, writeOutputFile } from './output-paths.js';
@@ -77,8 +77,8 @@ function buildProgram(): Command {
     .action(async (paths: string[], options: { format?: string[]; output?: string[]; config?: string; maxWarnings?: number; quiet?: boolean; fix?: boolean; fixDryRun?: boolean; flavour?: Flavour }) => {
       const formats = options.format ?? ['stylish'];
       const outputs = options.output ?? [];
-      for (const format of formats) if (!(LINT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}"; use one of ${LINT_FORMATS.join(', ')}`);
-      if (outputs.length > formats.length) throw new UsageError('each --output needs a --format before it, e.g. --format sarif --output edgewise.sarif');
+      for (const format of formats) if (!(LINT_FORMATS as readonly string[]).includes(format)) throw new InputError(`unknown format "${format}"; use one of ${LINT_FORMATS.join(', ')}`);
+      if (outputs.length > formats.length) throw new InputError('each --output needs a --format before it, e.g. --format sarif --output edgewise.sarif');
       await refuseOutputsOverInputs(outputs, paths);
       const { runLint } = await import('../lint/run-lint.js');
       emit(
@@ -140,7 +140,7 @@ function buildProgram(): Command {
     .option('--in-place', 'rewrite the manifest itself')
     .option('-o, --output <file>', 'write the result here (default stdout)')
     .action(async (manifest: string, options: { ttl?: number; protocol?: 'Mqtt' | 'MqttWs' | 'Amqp' | 'AmqpWs'; hostPath?: string; modulePath?: string; agentHostPath?: string; inPlace?: boolean; output?: string }) => {
-      if (options.inPlace && options.output) throw new UsageError('use either --in-place or --output, not both');
+      if (options.inPlace && options.output) throw new InputError('use either --in-place or --output, not both');
       await refuseOutputsOverInputs([options.output], [manifest]);
       const { runOfflineEnable } = await import('../offline/run-offline-enable.js');
       emit(await runOfflineEnable(manifest, options));
@@ -184,7 +184,7 @@ function buildProgram(): Command {
     .option('--priority-a <n>', 'priority of each --layer-a, in order', collect)
     .action(async (paths: string[], options: { format: 'text' | 'json' | 'patch' | 'markdown'; exitCode?: boolean; showSecrets?: boolean; layer?: string[]; priority?: string[]; layerA?: string[]; priorityA?: string[] }) => {
       const [{ runDiff }, { gitDiffPaths, isGitDiffCall }, { pairLayers }] = await Promise.all([import('../diff/run-diff.js'), import('../diff/git-diff-args.js'), import('../merge/layer-args.js')]);
-      if (!isGitDiffCall(paths) && paths.length !== 2) throw new UsageError(`diff takes two manifests (A and B), got ${paths.length}`);
+      if (!isGitDiffCall(paths) && paths.length !== 2) throw new InputError(`diff takes two manifests (A and B), got ${paths.length}`);
       const sides = isGitDiffCall(paths) ? gitDiffPaths(paths) : { pathA: paths[0]!, pathB: paths[1]! };
       emit(
         await runDiff(sides.pathA, sides.pathB, {
@@ -231,7 +231,7 @@ function buildProgram(): Command {
     .description('list the lint rules')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (options: { format: 'text' | 'json' }) => {
-      const [{ RULES }, { formatRuleList }] = await Promise.all([import('../rules/index.js'), import('../rules/list-rules.js')]);
+      const [{ RULES }, { formatRuleList }] = await Promise.all([import('../rules/index.js'), import('../report/rule-list-format.js')]);
       process.stdout.write(formatRuleList(RULES, options.format));
     });
   return program;
@@ -243,7 +243,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? 0 : USAGE_ERROR;
-    } else if (error instanceof UsageError) {
+    } else if (error instanceof EdgewiseError) {
       process.stderr.write(`edgewise: ${(error as Error).message}\n`);
       process.exitCode = USAGE_ERROR;
     } else {

@@ -5,7 +5,7 @@
 import { mkdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { collectInputs, readInput } from '../manifest/read-inputs.js';
-import { UsageError } from '../report/usage-error.js';
+import { InputError } from '../errors.js';
 
 /**
  * Outputs named with -o must not be an input: a file named on the command line, or a manifest the
@@ -25,7 +25,7 @@ export async function refuseOutputsOverInputs(outputs: readonly (string | undefi
       if (!read || read.dev !== written.dev || read.ino !== written.ino) continue;
       if (!input.explicit && !(await isManifestFile(input.file))) continue;
       const same = resolve(output) === resolve(input.file) ? `is the input ${input.file}` : `is the same file as the input ${input.file}`;
-      throw new UsageError(`--output ${output} ${same}; writing there would replace it with the result. Name another file`);
+      throw new InputError(`--output ${output} ${same}; writing there would replace it with the result. Name another file`);
     }
   }
 }
@@ -42,9 +42,9 @@ async function isManifestFile(file: string): Promise<boolean> {
 /** Every path can be written as a file: not a folder, and no regular file where a folder must be. */
 export function checkWritablePaths(paths: readonly string[]): void {
   for (const path of paths) {
-    if (statOf(path)?.isDirectory()) throw new UsageError(`cannot write ${path}: it is a folder; name a file inside it`);
+    if (statOf(path)?.isDirectory()) throw new InputError(`cannot write ${path}: it is a folder; name a file inside it`);
     const blocking = fileInPlaceOfFolder(path);
-    if (blocking !== undefined) throw new UsageError(`cannot write ${path}: ${blocking} is a file, not a folder; choose another path`);
+    if (blocking !== undefined) throw new InputError(`cannot write ${path}: ${blocking} is a file, not a folder; choose another path`);
   }
 }
 
@@ -54,7 +54,7 @@ export function writeOutputFile(path: string, text: string): void {
     writeFileSync(path, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`cannot write ${path} (${code}); check the path and the permissions of its folder`);
+    throw new InputError(`cannot write ${path} (${code}); check the path and the permissions of its folder`);
   }
 }
 

@@ -5,12 +5,17 @@ import { readRegularFile } from '../manifest/bounded-read.js';
 import { MAX_FILE_BYTES } from '../manifest/read-inputs.js';
 import { parseSource } from '../manifest/parse-source.js';
 import { LineIndex } from '../manifest/line-index.js';
-import { UsageError } from '../report/usage-error.js';
+import { InputError } from '../errors.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import type { EdgewiseConfig, RuleSetting, Suppression } from './edgewise-config.js';
 
-export class ConfigError extends UsageError {
+/** The config file cannot be used; the message names file:line:column when the text is at fault. */
+export class ConfigError extends InputError {
   override name = 'ConfigError';
+
+  constructor(message: string) {
+    super(message, 'config');
+  }
 }
 
 const SETTINGS: readonly RuleSetting[] = ['off', 'info', 'warning', 'error'];

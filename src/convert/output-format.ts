@@ -1,7 +1,7 @@
 // Which format convert (and init) writes: said by --to / --yaml, by the output's extension, or,
 // for convert with neither, the other one of the input's. An extension that disagrees with the
 // format asked for is a usage error, since every tool after us goes by the extension.
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import type { SourceFormat } from '../manifest/source-format.js';
 
 export type ConvertTarget = SourceFormat;

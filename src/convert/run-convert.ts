@@ -7,12 +7,13 @@ import { checkOutput } from '../lint/check-output.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { decideFlavour } from '../manifest/detect-flavour.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
-import { InputError, STDIN_NAME } from '../manifest/read-inputs.js';
+import { STDIN_NAME } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import { readOneInput } from '../manifest/read-one-input.js';
 import type { CommandResult } from '../report/command-result.js';
-import { jsonToYaml, type CreateOptionsStyle } from './json-to-yaml.js';
+import { jsonToYaml, type CreateOptionsStyle } from '../manifest/json-to-yaml.js';
 import { askedTarget, otherFormat, type ConvertTarget } from './output-format.js';
-import { yamlToJson } from './yaml-to-json.js';
+import { yamlToJson } from '../manifest/yaml-to-json.js';
 
 export type { ConvertTarget };
 

@@ -7,9 +7,9 @@
 // refused before anything is applied, and so is an operation the library would apply wrongly
 // (patch-operation-checks.ts) or crash on (refuseUnresolvable).
 import { getAtPointer } from '../manifest/json-pointer.js';
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import { applyOperation, JsonPatchError, validate, type Operation } from './json-patch-library.js';
-import { MASKED_SECRET_HARM, maskedValuePointers } from './masked-secret-values.js';
+import { MASKED_SECRET_HARM, maskedValuePointers } from '../manifest/masked-secret-values.js';
 import { refuseInheritedKeys, refuseUnknownOperations, refuseUnsafeOperation } from './patch-operation-checks.js';
 
 export function applyManifestPatch(document: unknown, operations: unknown, patchFile: string): unknown {

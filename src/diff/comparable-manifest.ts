@@ -12,7 +12,7 @@
 //   "always" (EdgeHubDockerModule.cs: DefaultValue(RestartPolicy.Always)).
 // Names (modules, routes, twins, env vars) are the user's keys, so they are written as own
 // entries and read only as own ones: a module named "__proto__" or "toString" is a module.
-import { createOptionsAt } from '../manifest/create-options-index.js';
+import { createOptionsAt } from '../manifest/docker/create-options-index.js';
 import { appendPointer, ownValue, setOwn, UnsafePathError } from '../manifest/json-pointer.js';
 import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
 import { listEnv } from '../manifest/manifest-views.js';

@@ -4,7 +4,7 @@
 // files are temporary copies, or /dev/null for an added or deleted file, so the labels come from
 // the paths. Unless diff.<driver>.trustExitCode is set (git 2.46+), git treats any non-zero
 // exit as fatal, so use --exit-code only together with it.
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 
 export interface GitDiffPaths {
   pathA: string;

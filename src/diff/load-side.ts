@@ -2,11 +2,11 @@
 // deployment and its layered deployments (what a device receives), so that diff shows what
 // adding or changing a layer does.
 import { locateModulesContent } from '../manifest/manifest-shape.js';
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import type { LayerRef } from '../merge/layer-args.js';
 import { mergeLayers } from '../merge/merge-layers.js';
 import type { DiffSide } from './diff-manifests.js';
-import { readManifestDocument } from './read-manifest-document.js';
+import { readManifestDocument } from '../manifest/read-manifest-document.js';
 
 export async function loadSide(path: string, layers: readonly LayerRef[], readStdin?: () => string): Promise<DiffSide & { warnings: string[] }> {
   const base = await readManifestDocument(path, readStdin);

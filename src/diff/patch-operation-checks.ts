@@ -9,7 +9,7 @@
 //   library would take for a key of the manifest.
 import { parsePointer, prototypeKeyIn, toPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import type { Operation } from './json-patch-library.js';
 
 /** RFC 6902 section 4: the only operations there are. */

@@ -3,7 +3,7 @@
 // CommandResult; never prints or exits.
 // Exit codes: 0, or with `exitCode` 0 for no differences and 1 for differences (like diff(1) and
 // `git diff --exit-code`); usage errors throw InputError (exit 2).
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import type { LayerRef } from '../merge/layer-args.js';
 import type { CommandResult } from '../report/command-result.js';
 import { diffManifests } from './diff-manifests.js';

@@ -3,9 +3,9 @@
 import type { Flavour } from '../manifest/normalize-manifest.js';
 import type { CommandResult } from '../report/command-result.js';
 import { applyManifestPatch } from './apply-manifest-patch.js';
-import { lintBeforeWrite } from './lint-before-write.js';
-import { readManifestDocument } from './read-manifest-document.js';
-import { serializeManifest } from './serialize-manifest.js';
+import { lintBeforeWrite } from '../lint/lint-before-write.js';
+import { readManifestDocument } from '../manifest/read-manifest-document.js';
+import { serializeManifest } from '../manifest/serialize-manifest.js';
 
 export interface PatchOptions {
   /** Write the result here instead of stdout. */

@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Finding } from '../findings.js';
-import { InputError, readInput } from '../manifest/read-inputs.js';
+import { readInput } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import type { CommandResult } from '../report/command-result.js';
 import { checkOutput } from '../lint/check-output.js';
 import { maskSecrets } from '../manifest/secrets.js';

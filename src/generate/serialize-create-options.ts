@@ -5,7 +5,7 @@
 // Unlike iotedgedev (at most 8 chunks, "maximum size of createOptions is 4K"), the limit is
 // edgeAgent's own: 100 chunks (iotedge edge-util JsonEx.cs; FACTS.md §1).
 import { listAgentModules } from '../manifest/agent-modules.js';
-import { CHUNK_SIZE, chunkKey, chunkCreateOptions, MAX_CHUNKS } from '../manifest/chunk-create-options.js';
+import { CHUNK_SIZE, chunkKey, chunkCreateOptions, MAX_CHUNKS } from '../manifest/docker/chunk-create-options.js';
 import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
 

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { readRegularFile } from '../manifest/bounded-read.js';
 import { MAX_FILE_BYTES } from '../manifest/read-inputs.js';
 import { isAbsolute, join } from 'node:path';
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import { parseDotenv } from './dotenv.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;

@@ -3,7 +3,7 @@
 // string and `edgewise gen` escapes its value once (inside a createOptions string a Windows
 // path would need escaping twice). gen serialises the objects back into chunks.
 import { listAgentModules } from '../manifest/agent-modules.js';
-import { joinCreateOptions } from '../manifest/join-create-options.js';
+import { joinCreateOptions } from '../manifest/docker/join-create-options.js';
 import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
 

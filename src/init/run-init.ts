@@ -3,7 +3,7 @@
 // deploys as is; with --keep-params they become ${NAME} placeholders, for `edgewise gen` in CI.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { jsonToYaml } from '../convert/json-to-yaml.js';
+import { jsonToYaml } from '../manifest/json-to-yaml.js';
 import { initFormat } from '../convert/output-format.js';
 import { checkOutput } from '../lint/check-output.js';
 import { formatFindingLines, refusal } from '../generate/output-refusal.js';
@@ -11,7 +11,7 @@ import { SCHEMA_TEMPLATE_KEY } from '../generate/generate-manifest.js';
 import { serializeCreateOptions } from '../generate/serialize-create-options.js';
 import { createOptionsAsObjects } from './create-options-objects.js';
 import { fillParameters } from './fill-parameters.js';
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import type { CommandResult } from '../report/command-result.js';
 import { DEFAULT_TEMPLATE, findTemplate, TEMPLATES, TEMPLATES_DIR, type TemplateEntry } from './template-catalogue.js';
 

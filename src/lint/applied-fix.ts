@@ -1,27 +1,11 @@
 // What one applied fix changed, as data for `--fix` to list: the finding's place and rule, and
 // each edited value before and after (as JSON text, secrets masked). Rendering is in
-// src/report/fix-list-format.ts.
+// src/report/fix-report.ts.
+import type { AppliedFix, FixChange } from '../findings.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 import { maskSecrets } from '../manifest/secrets.js';
 import type { LintFinding } from './lint-source.js';
 import { valueAtPointer } from './value-at-pointer.js';
-
-export interface FixChange {
-  /** The edited place; for an append, the array's pointer followed by /-. */
-  pointer: string;
-  /** JSON text of the value before; undefined when it was absent (a new key, an appended entry). */
-  before?: string;
-  /** JSON text of the value after; undefined when it was removed. */
-  after?: string;
-}
-
-export interface AppliedFix {
-  ruleId: string;
-  /** Where the finding was, in the text the fix was applied to. */
-  line: number;
-  column: number;
-  changes: FixChange[];
-}
 
 function jsonText(value: unknown, secrets: readonly string[]): string | undefined {
   return value === undefined ? undefined : maskSecrets(JSON.stringify(value), secrets);

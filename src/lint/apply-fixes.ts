@@ -4,9 +4,9 @@
 // file, so the parsed createOptions are walked and written by json-pointer.ts's safe setters.
 import { applyEdits, modify, visit, type Edit, type JSONPath } from 'jsonc-parser';
 import { isAlias, isMap, parseDocument } from 'yaml';
-import { chunkCreateOptions } from '../manifest/chunk-create-options.js';
-import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
-import { createOptionsHolding } from '../manifest/create-options-index.js';
+import { chunkCreateOptions } from '../manifest/docker/chunk-create-options.js';
+import type { JoinedCreateOptions } from '../manifest/docker/join-create-options.js';
+import { createOptionsHolding } from '../manifest/docker/create-options-index.js';
 import { replaceJsonValues } from '../manifest/json-value-replacements.js';
 import { getAtPointer, ownValue, parsePointer, removeAtPath, setAtPath, toPointer } from '../manifest/json-pointer.js';
 import type { SourceFormat } from '../manifest/source-format.js';

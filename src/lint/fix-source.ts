@@ -4,7 +4,8 @@
 import { parseSource, type SourceText } from '../manifest/parse-source.js';
 import { collectSecrets, documentSecrets } from '../manifest/secrets.js';
 import { applyFixesToText, toRawEdits, UneditableTextError } from './apply-fixes.js';
-import { describeFix, type AppliedFix } from './applied-fix.js';
+import type { AppliedFix } from '../findings.js';
+import { describeFix } from './applied-fix.js';
 import { lintSource, type LintOptions } from './lint-source.js';
 
 const MAX_PASSES = 10;

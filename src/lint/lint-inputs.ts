@@ -4,13 +4,12 @@
 // and --fix still fixes every finding. Runs on the main thread or in a worker.
 import { writeFileSync } from 'node:fs';
 import type { EdgewiseConfig } from '../config/edgewise-config.js';
-import type { Finding } from '../findings.js';
+import type { Finding, FixedFile } from '../findings.js';
 import { isManifestCandidate } from '../manifest/manifest-shape.js';
 import { readInput, STDIN_NAME, type InputRef } from '../manifest/read-inputs.js';
 import { maskSecrets } from '../manifest/secrets.js';
 import { capFindings, isOmittedFindings, type OmittedFindings } from '../report/findings-cap.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
-import type { AppliedFix } from './applied-fix.js';
 import { ConfigResolver } from './config-resolver.js';
 import { fingerprintOf } from './fingerprint.js';
 import { fixSource } from './fix-source.js';
@@ -39,16 +38,6 @@ export interface LintBatchResult {
   /** `<config file>#<index>` of every suppression that matched a finding. */
   usedSuppressions: string[];
   fixed: FixedFile[];
-}
-
-export interface FixedFile {
-  file: string;
-  /** Findings whose fix was applied. */
-  count: number;
-  written: boolean;
-  applied: AppliedFix[];
-  /** For a dry run: the text before and after fixing, secrets masked, for a diff. */
-  preview?: { before: string; after: string };
 }
 
 function publicFinding(finding: Finding | OmittedFindings): Finding {

@@ -11,7 +11,7 @@ import { countFindings } from '../report/findings-cap.js';
 import { formatAppliedFixes, formatFixPreview, formatWouldFix } from '../report/fix-report.js';
 import { renderReport } from '../report/render-report.js';
 import type { ReportFormat } from '../report/report-formats.js';
-import { UsageError } from '../report/usage-error.js';
+import { InputError } from '../errors.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
 import { runInParallel } from '../run/run-in-parallel.js';
 import type { LintRunOptions } from './lint-inputs.js';
@@ -25,13 +25,9 @@ export interface LintCommandOptions extends LintRunOptions {
   toolVersion: string;
 }
 
-export class LintUsageError extends UsageError {
-  override name = 'LintUsageError';
-}
-
 export async function runLint(paths: string[], options: LintCommandOptions): Promise<CommandResult> {
   const refs = collectInputs(paths);
-  if (options.fix && !options.fixDryRun && refs.some((ref) => ref.file === STDIN_NAME)) throw new LintUsageError('--fix cannot write to stdin; use --fix-dry-run to see the result');
+  if (options.fix && !options.fixDryRun && refs.some((ref) => ref.file === STDIN_NAME)) throw new InputError('--fix cannot write to stdin; use --fix-dry-run to see the result', 'invalid-option');
   const batches = await runInParallel({ kind: 'lint', refs, options: { configFile: options.configFile, fix: options.fix, fixDryRun: options.fixDryRun, flavour: options.flavour, quiet: options.quiet } });
 
   const findings: Finding[] = [];

@@ -1,6 +1,6 @@
 // Reads a value of the normalized manifest by pointer, including pointers into a string
 // createOptions (which rules address as if it were an object).
-import { createOptionsAround } from '../manifest/create-options-index.js';
+import { createOptionsAround } from '../manifest/docker/create-options-index.js';
 import { getAtPointer } from '../manifest/json-pointer.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 

@@ -1,6 +1,6 @@
 // RFC 6901 JSON Pointers: keys such as "properties.desired" contain dots, so dotted paths can't be used.
 // Also the one safe way to read and write a value by a path of keys that come from input (below).
-import { UsageError } from '../report/usage-error.js';
+import { ManifestError } from '../errors.js';
 
 export function escapePointerSegment(segment: string): string {
   // Most keys need no escaping; skip the two regex passes for them (a hot path in rules).
@@ -57,15 +57,15 @@ export function prototypeKeyIn(path: readonly string[]): string | undefined {
   return path.find(isPrototypeKey);
 }
 
-/** A path from input names __proto__, constructor or prototype: a usage error (exit 2), never followed. */
-export class UnsafePathError extends UsageError {
+/** A path from input names __proto__, constructor or prototype: never followed or written. */
+export class UnsafePathError extends ManifestError {
   override name = 'UnsafePathError';
 
   constructor(
     message: string,
     readonly segment: string,
   ) {
-    super(message);
+    super(message, 'unsafe-path');
   }
 
   static forPath(path: readonly string[], segment: string): UnsafePathError {

@@ -2,7 +2,7 @@
 // wrapper, lists agent modules, and joins and parses each module's createOptions.
 import type { PendingFinding } from '../findings.js';
 import { listAgentModules, type AgentModule } from './agent-modules.js';
-import { explainInvalidJson, joinCreateOptions, type JoinedCreateOptions } from './join-create-options.js';
+import { explainInvalidJson, joinCreateOptions, type JoinedCreateOptions } from './docker/join-create-options.js';
 import { decideFlavour, givenFlavour, type Flavour, type FlavourDecision } from './detect-flavour.js';
 import { appendPointer } from './json-pointer.js';
 import { isPlainObject, locateModulesContent, type LocatedModulesContent } from './manifest-shape.js';

@@ -3,8 +3,8 @@
 // costs about the depth of its pointer (lookups go through indexes, never scans of a list or a
 // string), so placing stays linear in the number of findings.
 import type { Finding, PendingFinding } from '../findings.js';
-import { createOptionsAround } from './create-options-index.js';
-import { locateInChunks, type JoinedCreateOptions } from './join-create-options.js';
+import { createOptionsAround } from './docker/create-options-index.js';
+import { locateInChunks, type JoinedCreateOptions } from './docker/join-create-options.js';
 import { LineIndex } from './line-index.js';
 import type { ParsedSource } from './parse-source.js';
 import type { SourceTree } from './source-tree.js';

@@ -2,7 +2,7 @@
 // walked for *.json, *.yaml and *.yml files (later filtered to manifests); `-` is stdin.
 import { readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { UsageError } from '../report/usage-error.js';
+import { InputError } from '../errors.js';
 import { limitText, readRegularFile, readStandardInput } from './bounded-read.js';
 
 /** Larger inputs (files and stdin) are refused: real deployments are far smaller (IoT Hub caps each twin at 32 KB). */
@@ -21,11 +21,6 @@ export interface InputRef {
 
 export type InputRead = { ok: true; text: string } | { ok: false; message: string };
 
-/** A path the user named does not exist: a usage error (exit 2), not a finding. */
-export class InputError extends UsageError {
-  override name = 'InputError';
-}
-
 /**
  * The paths held no manifest (an empty folder, a folder of other JSON): exit 2 with this line,
  * as ESLint does when no file matches, rather than a clean "0 files checked" that hides a typo.
@@ -35,7 +30,7 @@ export class NoManifestsError extends InputError {
 
   constructor(paths: readonly string[]) {
     const folders = paths.map((path) => (path === '-' || path.endsWith('/') || path.endsWith(sep) ? path : `${path}/`));
-    super(`no manifests found under ${folders.join(', ')}; check the path or pass files explicitly`);
+    super(`no manifests found under ${folders.join(', ')}; check the path or pass files explicitly`, 'no-manifests');
   }
 }
 

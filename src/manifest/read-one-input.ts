@@ -2,7 +2,8 @@
 // path, or "-" for stdin. A folder or an unreadable file is a usage error (exit 2).
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { collectInputs, InputError, readInput, STDIN_NAME } from './read-inputs.js';
+import { collectInputs, readInput, STDIN_NAME } from './read-inputs.js';
+import { InputError } from '../errors.js';
 
 export interface OneInput {
   /** Display name: the path as given, or "<stdin>". */

@@ -1,6 +1,6 @@
 // Pairs layered deployment files with their priorities, as given on the command line
 // (`edgewise merge BASE L1 L2 --priority 10 --priority 20`: the n-th --priority is the n-th layer's).
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 
 export interface LayerRef {
   path: string;

@@ -24,7 +24,7 @@
 // 6. A flattened key that names __proto__, constructor or prototype is refused, naming the file
 //    (apply-twin-section.ts); twin names, which are the user's keys, stay own entries.
 import { ownValue, setOwn, UnsafePathError } from '../manifest/json-pointer.js';
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
 import { applyTwinSection } from './apply-twin-section.js';
 import { effectiveTwins, inTwin } from './effective-twins.js';

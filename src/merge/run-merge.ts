@@ -2,12 +2,12 @@
 // standard deployment and layered deployments (merge-layers.ts has the rules and their
 // sources), linted, written only without lint errors. Returns a CommandResult. A layer that
 // holds the secret mask "****" is refused before merging: it would overwrite a real secret.
-import { lintBeforeWrite } from '../diff/lint-before-write.js';
-import { MASKED_SECRET_HARM, maskedValuePointers } from '../diff/masked-secret-values.js';
-import { readManifestDocument } from '../diff/read-manifest-document.js';
-import { serializeManifest } from '../diff/serialize-manifest.js';
+import { lintBeforeWrite } from '../lint/lint-before-write.js';
+import { MASKED_SECRET_HARM, maskedValuePointers } from '../manifest/masked-secret-values.js';
+import { readManifestDocument } from '../manifest/read-manifest-document.js';
+import { serializeManifest } from '../manifest/serialize-manifest.js';
 import type { Flavour } from '../manifest/normalize-manifest.js';
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import { maskableSecrets, maskSecrets, secretsIn } from '../manifest/secrets.js';
 import type { CommandResult } from '../report/command-result.js';
 import type { LayerRef } from './layer-args.js';

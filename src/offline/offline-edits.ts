@@ -11,13 +11,13 @@ import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { desiredOf, findEnv, listRoutes } from '../manifest/manifest-views.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
-import { memberOf } from '../rules/case-insensitive-member.js';
-import { isAbsolutePath, isVolumeName } from '../rules/docker-bind-syntax.js';
-import { listMounts, type MountEntry } from '../rules/docker-mounts.js';
-import { DEFAULT_HOST_FOLDER, mountPersisting, runtimeModules, storageFolderOf, type RuntimeModuleName } from '../rules/edge-storage-folder.js';
-import { canRewrite, createOptionsOf, hostConfigOf } from '../rules/module-create-options.js';
-import type { FixEdit } from '../rules/rule.js';
-import { UPSTREAM_PROTOCOLS } from '../rules/upstream-protocol.js';
+import { memberOf } from '../manifest/case-insensitive-member.js';
+import { isAbsolutePath, isVolumeName } from '../manifest/docker/bind-syntax.js';
+import { listMounts, type MountEntry } from '../manifest/docker/mounts.js';
+import { DEFAULT_HOST_FOLDER, mountPersisting, runtimeModules, storageFolderOf, type RuntimeModuleName } from '../manifest/docker/storage-folder.js';
+import { canRewrite, createOptionsOf, hostConfigOf } from '../manifest/docker/module-create-options.js';
+import type { FixEdit } from '../findings.js';
+import { canonicalProtocol } from '../manifest/upstream-protocols.js';
 
 export type UpstreamProtocol = 'Mqtt' | 'MqttWs' | 'Amqp' | 'AmqpWs';
 
@@ -50,10 +50,6 @@ export interface OfflineEdits {
 /** The manifest cannot be edited safely (not a full manifest, broken createOptions…). */
 export class OfflineEditError extends Error {
   override name = 'OfflineEditError';
-}
-
-function canonicalProtocol(value: unknown): string | undefined {
-  return typeof value === 'string' ? UPSTREAM_PROTOCOLS.find((protocol) => protocol.toLowerCase() === value.trim().toLowerCase()) : undefined;
 }
 
 export function validateStoragePath(option: string, path: string, allowVolume: boolean): void {

@@ -16,9 +16,9 @@ import { isPlainObject } from '../manifest/manifest-shape.js';
 import { desiredOf, findEnv, listRoutes } from '../manifest/manifest-views.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 import { parseRoute } from '../routes/route-parser.js';
-import { listMounts } from '../rules/docker-mounts.js';
-import { mountPersisting, runtimeModules, storageFolderOf } from '../rules/edge-storage-folder.js';
-import { createOptionsOf, hostConfigOf } from '../rules/module-create-options.js';
+import { listMounts } from '../manifest/docker/mounts.js';
+import { mountPersisting, runtimeModules, storageFolderOf } from '../manifest/docker/storage-folder.js';
+import { createOptionsOf, hostConfigOf } from '../manifest/docker/module-create-options.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
 import { STORE_OVERHEAD_BYTES_PER_MESSAGE, storedBytesPerMessage } from './store-overhead.js';
 

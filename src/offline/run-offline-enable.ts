@@ -8,11 +8,11 @@ import { applyFixesToText, toRawEdits, UneditableTextError } from '../lint/apply
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import { readOneInput } from '../manifest/read-one-input.js';
 import { detectFormat } from '../manifest/source-format.js';
 import type { CommandResult } from '../report/command-result.js';
-import { UPSTREAM_PROTOCOLS } from '../rules/upstream-protocol.js';
+import { UPSTREAM_PROTOCOLS } from '../manifest/upstream-protocols.js';
 import { OfflineEditError, offlineEdits, validateStoragePath, type OfflineSettings } from './offline-edits.js';
 
 export interface OfflineEnableOptions extends OfflineSettings {

@@ -5,7 +5,7 @@
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import { readOneInput } from '../manifest/read-one-input.js';
 import type { CommandResult } from '../report/command-result.js';
 import { planOffline } from './offline-plan.js';

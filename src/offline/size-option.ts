@@ -2,7 +2,7 @@
 // plan-units.ts. A bare number is bytes; where that is implausible for the option (a disk of
 // 8 bytes) it is still taken as written, with a warning that names the likely unit, so a script
 // that meant bytes keeps working and a person who forgot the unit sees it.
-import { InputError } from '../manifest/read-inputs.js';
+import { InputError } from '../errors.js';
 import { readByteSize } from './plan-units.js';
 
 interface SizeOptionSpec {

@@ -1,8 +1,7 @@
 // What `--fix` did and what `--fix-dry-run` would do, as text: for --fix, one line per changed
 // value (file:line, rule, before → after) and a count; for a dry run, a unified diff of each file
 // (which `patch -p0` or `git apply -p0` can apply) and a count.
-import type { FixChange } from '../lint/applied-fix.js';
-import type { FixedFile } from '../lint/lint-inputs.js';
+import type { FixChange, FixedFile } from '../findings.js';
 import { parsePointer } from '../manifest/json-pointer.js';
 import { unifiedDiff } from './unified-diff.js';
 

@@ -1,8 +1,8 @@
 // HostConfig.Binds entries that Docker refuses, so edgeAgent cannot create the container and the
 // module never starts. Syntax and facts: docker-bind-syntax.ts.
-import { checkMode, isAbsolutePath, isRootPath, isVolumeName, looksLikeMode, type BindSpec } from './docker-bind-syntax.js';
-import { listMounts } from './docker-mounts.js';
-import { createOptionsOf, hostConfigOf } from './module-create-options.js';
+import { checkMode, isAbsolutePath, isRootPath, isVolumeName, looksLikeMode, type BindSpec } from '../manifest/docker/bind-syntax.js';
+import { listMounts } from '../manifest/docker/mounts.js';
+import { createOptionsOf, hostConfigOf } from '../manifest/docker/module-create-options.js';
 import type { Rule, RuleReport } from './rule.js';
 
 type Problem = { messageId: string; data?: Record<string, string>; at: number };

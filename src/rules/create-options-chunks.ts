@@ -3,12 +3,12 @@
 // most 100 chunks, createOptions to createOptions99 (edge-util JsonEx.cs); iotedgedev and the
 // VS Code extension write chunks of 512 characters and refuse more than 8 of them (4 KB).
 // Gaps between chunks are reported while joining them (join-create-options.ts).
-import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
+import type { JoinedCreateOptions } from '../manifest/docker/join-create-options.js';
 import { appendPointer, getAtPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
-import { CHUNK_SIZE, chunkCreateOptions, MAX_CHUNKS } from '../manifest/chunk-create-options.js';
+import { CHUNK_SIZE, chunkCreateOptions, MAX_CHUNKS } from '../manifest/docker/chunk-create-options.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
-import { canRewrite } from './module-create-options.js';
+import { canRewrite } from '../manifest/docker/module-create-options.js';
 import type { Fix, Rule, RuleReport } from './rule.js';
 
 const MAX_CHUNK_BYTES = 4096;

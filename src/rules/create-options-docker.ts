@@ -5,10 +5,10 @@
 // usable type are reported by validation (create-options-docker, schema), not here.
 import { appendPointer } from '../manifest/json-pointer.js';
 import { suggestClosest } from '../schema/suggest-closest.js';
-import { memberOf, type Member } from './case-insensitive-member.js';
-import { typedValues, type TypedValue } from './docker-value-types.js';
-import { CAPABILITIES, isKnownCapability } from './linux-capabilities.js';
-import { hostConfigOf } from './module-create-options.js';
+import { memberOf, type Member } from '../manifest/case-insensitive-member.js';
+import { typedValues, type TypedValue } from '../manifest/docker/value-types.js';
+import { CAPABILITIES, isKnownCapability } from '../manifest/docker/linux-capabilities.js';
+import { hostConfigOf } from '../manifest/docker/module-create-options.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
 import type { Rule, RuleReport } from './rule.js';
 

@@ -4,7 +4,7 @@
 // and text it cannot read an error. The check here adds one note per module whose options
 // could not be read, naming the checks that therefore did not look at them.
 import { appendPointer } from '../manifest/json-pointer.js';
-import { isUnread } from './module-create-options.js';
+import { isUnread } from '../manifest/docker/module-create-options.js';
 import type { Rule, RuleReport } from './rule.js';
 
 /**

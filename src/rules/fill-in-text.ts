@@ -11,8 +11,8 @@ import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { listEnv } from '../manifest/manifest-views.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
-import { memberOf } from './case-insensitive-member.js';
-import { createOptionsOf } from './module-create-options.js';
+import { memberOf } from '../manifest/case-insensitive-member.js';
+import { createOptionsOf } from '../manifest/docker/module-create-options.js';
 import type { Rule, RuleReport } from './rule.js';
 
 const DESIRED = 'properties.desired';

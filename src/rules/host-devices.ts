@@ -15,8 +15,8 @@
 import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
-import { memberOf, type Member } from './case-insensitive-member.js';
-import { canRewrite, createOptionsOf, hostConfigOf } from './module-create-options.js';
+import { memberOf, type Member } from '../manifest/case-insensitive-member.js';
+import { canRewrite, createOptionsOf, hostConfigOf } from '../manifest/docker/module-create-options.js';
 import type { Fix, Rule, RuleReport, Suggestion } from './rule.js';
 
 const PERMISSIONS = /^(?!.*(.).*\1)[rwm]+$/;

@@ -5,7 +5,7 @@
 import { appendPointer } from '../manifest/json-pointer.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
-import { parseImageReference } from './image-reference.js';
+import { parseImageReference } from '../manifest/docker/image-reference.js';
 import type { Rule, RuleReport } from './rule.js';
 
 /** Tags that point at a new build whenever one is pushed: latest with a platform, such as latest-amd64 or arm32v7-latest. */

@@ -1,12 +1,12 @@
 // A literal secret in a manifest: a registry password, or an env var such as SHARED_ACCESS_KEY.
 // Manifests live in source control and in IoT Hub, where anyone who can read the deployment
 // (or the $edgeAgent twin) reads the secret. The message never repeats the value.
-import { createOptionsAt } from '../manifest/create-options-index.js';
+import { createOptionsAt } from '../manifest/docker/create-options-index.js';
 import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { desiredOf, listEnv } from '../manifest/manifest-views.js';
 import type { Rule, RuleReport } from './rule.js';
-import { isDummyValue, isHarmlessValue, isPlaceholderValue, isSecretName, looksLikeKeyedConnectionString, placeholderNameFor } from './secret-names.js';
+import { isDummyValue, isHarmlessValue, isPlaceholderValue, isSecretName, looksLikeKeyedConnectionString, placeholderNameFor } from '../manifest/secret-values.js';
 
 /**
  * A switch whose name holds a secret word, such as bitnami's ALLOW_EMPTY_PASSWORD=yes (Redis in

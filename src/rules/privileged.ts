@@ -3,10 +3,10 @@
 // Facts: Docker run reference (--privileged, --cap-add, --network host); Docker security docs
 // (access to the Docker socket is root on the host); IoT Edge security guidance.
 import { appendPointer } from '../manifest/json-pointer.js';
-import { memberOf } from './case-insensitive-member.js';
-import { listMounts } from './docker-mounts.js';
-import { normalizeCapability } from './linux-capabilities.js';
-import { createOptionsOf, hostConfigOf } from './module-create-options.js';
+import { memberOf } from '../manifest/case-insensitive-member.js';
+import { listMounts } from '../manifest/docker/mounts.js';
+import { normalizeCapability } from '../manifest/docker/linux-capabilities.js';
+import { createOptionsOf, hostConfigOf } from '../manifest/docker/module-create-options.js';
 import type { Rule, RuleReport } from './rule.js';
 
 const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];

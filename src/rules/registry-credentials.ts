@@ -11,7 +11,7 @@ import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { desiredOf } from '../manifest/manifest-views.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
-import { DOCKER_HUB_HOSTS, normalizeRegistryAddress, parseImageReference, type ImageReference } from './image-reference.js';
+import { DOCKER_HUB_HOSTS, normalizeRegistryAddress, parseImageReference, type ImageReference } from '../manifest/docker/image-reference.js';
 import type { Rule, RuleReport } from './rule.js';
 
 /** Registries that serve every image without credentials. */

@@ -7,8 +7,8 @@
 import { listRoutes } from '../manifest/manifest-views.js';
 import { checkFunctionEndpoint, normalizeRouteSource } from '../routes/index.js';
 import { sourceIncludesModule } from '../routes/source-match.js';
-import { judgeConditionForModule } from './condition-module-verdict.js';
-import { compileConditionOnce, parseRouteOnce } from './parsed-routes.js';
+import { judgeConditionForModule } from '../routes/condition-module-verdict.js';
+import { compileConditionOnce, parseRouteOnce } from '../routes/parsed-routes.js';
 import type { ConditionNode } from '../routes/index.js';
 import type { Rule, RuleReport, Suggestion } from './rule.js';
 

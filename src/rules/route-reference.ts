@@ -5,7 +5,7 @@
 import { desiredOf, listRoutes } from '../manifest/manifest-views.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
 import { checkFunctionEndpoint, normalizeRouteSource } from '../routes/index.js';
-import { parseRouteOnce } from './parsed-routes.js';
+import { parseRouteOnce } from '../routes/parsed-routes.js';
 import { suggestClosest } from '../schema/suggest-closest.js';
 import type { Rule, RuleReport } from './rule.js';
 

@@ -2,7 +2,7 @@
 // BrokeredEndpoint("/modules/<module>/inputs/<input>") exist on IoT Edge.
 import { listRoutes } from '../manifest/manifest-views.js';
 import { checkFunctionEndpoint, checkSystemEndpoint } from '../routes/index.js';
-import { parseRouteOnce } from './parsed-routes.js';
+import { parseRouteOnce } from '../routes/parsed-routes.js';
 import type { Rule, RuleReport } from './rule.js';
 
 export const routeSink: Rule = {

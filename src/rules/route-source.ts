@@ -7,7 +7,7 @@
 import { listRoutes } from '../manifest/manifest-views.js';
 import { firstUnmatchableSegment } from '../routes/source-match.js';
 import { suggestClosest } from '../schema/suggest-closest.js';
-import { parseRouteOnce } from './parsed-routes.js';
+import { parseRouteOnce } from '../routes/parsed-routes.js';
 import type { Fix, Rule, RuleReport, Suggestion } from './rule.js';
 
 /** `outputs` for `output`, `modules` for `module`: the expected word this segment is the singular of. */

@@ -2,7 +2,7 @@
 // or text after the sink, which edgeHub's grammar silently drops (so `INTO $upstream WHERE x`
 // routes every message). Legal but surprising shapes (`temp+1` read as one property name,
 // `TRUE` read as a property) are warnings that say what edgeHub will do.
-import { compileConditionOnce, parseRouteOnce } from './parsed-routes.js';
+import { compileConditionOnce, parseRouteOnce } from '../routes/parsed-routes.js';
 import { listRoutes } from '../manifest/manifest-views.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
 import type { Rule, RuleReport } from './rule.js';

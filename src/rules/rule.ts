@@ -1,6 +1,8 @@
 // The shape every rule file exports. A rule is a pure function of the normalized manifest:
 // it returns reports (message id + data + pointer), never text positions or output.
-import type { Severity } from '../findings.js';
+import type { Fix, Severity, Suggestion } from '../findings.js';
+
+export type { Fix, FixEdit, Suggestion } from '../findings.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 
 export interface RuleMeta {
@@ -15,19 +17,6 @@ export interface RuleMeta {
   };
   /** Message templates by id; `{{name}}` is replaced from the report's data. */
   messages: Record<string, string>;
-}
-
-/** An edit in the normalized manifest; edits under createOptions rewrite its chunks. */
-export type FixEdit = { op: 'set'; pointer: string; value: unknown } | { op: 'remove'; pointer: string };
-
-export interface Fix {
-  edits: FixEdit[];
-}
-
-/** A fix that has to choose between reasonable values (ESLint's suggestions): shown, never applied by --fix. */
-export interface Suggestion {
-  description: string;
-  fix: Fix;
 }
 
 export interface RuleReport {

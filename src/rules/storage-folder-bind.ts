@@ -4,14 +4,14 @@
 // holds nothing. Facts: edge-storage-folder.ts; correct setup: templates/offline.json. Mounts are
 // HostConfig's, and the k8s-experimental volume mounts of IoT Edge on Kubernetes (docker-mounts.ts).
 import type { AgentModule } from '../manifest/agent-modules.js';
-import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
+import type { JoinedCreateOptions } from '../manifest/docker/join-create-options.js';
 import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
-import { memberOf, type Member } from './case-insensitive-member.js';
-import { listKubernetesMounts, listMounts, type MountEntry } from './docker-mounts.js';
-import { DEFAULT_HOST_FOLDER, mountPersisting, runtimeModules, storageFolderOf, type RuntimeModuleName } from './edge-storage-folder.js';
-import { canRewrite, createOptionsOf, hostConfigOf } from './module-create-options.js';
+import { memberOf, type Member } from '../manifest/case-insensitive-member.js';
+import { listKubernetesMounts, listMounts, type MountEntry } from '../manifest/docker/mounts.js';
+import { DEFAULT_HOST_FOLDER, mountPersisting, runtimeModules, storageFolderOf, type RuntimeModuleName } from '../manifest/docker/storage-folder.js';
+import { canRewrite, createOptionsOf, hostConfigOf } from '../manifest/docker/module-create-options.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
 import type { Fix, Rule, RuleReport } from './rule.js';
 

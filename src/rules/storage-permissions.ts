@@ -7,12 +7,12 @@ import { findEnv } from '../manifest/manifest-views.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 import type { AgentModule } from '../manifest/agent-modules.js';
-import { memberOf } from './case-insensitive-member.js';
-import { isWindowsPath } from './docker-bind-syntax.js';
-import { listMounts } from './docker-mounts.js';
-import { mountPersisting, runtimeModules, storageFolderOf, type RuntimeModuleName } from './edge-storage-folder.js';
+import { memberOf } from '../manifest/case-insensitive-member.js';
+import { isWindowsPath } from '../manifest/docker/bind-syntax.js';
+import { listMounts } from '../manifest/docker/mounts.js';
+import { mountPersisting, runtimeModules, storageFolderOf, type RuntimeModuleName } from '../manifest/docker/storage-folder.js';
 import { imageTag } from './image-tag.js';
-import { createOptionsOf, hostConfigOf } from './module-create-options.js';
+import { createOptionsOf, hostConfigOf } from '../manifest/docker/module-create-options.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
 import type { Rule, RuleReport } from './rule.js';
 

@@ -5,7 +5,7 @@ import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { findPlaceholder, holdsPlaceholder } from '../manifest/placeholders.js';
 import type { AgentModule } from '../manifest/agent-modules.js';
-import { parseImageReference } from './image-reference.js';
+import { parseImageReference } from '../manifest/docker/image-reference.js';
 import type { Rule, RuleReport } from './rule.js';
 
 const OFFICIAL: Record<string, string> = { edgeAgent: 'azureiotedge-agent', edgeHub: 'azureiotedge-hub' };

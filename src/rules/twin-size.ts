@@ -6,7 +6,7 @@
 import { appendPointer, prototypeKeyIn, setAtPath } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import type { Rule, RuleReport } from './rule.js';
-import { twinValueBytes } from './twin-json-size.js';
+import { twinValueBytes } from '../manifest/twin-json-size.js';
 
 const DESIRED = 'properties.desired';
 const MAX_DESIRED_BYTES = 32 * 1024;

@@ -9,7 +9,7 @@
 // Not reported: route texts (their `$` names, $upstream and $body, belong to the route
 // language), and `$VAR`, `${VAR}` and `$(…)` in createOptions Cmd, Entrypoint and Healthcheck,
 // which a shell in the container expands from the module's env.
-import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
+import type { JoinedCreateOptions } from '../manifest/docker/join-create-options.js';
 import { appendPointer } from '../manifest/json-pointer.js';
 import { listRoutes } from '../manifest/manifest-views.js';
 import { findPlaceholders, type Placeholder } from '../manifest/placeholders.js';

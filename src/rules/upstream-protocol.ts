@@ -13,16 +13,11 @@ import { appendPointer } from '../manifest/json-pointer.js';
 import { findEnv, type EnvVarView } from '../manifest/manifest-views.js';
 import type { AgentModule } from '../manifest/agent-modules.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
+import { canonicalProtocol, UPSTREAM_PROTOCOLS } from '../manifest/upstream-protocols.js';
 import { suggestClosest } from '../schema/suggest-closest.js';
 import type { Fix, Rule, RuleReport, Suggestion } from './rule.js';
 
-export const UPSTREAM_PROTOCOLS = ['Amqp', 'AmqpWs', 'Mqtt', 'MqttWs'];
-
 const PORTS: Record<string, number> = { Amqp: 5671, AmqpWs: 443, Mqtt: 8883, MqttWs: 443 };
-
-function canonical(value: unknown): string | undefined {
-  return typeof value === 'string' ? UPSTREAM_PROTOCOLS.find((protocol) => protocol.toLowerCase() === value.trim().toLowerCase()) : undefined;
-}
 
 function systemModule(modules: readonly AgentModule[], name: string): AgentModule | undefined {
   return modules.find((module) => module.kind === 'system' && module.name === name);
@@ -72,7 +67,7 @@ export const upstreamProtocol: Rule = {
     if (isPlaceholder(hubEnv) || isPlaceholder(agentEnv)) return reports;
 
     const invalid = (messageId: string, module: AgentModule | undefined, env: EnvVarView | undefined): boolean => {
-      if (!module || !env || canonical(env.value)) return false;
+      if (!module || !env || canonicalProtocol(env.value)) return false;
       const closest = typeof env.value === 'string' ? suggestClosest(env.value.trim(), UPSTREAM_PROTOCOLS) : undefined;
       const suggestions: Suggestion[] = closest ? [{ description: `use ${closest}`, fix: setEnv(module, env, closest) }] : [];
       reports.push({ messageId, data: { value: String(env.value) }, pointer: appendPointer(env.pointer, 'value'), severity: 'error', suggestions });
@@ -82,8 +77,8 @@ export const upstreamProtocol: Rule = {
     const agentInvalid = invalid('invalidAgent', agent, agentEnv);
     if (hubInvalid || agentInvalid || !hub || !agent) return reports;
 
-    const hubValue = canonical(hubEnv?.value);
-    const agentValue = canonical(agentEnv?.value);
+    const hubValue = canonicalProtocol(hubEnv?.value);
+    const agentValue = canonicalProtocol(agentEnv?.value);
     if (hubEnv && hubValue === 'Mqtt' && !agentEnv) {
       // Copying edgeHub's explicit choice to edgeAgent chooses nothing new: a fix, not a suggestion.
       reports.push({ messageId: 'agentUnset', pointer: hubEnv.pointer, anchor: 'key', severity: 'warning', fix: setEnv(agent, undefined, 'Mqtt') });

@@ -13,7 +13,7 @@ import { isSecretName, MASK, maskableSecrets, maskSecrets, secretsIn } from '../
 import { HOST_CONFIG_KEYS, MODULE_KEYS } from './compiled/nesting-hints.js';
 import type { KeyRename } from './fold-key-case.js';
 import { suggestClosest } from './suggest-closest.js';
-import { describePortKeyProblem } from '../manifest/docker-port-key.js';
+import { describePortKeyProblem } from '../manifest/docker/port-key.js';
 import { findFillInText } from '../manifest/fill-in-text.js';
 
 export interface DescribeContext {

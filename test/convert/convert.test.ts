@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from '../corpus/corpus-files.js';
-import { jsonToYaml } from '../../src/convert/json-to-yaml.js';
+import { jsonToYaml } from '../../src/manifest/json-to-yaml.js';
 import { runConvert } from '../../src/convert/run-convert.js';
-import { yamlToJson } from '../../src/convert/yaml-to-json.js';
+import { yamlToJson } from '../../src/manifest/yaml-to-json.js';
 import { checkOutput } from '../../src/lint/check-output.js';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { InputError } from '../../src/errors.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'convert');
 const ROOT = join(import.meta.dirname, '..', '..');

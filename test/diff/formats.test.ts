@@ -3,7 +3,7 @@
 // a twin threshold, a module stopped, a module added, a route priority, the store-and-forward TTL
 // and the registry password).
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { InputError } from '../../src/errors.js';
 import { runDiff } from '../../src/diff/run-diff.js';
 import { fixturePath } from './diff-fixtures.js';
 

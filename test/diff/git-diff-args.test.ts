@@ -1,7 +1,7 @@
 // git's external diff calling convention (git(1), GIT_EXTERNAL_DIFF).
 import { describe, expect, it } from 'vitest';
 import { gitDiffPaths, isGitDiffCall } from '../../src/diff/git-diff-args.js';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { InputError } from '../../src/errors.js';
 
 describe('git external diff arguments', () => {
   it('takes the old and new files, and labels them by path', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDiff } from '../../src/diff/run-diff.js';
 import { runPatch } from '../../src/diff/run-patch.js';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { InputError } from '../../src/errors.js';
 import { fixturePath, readJson } from './diff-fixtures.js';
 
 const BASE = fixturePath('base.json');

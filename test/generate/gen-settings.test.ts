@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGen } from '../../src/generate/run-gen.js';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { InputError } from '../../src/errors.js';
 
 const SETTINGS = join(import.meta.dirname, '..', 'fixtures', 'generate', 'settings-solution');
 const SOLUTION = join(import.meta.dirname, '..', 'fixtures', 'generate', 'solution');

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkOutput } from '../../src/lint/check-output.js';
 import { runGen } from '../../src/generate/run-gen.js';
-import { joinCreateOptions } from '../../src/manifest/join-create-options.js';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { joinCreateOptions } from '../../src/manifest/docker/join-create-options.js';
+import { InputError } from '../../src/errors.js';
 
 const SOLUTION = join(import.meta.dirname, '..', 'fixtures', 'generate', 'solution');
 

@@ -1,5 +1,5 @@
 // Issue 9, "Proof": every command run in this process on one generated case, as src/cli/main.ts
-// runs it: a thrown UsageError (and its subclasses) is exit 2 with its message on stderr; any
+// runs it: a thrown EdgewiseError (InputError, ManifestError) is exit 2 with its message on stderr; any
 // other throw is what the CLI calls an internal error. stderr gets the CLI's last masking net
 // (maskSecretShapes), as main.ts's emit() gives it. Each output is labelled a message (stdout,
 // stderr, a report file: checked for secrets) or a product (a manifest the command was asked to
@@ -16,7 +16,7 @@ import { runMerge } from '../../src/merge/run-merge.js';
 import { runOfflineEnable } from '../../src/offline/run-offline-enable.js';
 import { runOfflinePlan } from '../../src/offline/run-offline-plan.js';
 import type { CommandResult } from '../../src/report/command-result.js';
-import { UsageError } from '../../src/report/usage-error.js';
+import { EdgewiseError, InputError } from '../../src/errors.js';
 import { runValidate } from '../../src/validate/run-validate.js';
 import { patchText, type CommandChoices } from './command-choices.js';
 import { BASES } from './fuzz-bases.js';
@@ -38,7 +38,7 @@ export interface Output {
 export interface CommandRun {
   label: string;
   exitCode: number;
-  /** The stack of an error other than a UsageError: a bug in edgewise. */
+  /** The stack of an error other than an EdgewiseError: a bug in edgewise. */
   internal?: string;
   outputs: Output[];
   /** Bytes of every file the command read. */
@@ -96,7 +96,7 @@ async function run(label: string, inputBytes: number, command: () => Promise<Com
       ...result.files.map((file) => ({ where: `${label} ${file.path}`, text: file.text, product: !options.reports })),
     ]);
   } catch (error) {
-    if (error instanceof UsageError) return done(2, [{ where: `${label} stderr`, text: maskSecretShapes(`edgewise: ${error.message}\n`), product: false }]);
+    if (error instanceof EdgewiseError) return done(2, [{ where: `${label} stderr`, text: maskSecretShapes(`edgewise: ${error.message}\n`), product: false }]);
     return done(2, [], error instanceof Error ? (error.stack ?? error.message) : String(error));
   }
 }

@@ -37,7 +37,7 @@ describe('one guarded loader', () => {
   it('parses YAML from a user first only in yaml-source.ts', () => {
     const allowed = new Map([
       ['src/manifest/yaml-source.ts', 'the guarded parser itself'],
-      ['src/convert/yaml-to-json.ts', 'parses again text parseSource accepted (convert)'],
+      ['src/manifest/yaml-to-json.ts', 'parses again text parseSource accepted (convert)'],
       ['src/lint/apply-fixes.ts', 'parses again text parseSource accepted (fixes, offline enable)'],
       ['src/generate/generate-manifest.ts', 'parses again a template parseSource accepted, and single scalars'],
     ]);

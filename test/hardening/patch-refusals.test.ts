@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPatch } from '../../src/diff/run-patch.js';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { InputError } from '../../src/errors.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BASE = join(ROOT, 'test', 'fixtures', 'merge', 'docs-base.json');

@@ -17,14 +17,13 @@ import { runLint } from '../../src/lint/run-lint.js';
 import { removeAtPath, setAtPath, UnsafePathError } from '../../src/manifest/json-pointer.js';
 import { normalizeManifest } from '../../src/manifest/normalize-manifest.js';
 import { parseSource } from '../../src/manifest/parse-source.js';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { EdgewiseError, InputError } from '../../src/errors.js';
 import { applyTwinSection } from '../../src/merge/apply-twin-section.js';
 import { mergeLayers } from '../../src/merge/merge-layers.js';
 import { runMerge } from '../../src/merge/run-merge.js';
 import { runOfflineEnable } from '../../src/offline/run-offline-enable.js';
 import { runOfflinePlan } from '../../src/offline/run-offline-plan.js';
 import type { CommandResult } from '../../src/report/command-result.js';
-import { UsageError } from '../../src/report/usage-error.js';
 import { runValidate } from '../../src/validate/run-validate.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'hardening');
@@ -52,13 +51,13 @@ function expectUntouched(): void {
   expect(({} as Record<string, unknown>).status).toBeUndefined();
 }
 
-/** Runs a command; a user's bad input may give exit 1 or 2 (a UsageError), never an internal error. */
+/** Runs a command; a user's bad input may give exit 1 or 2 (an EdgewiseError), never an internal error. */
 async function outcome(run: () => Promise<CommandResult>): Promise<{ exitCode: number; text: string }> {
   try {
     const result = await run();
     return { exitCode: result.exitCode, text: result.stdout + result.stderr + result.files.map((file) => file.text).join('') };
   } catch (error) {
-    if (error instanceof UsageError) return { exitCode: 2, text: error.message };
+    if (error instanceof EdgewiseError) return { exitCode: 2, text: error.message };
     throw error;
   }
 }

@@ -8,7 +8,7 @@ import { checkOutput } from '../../src/lint/check-output.js';
 import { runGen } from '../../src/generate/run-gen.js';
 import { runInit } from '../../src/init/run-init.js';
 import { TEMPLATES, TEMPLATES_DIR } from '../../src/init/template-catalogue.js';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { InputError } from '../../src/errors.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'edgewise-init-'));
 const errorsOf = async (file: string, text: string) => (await checkOutput(file, text)).findings.filter((finding) => finding.severity === 'error');

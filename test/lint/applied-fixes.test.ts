@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixSource } from '../../src/lint/fix-source.js';
-import type { FixedFile } from '../../src/lint/lint-inputs.js';
+import type { FixedFile } from '../../src/findings.js';
 import { formatAppliedFixes } from '../../src/report/fix-report.js';
 import { RULES } from '../../src/rules/index.js';
 

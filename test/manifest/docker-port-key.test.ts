@@ -1,7 +1,7 @@
 // What Docker does with a PortBindings key that is not "<port>[/tcp|udp|sctp]". The trailing
 // space is that of aaronpowell/sunshine .build/deployment.template.json ("8883/tcp ").
 import { describe, expect, it } from 'vitest';
-import { describePortKeyProblem, portKeyProblem } from '../../src/manifest/docker-port-key.js';
+import { describePortKeyProblem, portKeyProblem } from '../../src/manifest/docker/port-key.js';
 
 describe('portKeyProblem', () => {
   it.each(['8883/tcp', '8883', '5671/udp', '9000/sctp', '8000-8010/tcp', '8883/'])('%s is read as written', (key) => {

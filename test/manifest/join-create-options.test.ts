@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainInvalidJson, joinCreateOptions } from '../../src/manifest/join-create-options.js';
+import { explainInvalidJson, joinCreateOptions } from '../../src/manifest/docker/join-create-options.js';
 import { parseSource } from '../../src/manifest/parse-source.js';
 import { placeFindings } from '../../src/manifest/place-findings.js';
 

@@ -4,7 +4,7 @@
 // iot-edge-influxdb-grafana's deployment template, filled in with planted secrets).
 import { describe, expect, it } from 'vitest';
 import * as diffMasking from '../../src/diff/secret-masking.js';
-import * as ruleNames from '../../src/rules/secret-names.js';
+import * as ruleNames from '../../src/manifest/secret-values.js';
 import { collectSecrets, isSecretName, MASK, maskSecrets, maskSecretShapes } from '../../src/manifest/secrets.js';
 import { validateSource } from '../../src/validate/validate-source.js';
 import { plantedManifest, rotated, SECRETS, SHORT_SECRET } from '../hardening/planted-secrets.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runDiff } from '../../src/diff/run-diff.js';
 import { pairLayers } from '../../src/merge/layer-args.js';
 import { runMerge } from '../../src/merge/run-merge.js';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { InputError } from '../../src/errors.js';
 import { MERGE_FIXTURES } from '../diff/diff-fixtures.js';
 
 const fixture = (name: string): string => join(MERGE_FIXTURES, name);

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { checkOutput } from '../../src/lint/check-output.js';
 import { runInit } from '../../src/init/run-init.js';
 import { TEMPLATES } from '../../src/init/template-catalogue.js';
-import { joinCreateOptions } from '../../src/manifest/join-create-options.js';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { joinCreateOptions } from '../../src/manifest/docker/join-create-options.js';
+import { InputError } from '../../src/errors.js';
 import { runOfflineEnable, type OfflineEnableOptions } from '../../src/offline/run-offline-enable.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'offline');

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/manifest/read-inputs.js';
+import { InputError } from '../../src/errors.js';
 import { parseByteSize, formatDuration, readByteSize } from '../../src/offline/plan-units.js';
 import { readSizeOption } from '../../src/offline/size-option.js';
 import { runOfflinePlan, type OfflinePlanOptions } from '../../src/offline/run-offline-plan.js';

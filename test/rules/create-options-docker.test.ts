@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createOptionsDocker } from '../../src/rules/create-options-docker.js';
-import { DOCKER_VALUE_TYPES } from '../../src/rules/docker-value-types.js';
+import { DOCKER_VALUE_TYPES } from '../../src/manifest/docker/value-types.js';
 import { testRule } from './rule-tester.js';
 
 testRule(createOptionsDocker, {

@@ -2,7 +2,7 @@
 // release pipelines (iotedgedev's ${MODULEDIR<./module1>.debug} as in microsoft/vscode-azure-iot-edge
 // testResources/deployment.template.json, Azure Pipelines $(ContainerRegistry), mustache {{acr}}).
 import { describe, expect, it } from 'vitest';
-import { parseImageReference } from '../../src/rules/image-reference.js';
+import { parseImageReference } from '../../src/manifest/docker/image-reference.js';
 
 describe('parseImageReference', () => {
   it.each([

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { RULES } from '../../src/rules/index.js';
-import { renderRuleDoc } from '../../src/rules/render-rule-doc.js';
+import { renderRuleDoc } from '../../src/report/rule-doc-format.js';
 // @ts-expect-error: a plain .mjs script without types
 import { DOCS_DIR, exampleFor } from '../../scripts/generate-rule-docs.mjs';
 

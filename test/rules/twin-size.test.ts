@@ -3,7 +3,7 @@
 // iotedgedev writes them; 29 of them come close to the 32 KB $edgeAgent twin, 33 exceed it.
 import { expect, it } from 'vitest';
 import { twinSize } from '../../src/rules/twin-size.js';
-import { twinStringBytes, twinValueBytes } from '../../src/rules/twin-json-size.js';
+import { twinStringBytes, twinValueBytes } from '../../src/manifest/twin-json-size.js';
 import { testRule } from './rule-tester.js';
 
 testRule(twinSize, {

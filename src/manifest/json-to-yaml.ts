@@ -5,11 +5,11 @@
 // with `createOptions: 'mapping'` an options string becomes a YAML mapping when converting it
 // back gives the very same chunks (compact JSON, 512-character chunks), and stays a string otherwise.
 import { parseTree, type Node } from 'jsonc-parser';
-import { listAgentModules } from '../manifest/agent-modules.js';
-import { chunkCreateOptions } from '../manifest/chunk-create-options.js';
-import { joinCreateOptions } from '../manifest/join-create-options.js';
-import { appendPointer } from '../manifest/json-pointer.js';
-import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
+import { listAgentModules } from './agent-modules.js';
+import { chunkCreateOptions } from './docker/chunk-create-options.js';
+import { joinCreateOptions } from './docker/join-create-options.js';
+import { appendPointer } from './json-pointer.js';
+import { isPlainObject, locateModulesContent } from './manifest-shape.js';
 import { yamlString } from './yaml-scalar.js';
 
 export type CreateOptionsStyle = 'string' | 'mapping';

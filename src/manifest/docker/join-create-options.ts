@@ -5,11 +5,11 @@
 // with Newtonsoft.Json (DockerConfig.GetCreateOptions), which also takes some text that is not
 // JSON (unquoted keys, single quotes, comments): that text is read too, and reported as not
 // portable rather than as options edgeAgent cannot use.
-import type { PendingFinding } from '../findings.js';
-import { appendPointer } from './json-pointer.js';
-import { isPlainObject } from './manifest-shape.js';
-import type { Leniency } from './newtonsoft-json.js';
-import { MAX_NESTING_DEPTH, valueNestsTooDeep } from './nesting-depth.js';
+import type { PendingFinding } from '../../findings.js';
+import { appendPointer } from '../json-pointer.js';
+import { isPlainObject } from '../manifest-shape.js';
+import type { Leniency } from '../newtonsoft-json.js';
+import { MAX_NESTING_DEPTH, valueNestsTooDeep } from '../nesting-depth.js';
 
 const CHUNK_KEY = /^createoptions(\d\d)?$/i;
 
@@ -154,7 +154,7 @@ const DEPARTURES: Record<Leniency, { what: (text: string) => string; fix: string
 /** Adds the finding for joined text that is not JSON, placed at the offending character. */
 export async function explainInvalidJson(result: JoinedCreateOptions): Promise<void> {
   if (!result.invalidJson) return;
-  const { readLikeNewtonsoft } = await import('./newtonsoft-json.js');
+  const { readLikeNewtonsoft } = await import('../newtonsoft-json.js');
   const lenient = readLikeNewtonsoft(result.joined);
   if (lenient && isPlainObject(lenient.value) && lenient.departures.length > 0) {
     result.value = lenient.value;
@@ -176,7 +176,7 @@ export async function explainInvalidJson(result: JoinedCreateOptions): Promise<v
     });
     return;
   }
-  const { explainJsonError } = await import('./json-source.js');
+  const { explainJsonError } = await import('../json-source.js');
   const failure = explainJsonError(result.joined);
   const place = locateInChunks(result, failure.offset);
   result.findings.push({

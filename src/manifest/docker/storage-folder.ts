@@ -3,13 +3,13 @@
 // without regard to case (also when set through createOptions Env); the default is the
 // container's /tmp, lost when the container is recreated; edgeHub writes <StorageFolder>/edgeHub
 // and edgeAgent <StorageFolder>/edgeAgent.
-import type { AgentModule } from '../manifest/agent-modules.js';
-import { appendPointer } from '../manifest/json-pointer.js';
-import { findEnv } from '../manifest/manifest-views.js';
-import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
-import { memberOf } from './case-insensitive-member.js';
-import { isWindowsPath } from './docker-bind-syntax.js';
-import type { MountEntry } from './docker-mounts.js';
+import type { AgentModule } from '../agent-modules.js';
+import { appendPointer } from '../json-pointer.js';
+import { findEnv } from '../manifest-views.js';
+import type { NormalizedManifest } from '../normalize-manifest.js';
+import { memberOf } from '../case-insensitive-member.js';
+import { isWindowsPath } from './bind-syntax.js';
+import type { MountEntry } from './mounts.js';
 import { createOptionsOf } from './module-create-options.js';
 
 export type RuntimeModuleName = 'edgeHub' | 'edgeAgent';

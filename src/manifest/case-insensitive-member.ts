@@ -1,7 +1,7 @@
 // Reads an object member the way edgeAgent (Newtonsoft.Json) and Docker (Go encoding/json) bind
 // createOptions keys: an exact match first, then one that differs only in case.
-import { appendPointer } from '../manifest/json-pointer.js';
-import { isPlainObject } from '../manifest/manifest-shape.js';
+import { appendPointer } from './json-pointer.js';
+import { isPlainObject } from './manifest-shape.js';
 
 export interface Member {
   key: string;

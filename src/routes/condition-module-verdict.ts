@@ -5,7 +5,7 @@
 // so it is not judged. A module could shadow $connectionModuleId with an application property of
 // that name (edgeHub reads that first); {$connectionModuleId} cannot be shadowed, and real modules
 // do not do this, so both spellings are judged.
-import { compileCondition, evaluateCondition, type ConditionNode } from '../routes/index.js';
+import { compileCondition, evaluateCondition, type ConditionNode } from './index.js';
 
 const CONNECTION_MODULE_ID = '$connectionmoduleid';
 

@@ -4,7 +4,7 @@
 // otherwise the image comes from Docker Hub. `$upstream:443/…` (nested edge) is a host too, and
 // so is a first component that is a placeholder (`$(registry)/app`, `{{acr}}/app`): pipelines
 // put the registry there, and a Docker Hub namespace is never a variable.
-import { findPlaceholders, holdsPlaceholder } from '../manifest/placeholders.js';
+import { findPlaceholders, holdsPlaceholder } from '../placeholders.js';
 
 export interface ImageReference {
   /** The registry host as written, or undefined for Docker Hub images such as `mongo:4`. */

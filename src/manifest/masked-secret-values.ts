@@ -3,8 +3,8 @@
 // deployment copied from such output would replace a real registry password, key or connection
 // string with asterisks, and the device would fail to pull or connect. Finding the mask is
 // data; run-patch and run-merge decide to refuse.
-import { appendPointer } from '../manifest/json-pointer.js';
-import { MASK } from '../manifest/secrets.js';
+import { appendPointer } from './json-pointer.js';
+import { MASK } from './secrets.js';
 
 /** Every string at or below `pointer` that holds the mask, as JSON Pointers. */
 export function maskedValuePointers(value: unknown, pointer = ''): string[] {

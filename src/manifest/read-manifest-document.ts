@@ -1,11 +1,11 @@
 // The I/O edge of diff, patch and merge: reads one manifest file (or stdin) into a value.
 // A file that cannot be read or parsed is a usage error (exit 2) that names the place.
 // An empty file (git passes /dev/null for an added or deleted file) is an empty manifest.
-import { placeFindings } from '../manifest/place-findings.js';
-import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
-import { InputError } from '../manifest/read-inputs.js';
-import { readOneInput } from '../manifest/read-one-input.js';
-import { detectFormat, type SourceFormat } from '../manifest/source-format.js';
+import { placeFindings } from './place-findings.js';
+import { parseSource, stripByteOrderMark } from './parse-source.js';
+import { InputError } from '../errors.js';
+import { readOneInput } from './read-one-input.js';
+import { detectFormat, type SourceFormat } from './source-format.js';
 
 export interface ManifestDocument {
   /** Display name: the path, or "<stdin>". */

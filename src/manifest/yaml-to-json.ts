@@ -5,11 +5,11 @@
 // JSON form may hold createOptions objects (iotedgedev's deployment.template.json) for `gen` to
 // serialise. Comments cannot be carried into JSON; they are counted so the command can say so.
 import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
-import { listAgentModules } from '../manifest/agent-modules.js';
-import { chunkCreateOptions } from '../manifest/chunk-create-options.js';
-import { appendPointer } from '../manifest/json-pointer.js';
-import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
-import { MAX_YAML_ALIAS_COUNT } from '../manifest/yaml-source.js';
+import { listAgentModules } from './agent-modules.js';
+import { chunkCreateOptions } from './docker/chunk-create-options.js';
+import { appendPointer } from './json-pointer.js';
+import { isPlainObject, locateModulesContent } from './manifest-shape.js';
+import { MAX_YAML_ALIAS_COUNT } from './yaml-source.js';
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const BASE_KEY = /^createoptions$/i;

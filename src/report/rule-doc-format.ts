@@ -1,6 +1,6 @@
 // Renders a rule's docs page from its metadata plus a hand-written example, so the page and
 // the code cannot drift apart (a test fails when docs/rules/ is stale).
-import type { RuleMeta } from './rule.js';
+import type { RuleMeta } from '../rules/rule.js';
 
 export function renderRuleDoc(meta: RuleMeta, example: string | undefined): string {
   const lines = [

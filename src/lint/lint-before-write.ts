@@ -1,7 +1,7 @@
 // patch and merge never write a manifest that lints with errors: the result is linted with the
 // full rule catalogue, and on errors nothing is written and the findings say why (at most
 // FINDINGS_PER_RULE of a rule, as in lint; see findings-cap.ts).
-import { checkOutput } from '../lint/check-output.js';
+import { checkOutput } from './check-output.js';
 import type { Flavour } from '../manifest/normalize-manifest.js';
 import { parseSource } from '../manifest/parse-source.js';
 import { maskableSecrets, maskSecrets, secretsIn } from '../manifest/secrets.js';

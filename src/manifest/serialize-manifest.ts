@@ -4,12 +4,12 @@
 // `edgewise convert`. It is loaded only for YAML; not the `yaml` package through a dynamic
 // import, whose bundled chunk has a default export only (merge and patch failed on every YAML
 // base with "stringify is not a function").
-import type { SourceFormat } from '../manifest/source-format.js';
+import type { SourceFormat } from './source-format.js';
 
 export async function serializeManifest(value: unknown, format: SourceFormat, originalText: string): Promise<string> {
   const document = value ?? null; // a patch may remove everything
   if (format === 'yaml') {
-    const { jsonToYaml } = await import('../convert/json-to-yaml.js');
+    const { jsonToYaml } = await import('./json-to-yaml.js');
     return jsonToYaml(JSON.stringify(document), document).text;
   }
   return `${JSON.stringify(document, null, detectIndent(originalText))}\n`;

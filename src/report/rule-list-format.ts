@@ -1,5 +1,5 @@
 // `edgewise rules`: the catalogue as a table (or JSON), from each rule's metadata.
-import type { Rule } from './rule.js';
+import type { Rule } from '../rules/rule.js';
 
 export function formatRuleList(rules: readonly Rule[], format: 'text' | 'json'): string {
   if (format === 'json') {

@@ -3,7 +3,7 @@
 // ["boolean"|"integer", "string"] fields of schemas/create-options.schema.json (edgeAgent's
 // Newtonsoft.Json accepts text there) and PortBinding.HostPort; a test keeps the two in step.
 
-import { appendPointer } from '../manifest/json-pointer.js';
+import { appendPointer } from '../json-pointer.js';
 
 export type DockerValueType = 'boolean' | 'integer' | 'string';
 

@@ -1,6 +1,6 @@
 // Route texts parsed once and shared by the route rules (and across files: fleets repeat the
 // same routes), so each rule reads the parse instead of parsing again.
-import { compileCondition, parseRoute, type CompileResult, type RouteParseResult } from '../routes/index.js';
+import { compileCondition, parseRoute, type CompileResult, type RouteParseResult } from './index.js';
 
 const MAX_ENTRIES = 2000;
 const cache = new Map<string, RouteParseResult>();

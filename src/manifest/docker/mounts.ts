@@ -1,12 +1,12 @@
 // The mounts of a container: HostConfig.Binds strings and HostConfig.Mounts objects, each with
 // the pointer to report at, read with createOptions' case-insensitive keys; and, for IoT Edge on
 // Kubernetes, the volume mounts of `k8s-experimental` (listKubernetesMounts).
-import { appendPointer } from '../manifest/json-pointer.js';
-import { isPlainObject } from '../manifest/manifest-shape.js';
-import { memberOf, type Member } from './case-insensitive-member.js';
-import type { JoinedCreateOptions } from '../manifest/join-create-options.js';
-import { isAbsolutePath, parseBind, type BindSpec } from './docker-bind-syntax.js';
-import { holdsPlaceholder } from '../manifest/placeholders.js';
+import { appendPointer } from '../json-pointer.js';
+import { isPlainObject } from '../manifest-shape.js';
+import { memberOf, type Member } from '../case-insensitive-member.js';
+import type { JoinedCreateOptions } from './join-create-options.js';
+import { isAbsolutePath, parseBind, type BindSpec } from './bind-syntax.js';
+import { holdsPlaceholder } from '../placeholders.js';
 
 export interface MountEntry {
   from: 'Binds' | 'Mounts' | 'k8s-experimental';

@@ -2,8 +2,8 @@
 // secret or clearly not one (empty, placeholders, dummies such as REPLACE_ME, booleans, numbers,
 // paths, Key Vault references), and which variable to suggest instead. Whether a name holds a
 // secret is not decided here: every command shares one test, src/manifest/secret-names.ts.
-import { holdsPlaceholder } from '../manifest/placeholders.js';
-import { isSecretName, looksLikeKeyedConnectionString, nameWords } from '../manifest/secret-names.js';
+import { holdsPlaceholder } from './placeholders.js';
+import { isSecretName, looksLikeKeyedConnectionString, nameWords } from './secret-names.js';
 
 export { isSecretName, looksLikeKeyedConnectionString };
 

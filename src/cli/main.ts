@@ -1,14 +1,14 @@
-// Command-line wiring only: flags to functions, results to stdout/stderr/files, exit codes.
-// Exit codes follow ESLint: 0 clean, 1 findings, 2 usage or internal error.
+// Command-line wiring only: flags to the command adapters (commands/*.ts), their results to
+// stdout/stderr/files (emit.ts), errors to exit codes. Exit codes follow ESLint: 0 clean,
+// 1 findings, 2 usage or internal error.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Flavour } from '../manifest/normalize-manifest.js';
-import type { CommandResult } from '../report/command-result.js';
 import { LINT_FORMATS, VALIDATE_FORMATS, wantsColor, type ReportFormat } from '../report/report-formats.js';
 import { EdgewiseError, InputError } from '../errors.js';
 // validate is the start-up-critical path: loaded with the CLI, not as a separate chunk.
-import { runValidate } from '../validate/run-validate.js';
-import { checkWritablePaths, refuseOutputsOverInputs, writeOutputFile } from './output-paths.js';
-import { maskSecretShapes } from '../manifest/mask-secrets.js';
+import { runValidate } from './commands/validate.js';
+import { emit } from './emit.js';
+import { refuseOutputsOverInputs } from './output-paths.js';
 
 const USAGE_ERROR = 2;
 const VERSION = '0.1.0';
@@ -31,16 +31,6 @@ function positiveNumber(value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a positive number, e.g. --rate 10');
   return number;
-}
-
-function emit(result: CommandResult): void {
-  // All paths are checked before the first is written, so a refusal leaves no file half done.
-  checkWritablePaths(result.files.map((file) => file.path));
-  for (const file of result.files) writeOutputFile(file.path, file.text);
-  process.stdout.write(result.stdout);
-  // A last net for diagnostics (never stdout, which may be a manifest): connection-string keys.
-  process.stderr.write(result.stderr === '' ? '' : maskSecretShapes(result.stderr));
-  process.exitCode = result.exitCode;
 }
 
 function buildProgram(): Command {
@@ -80,7 +70,7 @@ function buildProgram(): Command {
       for (const format of formats) if (!(LINT_FORMATS as readonly string[]).includes(format)) throw new InputError(`unknown format "${format}"; use one of ${LINT_FORMATS.join(', ')}`);
       if (outputs.length > formats.length) throw new InputError('each --output needs a --format before it, e.g. --format sarif --output edgewise.sarif');
       await refuseOutputsOverInputs(outputs, paths);
-      const { runLint } = await import('../lint/run-lint.js');
+      const { runLint } = await import('./commands/lint.js');
       emit(
         await runLint(paths, {
           reports: formats.map((format, index) => ({ format: format as ReportFormat, output: outputs[index] })),
@@ -107,7 +97,7 @@ function buildProgram(): Command {
     .option('--keep-params', 'write a template for `edgewise gen`, with ${NAME} placeholders')
     .option('--force', 'overwrite an existing file')
     .action(async (options: { template?: string; output?: string; yaml?: boolean; list?: boolean; set?: string[]; keepParams?: boolean; force?: boolean }) => {
-      const { runInit } = await import('../init/run-init.js');
+      const { runInit } = await import('./commands/init.js');
       emit(await runInit(options));
     });
 
@@ -123,7 +113,7 @@ function buildProgram(): Command {
     .option('--allow-unresolved', 'keep unresolved placeholders (as warnings) instead of refusing to write')
     .action(async (templates: string[], options: { env?: string; platform?: string; output?: string; configDir?: string; modulesDir?: string; allowUnresolved?: boolean }) => {
       await refuseOutputsOverInputs([options.output], templates);
-      const { runGen } = await import('../generate/run-gen.js');
+      const { runGen } = await import('./commands/gen.js');
       emit(await runGen(templates, options));
     });
 
@@ -142,7 +132,7 @@ function buildProgram(): Command {
     .action(async (manifest: string, options: { ttl?: number; protocol?: 'Mqtt' | 'MqttWs' | 'Amqp' | 'AmqpWs'; hostPath?: string; modulePath?: string; agentHostPath?: string; inPlace?: boolean; output?: string }) => {
       if (options.inPlace && options.output) throw new InputError('use either --in-place or --output, not both');
       await refuseOutputsOverInputs([options.output], [manifest]);
-      const { runOfflineEnable } = await import('../offline/run-offline-enable.js');
+      const { runOfflineEnable } = await import('./commands/offline-enable.js');
       emit(await runOfflineEnable(manifest, options));
     });
   offline
@@ -154,7 +144,7 @@ function buildProgram(): Command {
     .option('--disk <size>', 'free disk for edgeHub storage, e.g. 8GB or 512MiB (KB, MB, GB: powers of 1000; KiB, MiB, GiB: of 1024)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (manifest: string, options: { rate: number; size: string; disk?: string; format: 'table' | 'json' }) => {
-      const { runOfflinePlan } = await import('../offline/run-offline-plan.js');
+      const { runOfflinePlan } = await import('./commands/offline-plan.js');
       emit(await runOfflinePlan(manifest, { rate: options.rate, size: options.size, disk: options.disk, format: options.format }));
     });
 
@@ -167,7 +157,7 @@ function buildProgram(): Command {
     .addOption(new Option('--create-options <style>', 'createOptions as JSON text (string) or as a YAML mapping/JSON object (mapping)').choices(['string', 'mapping']))
     .action(async (file: string, options: { to?: 'yaml' | 'json'; output?: string; createOptions?: 'string' | 'mapping' }) => {
       await refuseOutputsOverInputs([options.output], [file]);
-      const { runConvert } = await import('../convert/run-convert.js');
+      const { runConvert } = await import('./commands/convert.js');
       emit(await runConvert(file, options));
     });
 
@@ -183,7 +173,7 @@ function buildProgram(): Command {
     .option('--layer-a <file>', 'a layered deployment merged onto A, repeatable (with --priority-a)', collect)
     .option('--priority-a <n>', 'priority of each --layer-a, in order', collect)
     .action(async (paths: string[], options: { format: 'text' | 'json' | 'patch' | 'markdown'; exitCode?: boolean; showSecrets?: boolean; layer?: string[]; priority?: string[]; layerA?: string[]; priorityA?: string[] }) => {
-      const [{ runDiff }, { gitDiffPaths, isGitDiffCall }, { pairLayers }] = await Promise.all([import('../diff/run-diff.js'), import('../diff/git-diff-args.js'), import('../merge/layer-args.js')]);
+      const [{ runDiff }, { gitDiffPaths, isGitDiffCall }, { pairLayers }] = await Promise.all([import('./commands/diff.js'), import('../diff/git-diff-args.js'), import('../merge/layer-args.js')]);
       if (!isGitDiffCall(paths) && paths.length !== 2) throw new InputError(`diff takes two manifests (A and B), got ${paths.length}`);
       const sides = isGitDiffCall(paths) ? gitDiffPaths(paths) : { pathA: paths[0]!, pathB: paths[1]! };
       emit(
@@ -208,7 +198,7 @@ function buildProgram(): Command {
     .addOption(flavourOption)
     .action(async (manifest: string, patch: string, options: { output?: string; flavour?: Flavour }) => {
       await refuseOutputsOverInputs([options.output], [manifest, patch]);
-      const { runPatch } = await import('../diff/run-patch.js');
+      const { runPatch } = await import('./commands/patch.js');
       emit(await runPatch(manifest, patch, { ...options, color: wantsColor(process.stderr, process.env) }));
     });
 
@@ -222,7 +212,7 @@ function buildProgram(): Command {
     .addOption(flavourOption)
     .action(async (base: string, layers: string[], options: { priority?: string[]; output?: string; flavour?: Flavour }) => {
       await refuseOutputsOverInputs([options.output], [base, ...layers]);
-      const [{ runMerge }, { pairLayers }] = await Promise.all([import('../merge/run-merge.js'), import('../merge/layer-args.js')]);
+      const [{ runMerge }, { pairLayers }] = await Promise.all([import('./commands/merge.js'), import('../merge/layer-args.js')]);
       emit(await runMerge(base, pairLayers(layers, options.priority ?? []), { output: options.output, flavour: options.flavour, color: wantsColor(process.stderr, process.env) }));
     });
 
@@ -231,8 +221,8 @@ function buildProgram(): Command {
     .description('list the lint rules')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (options: { format: 'text' | 'json' }) => {
-      const [{ RULES }, { formatRuleList }] = await Promise.all([import('../rules/index.js'), import('../report/rule-list-format.js')]);
-      process.stdout.write(formatRuleList(RULES, options.format));
+      const { runRules } = await import('./commands/rules.js');
+      emit(runRules(options));
     });
   return program;
 }

@@ -8,7 +8,7 @@ import type { Finding, FixedFile } from '../findings.js';
 import { isManifestCandidate } from '../manifest/manifest-shape.js';
 import { readInput, STDIN_NAME, type InputRef } from '../manifest/read-inputs.js';
 import { maskSecrets } from '../manifest/secrets.js';
-import { capFindings, isOmittedFindings, type OmittedFindings } from '../report/findings-cap.js';
+import { capFindings, isOmittedFindings, type OmittedFindings } from '../findings-cap.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
 import { ConfigResolver } from './config-resolver.js';
 import { fingerprintOf } from './fingerprint.js';

@@ -2,7 +2,7 @@
 // (and every report) shows secrets as "****" unless --show-secrets; a patch or layered
 // deployment copied from such output would replace a real registry password, key or connection
 // string with asterisks, and the device would fail to pull or connect. Finding the mask is
-// data; run-patch and run-merge decide to refuse.
+// data; patch-file.ts and merge-files.ts decide to refuse.
 import { appendPointer } from './json-pointer.js';
 import { MASK } from './secrets.js';
 

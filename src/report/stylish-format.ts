@@ -2,7 +2,7 @@
 // terminal: what is wrong on the finding's line with the rule id at its end, then the why or
 // what to do, and any suggestions, on indented lines below it.
 import type { Finding } from '../findings.js';
-import { countFindings } from './findings-cap.js';
+import { countFindings } from '../findings-cap.js';
 import { groupByFile } from './group-by-file.js';
 import { splitMessage } from './message-parts.js';
 import { wrapText } from './wrap-text.js';

@@ -1,6 +1,6 @@
 // A suppression in .edgewise.yaml that matched no finding: stale suppressions hide nothing
 // today but would hide a new problem at the same place tomorrow. Reported by the lint runner
-// (src/lint/run-lint.ts), in the config file; this file holds the rule's metadata.
+// (src/lint/unused-suppressions.ts), in the config file; this file holds the rule's metadata.
 import type { Rule } from './rule.js';
 
 export const unusedSuppression: Rule = {

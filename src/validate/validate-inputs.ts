@@ -4,7 +4,7 @@
 import type { Finding } from '../findings.js';
 import { isManifestCandidate } from '../manifest/manifest-shape.js';
 import { readInput, type InputRef } from '../manifest/read-inputs.js';
-import { capFindings } from '../report/findings-cap.js';
+import { capFindings } from '../findings-cap.js';
 import { validateSource, type ValidateOptions } from './validate-source.js';
 
 export interface ValidationReport {

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from '../corpus/corpus-files.js';
 import { jsonToYaml } from '../../src/manifest/json-to-yaml.js';
-import { runConvert } from '../../src/convert/run-convert.js';
+import { runConvert } from '../../src/cli/commands/convert.js';
 import { yamlToJson } from '../../src/manifest/yaml-to-json.js';
 import { checkOutput } from '../../src/lint/check-output.js';
 import { InputError } from '../../src/errors.js';

@@ -4,7 +4,7 @@
 // and the registry password).
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { runDiff } from '../../src/diff/run-diff.js';
+import { runDiff } from '../../src/cli/commands/diff.js';
 import { fixturePath } from './diff-fixtures.js';
 
 const BASE = fixturePath('base.json');

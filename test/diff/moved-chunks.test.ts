@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diffManifests } from '../../src/diff/diff-manifests.js';
-import { DIFF_FORMATS, runDiff } from '../../src/diff/run-diff.js';
+import { DIFF_FORMATS, runDiff } from '../../src/cli/commands/diff.js';
 import { fixturePath, readJson } from './diff-fixtures.js';
 
 const BASE = fixturePath('base.json');

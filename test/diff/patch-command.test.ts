@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runDiff } from '../../src/diff/run-diff.js';
-import { runPatch } from '../../src/diff/run-patch.js';
+import { runDiff } from '../../src/cli/commands/diff.js';
+import { runPatch } from '../../src/cli/commands/patch.js';
 import { InputError } from '../../src/errors.js';
 import { fixturePath, readJson } from './diff-fixtures.js';
 

@@ -3,7 +3,7 @@
 // like a key, a createOptions Env entry split across two chunks, a secret env var of an added and
 // of a removed module, and a secret repeated in an ordinary twin property.
 import { describe, expect, it } from 'vitest';
-import { DIFF_FORMATS, runDiff } from '../../src/diff/run-diff.js';
+import { DIFF_FORMATS, runDiff } from '../../src/cli/commands/diff.js';
 import { fixturePath } from './diff-fixtures.js';
 
 const SECRETS = [

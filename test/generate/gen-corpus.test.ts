@@ -11,7 +11,7 @@ import { CORPUS_DIR, corpusFiles } from '../corpus/corpus-files.js';
 import { checkOutput } from '../../src/lint/check-output.js';
 import { generateManifest } from '../../src/generate/generate-manifest.js';
 import { templateResolver } from '../../src/generate/placeholder-resolver.js';
-import { GEN_RULES } from '../../src/generate/run-gen.js';
+import { GEN_RULES } from '../../src/generate/generate-from-templates.js';
 import { loadVariables, type Environment } from '../../src/generate/variables.js';
 import { validateSource } from '../../src/validate/validate-source.js';
 

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runGen } from '../../src/generate/run-gen.js';
+import { runGen } from '../../src/cli/commands/gen.js';
 import { InputError } from '../../src/errors.js';
 
 const SETTINGS = join(import.meta.dirname, '..', 'fixtures', 'generate', 'settings-solution');

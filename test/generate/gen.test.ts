@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkOutput } from '../../src/lint/check-output.js';
-import { runGen } from '../../src/generate/run-gen.js';
+import { runGen } from '../../src/cli/commands/gen.js';
 import { joinCreateOptions } from '../../src/manifest/docker/join-create-options.js';
 import { InputError } from '../../src/errors.js';
 

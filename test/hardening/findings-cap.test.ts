@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding, Severity } from '../../src/findings.js';
-import { runLint } from '../../src/lint/run-lint.js';
-import { capFindings, countFindings, FINDINGS_PER_RULE, isOmittedFindings } from '../../src/report/findings-cap.js';
+import { runLint } from '../../src/cli/commands/lint.js';
+import { capFindings, countFindings, FINDINGS_PER_RULE, isOmittedFindings } from '../../src/findings-cap.js';
 import type { ReportFormat } from '../../src/report/report-formats.js';
 import { formatStylish } from '../../src/report/stylish-format.js';
-import { runValidate } from '../../src/validate/run-validate.js';
+import { runValidate } from '../../src/cli/commands/validate.js';
 
 const BASE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'merge', 'docs-base.json'), 'utf8');
 

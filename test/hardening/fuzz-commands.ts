@@ -6,18 +6,18 @@
 // write, which keeps real values: checked for size only).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runConvert } from '../../src/convert/run-convert.js';
-import { runDiff } from '../../src/diff/run-diff.js';
-import { runPatch } from '../../src/diff/run-patch.js';
-import { runGen } from '../../src/generate/run-gen.js';
-import { runLint } from '../../src/lint/run-lint.js';
+import { runConvert } from '../../src/cli/commands/convert.js';
+import { runDiff } from '../../src/cli/commands/diff.js';
+import { runPatch } from '../../src/cli/commands/patch.js';
+import { runGen } from '../../src/cli/commands/gen.js';
+import { runLint } from '../../src/cli/commands/lint.js';
 import { maskSecretShapes } from '../../src/manifest/mask-secrets.js';
-import { runMerge } from '../../src/merge/run-merge.js';
-import { runOfflineEnable } from '../../src/offline/run-offline-enable.js';
-import { runOfflinePlan } from '../../src/offline/run-offline-plan.js';
-import type { CommandResult } from '../../src/report/command-result.js';
+import { runMerge } from '../../src/cli/commands/merge.js';
+import { runOfflineEnable } from '../../src/cli/commands/offline-enable.js';
+import { runOfflinePlan } from '../../src/cli/commands/offline-plan.js';
+import type { CommandResult } from '../../src/cli/command-result.js';
 import { EdgewiseError, InputError } from '../../src/errors.js';
-import { runValidate } from '../../src/validate/run-validate.js';
+import { runValidate } from '../../src/cli/commands/validate.js';
 import { patchText, type CommandChoices } from './command-choices.js';
 import { BASES } from './fuzz-bases.js';
 import { GEN_ENV } from './fuzz-secrets.js';

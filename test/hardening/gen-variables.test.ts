@@ -5,7 +5,7 @@
 // The template is iotedgedev's deployment.template.json layout with the simulated sensor.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runGen } from '../../src/generate/run-gen.js';
+import { runGen } from '../../src/cli/commands/gen.js';
 import { loadVariables } from '../../src/generate/variables.js';
 
 const SOLUTION = join(import.meta.dirname, '..', 'fixtures', 'hardening', 'gen-variables');

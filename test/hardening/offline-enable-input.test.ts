@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOfflineEnable } from '../../src/offline/run-offline-enable.js';
+import { runOfflineEnable } from '../../src/cli/commands/offline-enable.js';
 import { BASE_MANIFEST, edgewise, expectInputRefused, scratchFolder } from './loader-cli.js';
 
 const BOM = '\uFEFF';

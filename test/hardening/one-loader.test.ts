@@ -27,7 +27,7 @@ describe('one guarded loader', () => {
     const allowed = new Map([
       ['src/manifest/bounded-read.ts', 'the guarded reader itself'],
       ['src/schema/load-fast-validators.ts', 'reads the validators bundled with edgewise'],
-      ['src/init/run-init.ts', 'reads the templates bundled with edgewise'],
+      ['src/init/init-manifest.ts', 'reads the templates bundled with edgewise'],
     ]);
     // Imports of node:fs's readers by name, or of the whole module (fs.readFileSync…).
     const readers = filesMatching(/import\s*\{[^}]*\b(readFileSync|openSync|readSync|createReadStream|readFile|open)\b[^}]*\}\s*from\s*'(node:)?fs(\/promises)?'|import\s*\*\s*as\s*\w+\s*from\s*'(node:)?fs/);

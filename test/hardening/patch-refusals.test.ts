@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runPatch } from '../../src/diff/run-patch.js';
+import { runPatch } from '../../src/cli/commands/patch.js';
 import { InputError } from '../../src/errors.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

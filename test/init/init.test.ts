@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkOutput } from '../../src/lint/check-output.js';
-import { runGen } from '../../src/generate/run-gen.js';
-import { runInit } from '../../src/init/run-init.js';
+import { runGen } from '../../src/cli/commands/gen.js';
+import { runInit } from '../../src/cli/commands/init.js';
 import { TEMPLATES, TEMPLATES_DIR } from '../../src/init/template-catalogue.js';
 import { InputError } from '../../src/errors.js';
 

@@ -1,9 +1,9 @@
 // `edgewise merge` and `edgewise diff` with layers: the command contract around merge-layers.ts.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runDiff } from '../../src/diff/run-diff.js';
+import { runDiff } from '../../src/cli/commands/diff.js';
 import { pairLayers } from '../../src/merge/layer-args.js';
-import { runMerge } from '../../src/merge/run-merge.js';
+import { runMerge } from '../../src/cli/commands/merge.js';
 import { InputError } from '../../src/errors.js';
 import { MERGE_FIXTURES } from '../diff/diff-fixtures.js';
 

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkOutput } from '../../src/lint/check-output.js';
-import { runInit } from '../../src/init/run-init.js';
+import { runInit } from '../../src/cli/commands/init.js';
 import { TEMPLATES } from '../../src/init/template-catalogue.js';
 import { joinCreateOptions } from '../../src/manifest/docker/join-create-options.js';
 import { InputError } from '../../src/errors.js';
-import { runOfflineEnable, type OfflineEnableOptions } from '../../src/offline/run-offline-enable.js';
+import { runOfflineEnable } from '../../src/cli/commands/offline-enable.js';
+import type { OfflineEnableOptions } from '../../src/offline/enable-offline.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'offline');
 const read = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');

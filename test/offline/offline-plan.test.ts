@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseByteSize, formatDuration, readByteSize } from '../../src/offline/plan-units.js';
 import { readSizeOption } from '../../src/offline/size-option.js';
-import { runOfflinePlan, type OfflinePlanOptions } from '../../src/offline/run-offline-plan.js';
+import { runOfflinePlan } from '../../src/cli/commands/offline-plan.js';
+import type { OfflinePlanOptions } from '../../src/offline/plan-offline-file.js';
 import { STORE_OVERHEAD_BYTES_PER_MESSAGE, storedBytesPerMessage } from '../../src/offline/store-overhead.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

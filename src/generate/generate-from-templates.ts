@@ -1,7 +1,6 @@
 // `edgewise gen [TEMPLATE…]`: iotedgedev's `solution genconfig` without Python or Docker.
-// Reads each template, its variables and module.json files, generates the manifest, lints it,
-// and returns it to write only if it has no errors. Diagnostics go to stderr, so that
-// `--output -` leaves stdout holding nothing but the manifest. As in iotedgedev's genconfig
+// Reads each template, its variables and module.json files, generates the manifest and lints
+// it; a manifest with lint errors is returned as refused, to be left unwritten. As in iotedgedev's genconfig
 // (cli.py: `--file` defaults to DEPLOYMENT_CONFIG_TEMPLATE_FILE, `--platform` to
 // DEFAULT_PLATFORM, both read from the environment and .env; constants.py gives the defaults
 // deployment.template.json and amd64), the template and platform may come from .env.
@@ -10,11 +9,9 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { Finding } from '../findings.js';
 import { readInput } from '../manifest/read-inputs.js';
 import { InputError } from '../errors.js';
-import type { CommandResult } from '../report/command-result.js';
 import { checkOutput } from '../lint/check-output.js';
-import { maskSecrets } from '../manifest/secrets.js';
+import { maskFinding } from '../manifest/mask-finding.js';
 import { filledSecrets } from './filled-secrets.js';
-import { formatFindingLines } from './output-refusal.js';
 import { generateManifest } from './generate-manifest.js';
 import { DEFAULT_PLATFORM } from './module-images.js';
 import { generatedPath } from './output-name.js';
@@ -46,11 +43,40 @@ export interface GenOptions {
   environment?: Environment;
 }
 
+/** What gen made of one template. */
+export type GeneratedOutput = {
+  template: string;
+  /** The output as named: a file, or "-" for stdout. */
+  output: string;
+  /** Where to write it (`cwd` joined to a relative output); undefined for stdout. */
+  path?: string;
+  /**
+   * Findings about the template (placeholders, module.json files), then those of the generated
+   * manifest, placed in the template. Values gen filled in are masked in their messages.
+   */
+  findings: Finding[];
+} & (
+  | { status: 'generated'; text: string }
+  /** A placeholder could not be resolved (or the template not read): there is no manifest. */
+  | { status: 'not-generated' }
+  /** The manifest lints with errors: it must not be written. */
+  | { status: 'refused'; errors: number }
+);
+
+export interface GenRun {
+  /** About the variables (a .env line that could not be read…). */
+  warnings: string[];
+  platform: string;
+  /** The platform is DEFAULT_PLATFORM from the environment or .env (no --platform). */
+  platformFromSetting: boolean;
+  outputs: GeneratedOutput[];
+}
+
 /**
  * @param templates the templates to generate from; none means DEPLOYMENT_CONFIG_TEMPLATE_FILE
  *   (environment, then .env), else deployment.template.json, as iotedgedev does.
  */
-export async function runGen(templates: readonly string[], options: GenOptions = {}): Promise<CommandResult> {
+export async function generateFromTemplates(templates: readonly string[], options: GenOptions = {}): Promise<GenRun> {
   if (options.output !== undefined && templates.length > 1) throw new InputError('--output takes a single template; without it each template goes to config/<name>.<platform>.json');
   const cwd = options.cwd ?? '.';
   const at = (path: string): string => (isAbsolute(path) ? path : join(cwd, path));
@@ -65,7 +91,7 @@ export async function runGen(templates: readonly string[], options: GenOptions =
   const configDir = options.configDir ?? variables.setting('CONFIG_OUTPUT_DIR') ?? 'config';
   const names = templates.length > 0 ? templates : [defaultTemplateOf(variables, cwd)];
 
-  const result: CommandResult = { exitCode: 0, stdout: '', stderr: variables.warnings.map((line) => `edgewise: warning: ${line}\n`).join(''), files: [] };
+  const run: GenRun = { warnings: [...variables.warnings], platform, platformFromSetting: options.platform === undefined && platformSetting !== undefined, outputs: [] };
   for (const template of names) {
     const path = at(template);
     if (!existsSync(path)) throw new InputError(`${template}: no such template; check the path`);
@@ -74,35 +100,27 @@ export async function runGen(templates: readonly string[], options: GenOptions =
     const resolver = templateResolver({ variables, templateFile: path, modulesDir, platform, readFile: (file) => (existsSync(file) ? readTemplateFile(file, file) : undefined) });
     const generated = await generateManifest({ file: template, text }, { resolve: resolver.resolve, allowUnresolved: options.allowUnresolved });
     const output = options.output ?? generatedPath(template, platform, configDir);
-    const shown = output === '-' ? '<stdout>' : output;
+    const where = { template, output, ...(output === '-' ? {} : { path: at(output) }) };
     const templateFindings = [...generated.findings, ...resolver.moduleFindings().map((finding) => (options.allowUnresolved ? { ...finding, severity: 'warning' as const } : finding))];
-    // Every finding line below may quote a value gen filled in.
+    // Every finding may quote a value gen filled in.
     const secrets = await filledSecrets({ file: template, text }, variables, generated.text);
-    const findingLines = (findings: readonly Finding[], minimum?: 'error'): string => maskSecrets(formatFindingLines(findings, minimum), secrets);
+    const masked = (findings: readonly Finding[]): Finding[] => findings.map((finding) => maskFinding(finding, secrets));
     if (generated.text === undefined) {
-      result.exitCode = 1;
-      result.stderr += `edgewise: ${shown} was not generated from ${template}:\n${findingLines(templateFindings)}`;
+      run.outputs.push({ ...where, status: 'not-generated', findings: masked(templateFindings) });
       continue;
     }
     // Filling secrets in is gen's job (the plaintext-secret rule recommends it), so that rule is off here.
     const rules = { ...GEN_RULES, ...(options.allowUnresolved ? { 'unresolved-placeholder': 'warning' as const } : {}) };
-    const check = await checkOutput(shown, generated.text, { flavour: 'manifest', rules });
+    const check = await checkOutput(output === '-' ? '<stdout>' : output, generated.text, { flavour: 'manifest', rules });
     // Placed in the template, where they are fixed, at the key or the value as in the output.
     const anchorOf = await outputAnchors(generated.text);
     const placed: Finding[] = [];
     for (const finding of check.findings) placed.push({ ...finding, file: template, ...(await generated.locate(finding.pointer, anchorOf(finding))) });
-    if (!check.ok) {
-      result.exitCode = 1;
-      const errors = placed.filter((finding) => finding.severity === 'error');
-      result.stderr += `edgewise: ${shown} was not written: the manifest generated from ${template} has ${errors.length} error${errors.length === 1 ? '' : 's'} (placed in the template)\n${findingLines([...templateFindings, ...placed], 'error')}`;
-      continue;
-    }
-    if (output === '-') result.stdout += generated.text;
-    else result.files.push({ path: at(output), text: generated.text });
-    const platformFrom = options.platform === undefined && platformSetting !== undefined ? ', DEFAULT_PLATFORM' : '';
-    result.stderr += `edgewise: generated ${shown} from ${template} (platform ${platform}${platformFrom})\n${findingLines([...templateFindings, ...placed])}`;
+    const findings = masked([...templateFindings, ...placed]);
+    if (!check.ok) run.outputs.push({ ...where, status: 'refused', errors: placed.filter((finding) => finding.severity === 'error').length, findings });
+    else run.outputs.push({ ...where, status: 'generated', text: generated.text, findings });
   }
-  return result;
+  return run;
 }
 
 /** A template or module.json, through the loader's guarded read (regular files only, size limit). */

@@ -1,18 +1,16 @@
-// `edgewise init`: writes one of the bundled templates as a starting manifest. Parameters
+// `edgewise init`: one of the bundled templates as a starting manifest. Parameters
 // (host folders, images) take their --set values, or stay at their defaults, so the file
 // deploys as is; with --keep-params they become ${NAME} placeholders, for `edgewise gen` in CI.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { jsonToYaml } from '../manifest/json-to-yaml.js';
 import { initFormat } from '../convert/output-format.js';
-import { checkOutput } from '../lint/check-output.js';
-import { formatFindingLines, refusal } from '../generate/output-refusal.js';
+import { checkOutput, type OutputCheck } from '../lint/check-output.js';
 import { SCHEMA_TEMPLATE_KEY } from '../generate/generate-manifest.js';
 import { serializeCreateOptions } from '../generate/serialize-create-options.js';
 import { createOptionsAsObjects } from './create-options-objects.js';
 import { fillParameters } from './fill-parameters.js';
 import { InputError } from '../errors.js';
-import type { CommandResult } from '../report/command-result.js';
 import { DEFAULT_TEMPLATE, findTemplate, TEMPLATES, TEMPLATES_DIR, type TemplateEntry } from './template-catalogue.js';
 
 /** `$schema-template` of a --keep-params output: the template format iotedgedev writes today. */
@@ -25,8 +23,6 @@ export interface InitOptions {
   output?: string;
   /** Write YAML instead of JSON (also implied by an --output named *.yaml or *.yml). */
   yaml?: boolean;
-  /** List the templates and their parameters instead of writing one. */
-  list?: boolean;
   /** Parameter values, NAME=VALUE. */
   set?: string[];
   /** Write a template for `edgewise gen`: parameters as ${NAME} placeholders, createOptions as objects, `$schema-template` set. */
@@ -39,8 +35,24 @@ export interface InitOptions {
   templatesDir?: string;
 }
 
-export async function runInit(options: InitOptions = {}): Promise<CommandResult> {
-  if (options.list) return { exitCode: 0, stdout: listTemplates(), stderr: '', files: [] };
+export interface InitResult {
+  /** The template's name. */
+  template: string;
+  /** The output as named ("-" for stdout), or its default name. */
+  target: string;
+  /** Where to write it (`cwd` joined to a relative target), or undefined for stdout. */
+  path?: string;
+  /** The name the output was linted under. */
+  shown: string;
+  text: string;
+  /** Each parameter: with --keep-params it stays a placeholder, else it has a value (`given` by --set, or the default). */
+  parameters: { name: string; value: string; given: boolean }[];
+  keepParams: boolean;
+  /** The output linted; when it has errors it must not be written. */
+  check: OutputCheck;
+}
+
+export async function initManifest(options: Omit<InitOptions, 'list'> = {}): Promise<InitResult> {
   const yaml = initFormat(options.yaml, options.output) === 'yaml';
   const name = options.template ?? DEFAULT_TEMPLATE;
   const entry = findTemplate(name);
@@ -64,11 +76,8 @@ export async function runInit(options: InitOptions = {}): Promise<CommandResult>
 
   const shown = target === '-' ? `deployment.${yaml ? 'yaml' : 'json'}` : target;
   const check = await checkOutput(shown, output, { flavour: options.keepParams ? 'template' : 'manifest' });
-  if (!check.ok) return { exitCode: 1, stdout: '', stderr: refusal('the manifest', shown, check.findings), files: [] };
-  const filled = entry.parameters.map((parameter) => `${parameter.name}=${values.get(parameter.name)}${options.set?.some((item) => item.startsWith(`${parameter.name}=`)) ? '' : ' (default)'}`);
-  const how = options.keepParams ? (entry.parameters.length > 0 ? `, parameters kept for edgewise gen: ${entry.parameters.map((parameter) => parameter.name).join(', ')}` : '') : filled.length > 0 ? `, ${filled.join(', ')}` : '';
-  const stderr = `edgewise: wrote ${target === '-' ? '<stdout>' : target} from template ${entry.name}${how}\n${formatFindingLines(check.findings)}`;
-  return target === '-' ? { exitCode: 0, stdout: output, stderr, files: [] } : { exitCode: 0, stdout: '', stderr, files: [{ path, text: output }] };
+  const parameters = entry.parameters.map((parameter) => ({ name: parameter.name, value: values.get(parameter.name)!, given: options.set?.some((item) => item.startsWith(`${parameter.name}=`)) ?? false }));
+  return { template: entry.name, target, ...(target === '-' ? {} : { path }), shown, text: output, parameters, keepParams: options.keepParams ?? false, check };
 }
 
 function parameterValues(entry: TemplateEntry, options: InitOptions): Map<string, string> {
@@ -85,14 +94,4 @@ function parameterValues(entry: TemplateEntry, options: InitOptions): Map<string
     values.set(name, item.slice(equals + 1));
   }
   return values;
-}
-
-export function listTemplates(): string {
-  const width = Math.max(...TEMPLATES.map((entry) => entry.name.length));
-  let text = '';
-  for (const entry of TEMPLATES) {
-    text += `${entry.name.padEnd(width)}  ${entry.description}${entry.name === DEFAULT_TEMPLATE ? ' (default)' : ''}\n`;
-    for (const parameter of entry.parameters) text += `${' '.repeat(width)}    --set ${parameter.name}=…  ${parameter.description}; default ${parameter.default}\n`;
-  }
-  return text;
 }

@@ -1,17 +1,16 @@
 // `edgewise offline enable MANIFEST`: applies the offline settings to a JSON or YAML manifest,
-// keeping the rest of the document as written, then lints the result; a result with errors is
-// not written. Running it twice changes nothing the second time.
+// keeping the rest of the document as written, then lints the result; a result with errors must
+// not be written. Running it twice changes nothing the second time. A manifest that cannot be
+// read or edited safely is a ManifestError.
 import { isAbsolute, join } from 'node:path';
-import { checkOutput } from '../lint/check-output.js';
-import { formatFindingLines, refusal } from '../generate/output-refusal.js';
+import { checkOutput, type OutputCheck } from '../lint/check-output.js';
 import { applyFixesToText, toRawEdits, UneditableTextError } from '../lint/apply-fixes.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
-import { InputError } from '../errors.js';
+import { InputError, ManifestError } from '../errors.js';
 import { readOneInput } from '../manifest/read-one-input.js';
 import { detectFormat } from '../manifest/source-format.js';
-import type { CommandResult } from '../report/command-result.js';
 import { UPSTREAM_PROTOCOLS } from '../manifest/upstream-protocols.js';
 import { OfflineEditError, offlineEdits, validateStoragePath, type OfflineSettings } from './offline-edits.js';
 
@@ -24,6 +23,28 @@ export interface OfflineEnableOptions extends OfflineSettings {
   cwd?: string;
   readStdin?: () => string;
 }
+
+export interface OfflineEnableResult {
+  /** The manifest read: its path as given, or "<stdin>". */
+  file: string;
+  /** The manifest with the offline settings (and the input's byte order mark, if it had one). */
+  text: string;
+  /** False when the manifest already had these settings. */
+  changed: boolean;
+  /** What changed, one line each. */
+  changes: string[];
+  /** What the user should know and was left alone. */
+  notes: string[];
+  /** The file to write as named (--in-place: the input; --output), or undefined for stdout. */
+  target?: string;
+  /** `target` joined to `cwd`; undefined when nothing is to be written (stdout, or --in-place with no change). */
+  path?: string;
+  /** The result linted; when it has errors it must not be written. */
+  check: OutputCheck;
+}
+
+/** Why a manifest cannot be given offline settings: ManifestError codes. */
+export const OFFLINE_ENABLE_FAILURES = ['unparsable', 'duplicate-key', 'offline-settings', 'uneditable'] as const;
 
 function checkOptions(path: string, options: OfflineEnableOptions): void {
   if (options.inPlace && options.output !== undefined) throw new InputError('use either --in-place or --output, not both');
@@ -39,7 +60,7 @@ function checkOptions(path: string, options: OfflineEnableOptions): void {
   }
 }
 
-export async function runOfflineEnable(path: string, options: OfflineEnableOptions = {}): Promise<CommandResult> {
+export async function enableOffline(path: string, options: OfflineEnableOptions = {}): Promise<OfflineEnableResult> {
   checkOptions(path, options);
   const cwd = options.cwd ?? '.';
   const at = (file: string): string => (isAbsolute(file) ? file : join(cwd, file));
@@ -48,17 +69,16 @@ export async function runOfflineEnable(path: string, options: OfflineEnableOptio
   // Edits are made in the text the loader parsed (offsets count in it); a byte order mark is put back on output.
   const text = stripByteOrderMark(input.text);
   const byteOrderMark = input.text.slice(0, input.text.length - text.length);
-  const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
-  const fail = (offset: number | undefined, message: string): CommandResult => {
+  const failure = (code: (typeof OFFLINE_ENABLE_FAILURES)[number], offset: number | undefined, message: string): ManifestError => {
     const place = new LineIndex(text).locate(offset ?? 0);
-    return { ...result, exitCode: 1, stderr: `edgewise: ${file}:${place.line}:${place.column}  ${message}\n` };
+    return new ManifestError(message, code, { file, line: place.line, column: place.column });
   };
 
   const parsed = await parseSource({ file, text });
-  if (!parsed.ok) return fail(parsed.finding.offset, parsed.finding.message);
+  if (!parsed.ok) throw failure('unparsable', parsed.finding.offset, parsed.finding.message);
   // JSON.parse keeps the second of two equal keys, the text editor would meet the first.
   const duplicate = parsed.findings[0];
-  if (duplicate) return fail(duplicate.offset, `${duplicate.message}; offline enable cannot tell which one to edit`);
+  if (duplicate) throw failure('duplicate-key', duplicate.offset, `${duplicate.message}; offline enable cannot tell which one to edit`);
   const format = parsed.source.format;
   if (options.output !== undefined && detectFormat(options.output, text) !== format) {
     throw new InputError(`--output ${options.output} names another format than ${path} (${format === 'json' ? 'JSON' : 'YAML'}); keep the format, and use edgewise convert to change it`);
@@ -68,30 +88,19 @@ export async function runOfflineEnable(path: string, options: OfflineEnableOptio
   try {
     planned = offlineEdits(manifest, options);
   } catch (error) {
-    if (error instanceof OfflineEditError) return { ...result, exitCode: 1, stderr: `edgewise: ${file}: ${error.message}\n` };
+    if (error instanceof OfflineEditError) throw new ManifestError(error.message, 'offline-settings', { file });
     throw error;
   }
   let updated: string;
   try {
     updated = planned.edits.length === 0 ? text : applyFixesToText(text, format, toRawEdits([{ edits: planned.edits }], parsed.source.value, manifest.createOptions));
   } catch (error) {
-    if (error instanceof UneditableTextError) return fail(undefined, `offline enable cannot edit this file: ${error.message}`);
+    if (error instanceof UneditableTextError) throw failure('uneditable', undefined, `offline enable cannot edit this file: ${error.message}`);
     throw error;
   }
   const target = options.inPlace ? path : options.output;
-  const shown = target ?? file;
-  const check = await checkOutput(shown, updated);
-  if (!check.ok) return { ...result, exitCode: 1, stderr: refusal('the manifest with offline settings', shown, check.findings) };
-
+  const check = await checkOutput(target ?? file, updated);
   const changed = updated !== text;
-  if (!changed) result.stderr += `edgewise: ${file} already has these offline settings; nothing to change\n`;
-  for (const change of planned.changes) result.stderr += `edgewise: ${change}\n`;
-  for (const note of planned.notes) result.stderr += `edgewise: note: ${note}\n`;
-  result.stderr += formatFindingLines(check.findings);
-  if (target === undefined) result.stdout = byteOrderMark + updated;
-  else if (changed || !options.inPlace) {
-    result.files.push({ path: at(target), text: byteOrderMark + updated });
-    result.stderr += `edgewise: wrote ${target}\n`;
-  }
-  return result;
+  const written = target !== undefined && (changed || !options.inPlace);
+  return { file, text: byteOrderMark + updated, changed, changes: planned.changes, notes: planned.notes, ...(target === undefined ? {} : { target }), ...(written ? { path: at(target) } : {}), check };
 }

@@ -1,16 +1,16 @@
 // `edgewise convert FILE [--to yaml|json] [-o OUT]`: converts a manifest between JSON and YAML
 // without losing anything the other format can hold. The target is --to, or the output's
 // extension, or the other format of the input. Convert changes only the format, so a manifest
-// with lint errors is converted anyway, with a warning; only input it cannot read is refused.
+// with lint errors is converted anyway (the count comes back, for a warning); only input it
+// cannot read is refused, with a ManifestError.
 import { basename, isAbsolute, join } from 'node:path';
 import { checkOutput } from '../lint/check-output.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { decideFlavour } from '../manifest/detect-flavour.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
 import { STDIN_NAME } from '../manifest/read-inputs.js';
-import { InputError } from '../errors.js';
+import { InputError, ManifestError } from '../errors.js';
 import { readOneInput } from '../manifest/read-one-input.js';
-import type { CommandResult } from '../report/command-result.js';
 import { jsonToYaml, type CreateOptionsStyle } from '../manifest/json-to-yaml.js';
 import { askedTarget, otherFormat, type ConvertTarget } from './output-format.js';
 import { yamlToJson } from '../manifest/yaml-to-json.js';
@@ -40,7 +40,23 @@ function outputName(input: string, to: ConvertTarget, output: string | undefined
   return `${stem}.${to === 'yaml' ? 'yaml' : 'json'}`;
 }
 
-export async function runConvert(path: string, options: ConvertOptions): Promise<CommandResult> {
+export interface Conversion {
+  /** The manifest read: its path as given, or "<stdin>". */
+  file: string;
+  to: ConvertTarget;
+  text: string;
+  /** Where to write it (`cwd` joined to --output), or undefined for stdout. */
+  path?: string;
+  /** What the conversion did that the user should know (createOptions restyled, comments left out), one line each. */
+  notes: string[];
+  /** Lint errors of the converted manifest: it is converted anyway. */
+  lintErrors: number;
+}
+
+/** Why a manifest cannot be converted: ManifestError codes. */
+export const CONVERT_FAILURES = ['unparsable', 'duplicate-key', 'unconvertible'] as const;
+
+export async function convertManifest(path: string, options: ConvertOptions = {}): Promise<Conversion> {
   const cwd = options.cwd ?? '.';
   const at = (file: string): string => (isAbsolute(file) ? file : join(cwd, file));
   if (options.to !== undefined && options.to !== 'json' && options.to !== 'yaml') throw new InputError(`--to must be json or yaml, not "${String(options.to)}"`);
@@ -49,15 +65,15 @@ export async function runConvert(path: string, options: ConvertOptions): Promise
   const file = input.file;
   const text = stripByteOrderMark(input.text);
   const parsed = await parseSource({ file, text });
-  const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
+  const notes: string[] = [];
   const lines = new LineIndex(text);
-  const fail = (offset: number, message: string): CommandResult => {
+  const failure = (code: (typeof CONVERT_FAILURES)[number], offset: number, message: string): ManifestError => {
     const place = lines.locate(offset);
-    return { ...result, exitCode: 1, stderr: `edgewise: ${file}:${place.line}:${place.column}  ${message}\n` };
+    return new ManifestError(message, code, { file, line: place.line, column: place.column });
   };
-  if (!parsed.ok) return fail(parsed.finding.offset ?? 0, parsed.finding.message);
+  if (!parsed.ok) throw failure('unparsable', parsed.finding.offset ?? 0, parsed.finding.message);
   const duplicate = parsed.findings[0];
-  if (duplicate) return fail(duplicate.offset ?? 0, `${duplicate.message}; convert would keep only the second value`);
+  if (duplicate) throw failure('duplicate-key', duplicate.offset ?? 0, `${duplicate.message}; convert would keep only the second value`);
   const source = parsed.source;
   const to = asked ?? otherFormat(source.format);
   if (source.format === to) throw new InputError(`${path} is already ${to === 'json' ? 'JSON' : 'YAML'}; nothing to convert`);
@@ -66,29 +82,21 @@ export async function runConvert(path: string, options: ConvertOptions): Promise
   if (to === 'yaml') {
     const yaml = jsonToYaml(text, source.value, { createOptions: options.createOptions });
     converted = yaml.text;
-    if (yaml.mapped.length > 0) result.stderr += `edgewise: createOptions written as YAML mappings for ${yaml.mapped.join(', ')}\n`;
-    for (const kept of yaml.keptAsString) result.stderr += `edgewise: createOptions of ${kept.module} kept as a string: ${kept.reason}\n`;
+    if (yaml.mapped.length > 0) notes.push(`createOptions written as YAML mappings for ${yaml.mapped.join(', ')}`);
+    for (const kept of yaml.keptAsString) notes.push(`createOptions of ${kept.module} kept as a string: ${kept.reason}`);
   } else {
     // A createOptions mapping is ordinary YAML authoring, so it is no sign of a template here.
     const flavour = decideFlavour(file, source.value);
     const template = flavour.flavour === 'template' && flavour.sign !== 'object-create-options';
     const keepObjects = options.createOptions === undefined ? template : options.createOptions === 'mapping';
     const json = yamlToJson(text, source.value, { chunkCreateOptions: !keepObjects });
-    if (!json.ok) return fail(json.offset, json.message);
+    if (!json.ok) throw failure('unconvertible', json.offset, json.message);
     converted = json.text;
-    if (json.chunked.length > 0) result.stderr += `edgewise: createOptions of ${json.chunked.join(', ')} serialised as compact JSON in 512-character chunks\n`;
-    if (json.comments > 0) result.stderr += `edgewise: note: ${json.comments} comment line${json.comments === 1 ? '' : 's'} of ${file} cannot be carried into JSON and ${json.comments === 1 ? 'was' : 'were'} left out\n`;
+    if (json.chunked.length > 0) notes.push(`createOptions of ${json.chunked.join(', ')} serialised as compact JSON in 512-character chunks`);
+    if (json.comments > 0) notes.push(`note: ${json.comments} comment line${json.comments === 1 ? '' : 's'} of ${file} cannot be carried into JSON and ${json.comments === 1 ? 'was' : 'were'} left out`);
   }
 
   const name = outputName(file, to, options.output);
-  const errors = (await checkOutput(name, converted)).findings.filter((finding) => finding.severity === 'error').length;
-  if (errors > 0) {
-    result.stderr += `edgewise: warning: ${file} has ${errors} lint error${errors === 1 ? '' : 's'}; converted anyway (convert changes only the format)\n`;
-  }
-  if (options.output === undefined) result.stdout = converted;
-  else {
-    result.files.push({ path: at(options.output), text: converted });
-    result.stderr += `edgewise: wrote ${options.output}\n`;
-  }
-  return result;
+  const lintErrors = (await checkOutput(name, converted)).findings.filter((finding) => finding.severity === 'error').length;
+  return { file, to, text: converted, ...(options.output === undefined ? {} : { path: at(options.output) }), notes, lintErrors };
 }

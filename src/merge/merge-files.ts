@@ -1,41 +1,50 @@
 // `edgewise merge BASE LAYERED… --priority N…`: the effective manifest a device receives from a
 // standard deployment and layered deployments (merge-layers.ts has the rules and their
-// sources), linted, written only without lint errors. Returns a CommandResult. A layer that
-// holds the secret mask "****" is refused before merging: it would overwrite a real secret.
-import { lintBeforeWrite } from '../lint/lint-before-write.js';
+// sources), linted: with lint errors it must not be written. A layer that holds the secret mask
+// "****" is refused before merging: it would overwrite a real secret.
+import { lintBeforeWrite, type ResultCheck } from '../lint/lint-before-write.js';
+import { maskFinding } from '../manifest/mask-finding.js';
 import { MASKED_SECRET_HARM, maskedValuePointers } from '../manifest/masked-secret-values.js';
 import { readManifestDocument } from '../manifest/read-manifest-document.js';
 import { serializeManifest } from '../manifest/serialize-manifest.js';
 import type { Flavour } from '../manifest/normalize-manifest.js';
 import { InputError } from '../errors.js';
 import { maskableSecrets, maskSecrets, secretsIn } from '../manifest/secrets.js';
-import type { CommandResult } from '../report/command-result.js';
 import type { LayerRef } from './layer-args.js';
 import { mergeLayers } from './merge-layers.js';
 
 export interface MergeOptions {
-  /** Write the result here instead of stdout. */
-  output?: string;
   /** Lint the result as a manifest or a template (default: by the base's file name). */
   flavour?: Flavour;
-  /** Colour in the refusal report. */
-  color?: boolean;
   /** Reads stdin for a "-" path (tests). */
   readStdin?: () => string;
 }
 
-export async function runMerge(basePath: string, layers: readonly LayerRef[], options: MergeOptions = {}): Promise<CommandResult> {
+export interface MergedManifest {
+  /** The base deployment: its path as given, or "<stdin>". */
+  file: string;
+  text: string;
+  /** About the layers (equal priorities…), secrets masked. */
+  warnings: string[];
+  check: ResultCheck;
+}
+
+export async function mergeFiles(basePath: string, layers: readonly LayerRef[], options: MergeOptions = {}): Promise<MergedManifest> {
   const base = await readManifestDocument(basePath, options.readStdin);
   const loaded = await Promise.all(layers.map(async (layer) => ({ ...(await readManifestDocument(layer.path, options.readStdin)), priority: layer.priority })));
   for (const layer of loaded) refuseMaskedValues(layer.file, layer.value);
   const merged = mergeLayers(base, loaded);
   const text = await serializeManifest(merged.value, base.format, base.text);
-  const result = await lintBeforeWrite({ command: 'merge', file: base.file, text, output: options.output, flavour: options.flavour, color: options.color, originalText: base.text });
-  // The refusal quotes the result, which may hold a copy of a layer's secret whose own place the
+  const check = await lintBeforeWrite({ file: base.file, text, flavour: options.flavour, originalText: base.text });
+  // The errors quote the result, which may hold a copy of a layer's secret whose own place the
   // merge left out (a twin key outside "properties.desired"): masked with every layer's secrets.
   const layerSecrets = maskableSecrets(loaded.reduce((found, layer) => secretsIn(layer.value, found), new Set<string>()));
-  result.stderr = maskSecrets(merged.warnings.map((warning) => `edgewise merge: warning: ${warning}\n`).join('') + result.stderr, layerSecrets);
-  return result;
+  return {
+    file: base.file,
+    text,
+    warnings: merged.warnings.map((warning) => maskSecrets(warning, layerSecrets)),
+    check: { ...check, errors: check.errors.map((finding) => maskFinding(finding, layerSecrets)) },
+  };
 }
 
 function refuseMaskedValues(file: string, value: unknown): void {

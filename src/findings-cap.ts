@@ -4,7 +4,7 @@
 // limit. A file with 200,000 duplicate keys would otherwise produce a report of tens of
 // megabytes that no one reads. The summary keeps what it stands for in `omitted`, so the counts
 // and the exit code still reflect every finding (countFindings).
-import { summarize, type Finding, type Severity, type Summary } from '../findings.js';
+import { summarize, type Finding, type Severity, type Summary } from './findings.js';
 
 /** Findings listed per rule and file; the rest are summarised. */
 export const FINDINGS_PER_RULE = 1000;

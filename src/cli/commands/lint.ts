@@ -1,0 +1,58 @@
+// `edgewise lint`: renders each requested format to stdout or its --output file, and decides
+// the exit code (ESLint's: errors, or more warnings than --max-warnings, give 1; paths that
+// hold no manifest give 2). What --fix changed goes to stderr; a --fix-dry-run diff goes to
+// stdout ahead of a stylish report, or to stderr when stdout carries a machine-readable format.
+import type { Finding } from '../../findings.js';
+import { lintFiles, type LintFilesOptions } from '../../lint/lint-files.js';
+import { formatAppliedFixes, formatFixPreview, formatWouldFix } from '../../report/fix-report.js';
+import { renderReport } from '../../report/render-report.js';
+import type { ReportFormat } from '../../report/report-formats.js';
+import { RULES } from '../../rules/index.js';
+import { emptyResult, exitCodeFor, type CommandResult } from '../command-result.js';
+
+export interface LintCommandOptions extends LintFilesOptions {
+  /** Formats with their output file (undefined: stdout). */
+  reports: { format: ReportFormat; output?: string }[];
+  maxWarnings?: number;
+  color: boolean;
+  toolVersion: string;
+}
+
+export async function runLint(paths: string[], options: LintCommandOptions): Promise<CommandResult> {
+  const run = await lintFiles(paths, options);
+  const { report } = run;
+  const fingerprints = new Map<Finding, string>(report.results.map((finding, index) => [finding, run.fingerprints[index]!]));
+  const context = {
+    findings: report.results,
+    files: report.summary.files,
+    checkedFiles: run.checkedFiles,
+    rules: RULES.map((rule) => rule.meta),
+    fingerprint: (finding: Finding) => fingerprints.get(finding) ?? '',
+    baseFolder: process.cwd(),
+    toolVersion: options.toolVersion,
+  };
+  const result = emptyResult();
+  const diffToStdout = options.reports.every((entry) => entry.output || entry.format === 'stylish');
+  for (const fixed of run.fixed) {
+    if (fixed.written) {
+      result.stderr += formatAppliedFixes(fixed);
+      continue;
+    }
+    if (diffToStdout) result.stdout += formatFixPreview(fixed, options.color);
+    else result.stderr += formatFixPreview(fixed, false);
+    result.stderr += formatWouldFix(fixed);
+  }
+  for (const entry of options.reports) {
+    const text = await renderReport(entry.format, context, options.color && !entry.output);
+    if (entry.output) result.files.push({ path: entry.output, text });
+    else result.stdout += text;
+  }
+  // The summary counts what the capped reports leave out too (findings-cap.ts), so
+  // --max-warnings and the exit code see every finding. With --quiet it holds errors only.
+  const { errors, warnings } = report.summary;
+  result.exitCode = exitCodeFor(errors, warnings, options.maxWarnings);
+  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+    result.stderr += `${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${options.maxWarnings}\n`;
+  }
+  return result;
+}

@@ -135,12 +135,7 @@ async function bundleCli() {
   const binDir = join(root, 'dist', 'bin');
   for (const file of readdirSync(binDir).filter((name) => name.endsWith('.js'))) rmSync(join(binDir, file));
   await build({
-    // The worker entries sit beside the code that starts them (new URL('./lint-worker.js', import.meta.url)).
-    entryPoints: {
-      main: join(root, 'dist', 'cli', 'main.js'),
-      'lint-worker': join(root, 'dist', 'lint', 'lint-worker.js'),
-      'validate-worker': join(root, 'dist', 'validate', 'validate-worker.js'),
-    },
+    entryPoints: { main: join(root, 'dist', 'cli', 'main.js'), 'batch-worker': join(root, 'dist', 'run', 'batch-worker.js') },
     outdir: join(root, 'dist', 'bin'),
     bundle: true,
     splitting: true,

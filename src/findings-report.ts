@@ -10,6 +10,6 @@ export interface FindingsReport {
   summary: Summary;
 }
 
-export function findingsReport(files: number, findings: Finding[]): FindingsReport {
-  return { version: 1, results: findings, summary: countFindings(files, findings) };
+export function findingsReport(files: number, findings: readonly Finding[]): FindingsReport {
+  return { version: 1, results: [...findings], summary: countFindings(files, findings) };
 }

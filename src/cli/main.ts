@@ -3,12 +3,13 @@
 // 1 findings, 2 usage or internal error.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Flavour } from '../manifest/normalize-manifest.js';
-import { LINT_FORMATS, VALIDATE_FORMATS, wantsColor, type ReportFormat } from '../report/report-formats.js';
+import { checkFormat, formatNames } from '../report/formatters.js';
 import { EdgewiseError, InputError } from '../errors.js';
 // validate is the start-up-critical path: loaded with the CLI, not as a separate chunk.
 import { runValidate } from './commands/validate.js';
 import { emit } from './emit.js';
 import { refuseOutputsOverInputs } from './output-paths.js';
+import { wantsColor } from './wants-color.js';
 
 const USAGE_ERROR = 2;
 const VERSION = '0.1.0';
@@ -46,9 +47,9 @@ function buildProgram(): Command {
     .command('validate')
     .description('check manifests against the IoT Edge schemas (files, folders, or - for stdin)')
     .argument('[paths...]', 'manifest files or folders; - reads stdin', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...VALIDATE_FORMATS]).default('stylish'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formatNames('validate')).default('stylish'))
     .addOption(flavourOption)
-    .action(async (paths: string[], options: { format: ReportFormat; flavour?: Flavour }) => {
+    .action(async (paths: string[], options: { format: string; flavour?: Flavour }) => {
       emit(await runValidate(paths, { ...options, color: wantsColor(process.stdout, process.env) }));
     });
 
@@ -56,7 +57,7 @@ function buildProgram(): Command {
     .command('lint')
     .description('validate, then check manifests against the IoT Edge rule catalogue')
     .argument('[paths...]', 'manifest files or folders; - reads stdin', ['.'])
-    .option('-f, --format <format>', `output format, repeatable: ${LINT_FORMATS.join(', ')} (default stylish)`, collect)
+    .option('-f, --format <format>', `output format, repeatable: ${formatNames('lint').join(', ')} (default stylish)`, collect)
     .option('-o, --output <file>', 'write the report of the format at the same position to a file, repeatable', collect)
     .option('-c, --config <file>', 'use this config instead of the nearest .edgewise.yaml / .edgewise.json')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInteger)
@@ -67,13 +68,13 @@ function buildProgram(): Command {
     .action(async (paths: string[], options: { format?: string[]; output?: string[]; config?: string; maxWarnings?: number; quiet?: boolean; fix?: boolean; fixDryRun?: boolean; flavour?: Flavour }) => {
       const formats = options.format ?? ['stylish'];
       const outputs = options.output ?? [];
-      for (const format of formats) if (!(LINT_FORMATS as readonly string[]).includes(format)) throw new InputError(`unknown format "${format}"; use one of ${LINT_FORMATS.join(', ')}`);
+      for (const format of formats) checkFormat('lint', format);
       if (outputs.length > formats.length) throw new InputError('each --output needs a --format before it, e.g. --format sarif --output edgewise.sarif');
       await refuseOutputsOverInputs(outputs, paths);
       const { runLint } = await import('./commands/lint.js');
       emit(
         await runLint(paths, {
-          reports: formats.map((format, index) => ({ format: format as ReportFormat, output: outputs[index] })),
+          reports: formats.map((format, index) => ({ format, output: outputs[index] })),
           configFile: options.config,
           maxWarnings: options.maxWarnings,
           quiet: options.quiet,
@@ -142,8 +143,8 @@ function buildProgram(): Command {
     .requiredOption('--rate <msgs/s>', 'messages per second sent upstream', positiveNumber)
     .requiredOption('--size <size>', 'size of one message: bytes (512) or with a unit (4KB, 1KiB)')
     .option('--disk <size>', 'free disk for edgeHub storage, e.g. 8GB or 512MiB (KB, MB, GB: powers of 1000; KiB, MiB, GiB: of 1024)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action(async (manifest: string, options: { rate: number; size: string; disk?: string; format: 'table' | 'json' }) => {
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formatNames('offline-plan')).default('table'))
+    .action(async (manifest: string, options: { rate: number; size: string; disk?: string; format: string }) => {
       const { runOfflinePlan } = await import('./commands/offline-plan.js');
       emit(await runOfflinePlan(manifest, { rate: options.rate, size: options.size, disk: options.disk, format: options.format }));
     });
@@ -165,14 +166,14 @@ function buildProgram(): Command {
     .command('diff')
     .description('compare two manifests by meaning: modules, routes, env, parsed createOptions, with the runtime impact')
     .argument('<paths...>', 'manifest A and manifest B (or the 7 or 9 arguments git passes to a diff driver)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'patch', 'markdown']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formatNames('diff')).default('text'))
     .option('--exit-code', 'exit 1 when the manifests differ in meaning, 0 when not')
     .option('--show-secrets', 'show secret values instead of masking them')
     .option('--layer <file>', 'a layered deployment merged onto B, repeatable (with --priority)', collect)
     .option('--priority <n>', 'priority of each --layer, in order', collect)
     .option('--layer-a <file>', 'a layered deployment merged onto A, repeatable (with --priority-a)', collect)
     .option('--priority-a <n>', 'priority of each --layer-a, in order', collect)
-    .action(async (paths: string[], options: { format: 'text' | 'json' | 'patch' | 'markdown'; exitCode?: boolean; showSecrets?: boolean; layer?: string[]; priority?: string[]; layerA?: string[]; priorityA?: string[] }) => {
+    .action(async (paths: string[], options: { format: string; exitCode?: boolean; showSecrets?: boolean; layer?: string[]; priority?: string[]; layerA?: string[]; priorityA?: string[] }) => {
       const [{ runDiff }, { gitDiffPaths, isGitDiffCall }, { pairLayers }] = await Promise.all([import('./commands/diff.js'), import('../diff/git-diff-args.js'), import('../merge/layer-args.js')]);
       if (!isGitDiffCall(paths) && paths.length !== 2) throw new InputError(`diff takes two manifests (A and B), got ${paths.length}`);
       const sides = isGitDiffCall(paths) ? gitDiffPaths(paths) : { pathA: paths[0]!, pathB: paths[1]! };
@@ -219,10 +220,10 @@ function buildProgram(): Command {
   program
     .command('rules')
     .description('list the lint rules')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (options: { format: 'text' | 'json' }) => {
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formatNames('rules')).default('text'))
+    .action(async (options: { format: string }) => {
       const { runRules } = await import('./commands/rules.js');
-      emit(runRules(options));
+      emit(await runRules(options));
     });
   return program;
 }

@@ -149,7 +149,7 @@ function maskWithTrie(text: string, trie: TrieNode): string {
 /**
  * Masks what the text itself shows to be secret, without knowing any value: the key part of a
  * connection string or SAS token, and the value of `SECRET_NAME=value`. The last net for output
- * whose secrets are not known (see render-report.ts).
+ * whose secrets are not known (see report/formatters.ts).
  */
 export function maskSecretShapes(text: string): string {
   const found = assignedSecrets(text).filter((assigned) => isWorthMasking(assigned.value));

@@ -3,6 +3,7 @@
 // (which `patch -p0` or `git apply -p0` can apply) and a count.
 import type { FixChange, FixedFile } from '../findings.js';
 import { parsePointer } from '../manifest/json-pointer.js';
+import type { Formatter } from './formatter.js';
 import { unifiedDiff } from './unified-diff.js';
 
 /** Values longer than this are cut, so that each fix stays on one line. */
@@ -51,3 +52,12 @@ export function formatFixPreview(fixed: FixedFile, color: boolean): string {
 export function formatWouldFix(fixed: FixedFile): string {
   return `would fix ${problems(fixed.count)} in ${fixed.file}\n`;
 }
+
+/** For --fix: each applied change, then the count. */
+export const appliedFixFormatter: Formatter<FixedFile> = { name: 'applied', render: formatAppliedFixes };
+
+/** For --fix-dry-run: the diff of the file (which `patch -p0` or `git apply -p0` can apply). */
+export const fixPreviewFormatter: Formatter<FixedFile> = { name: 'preview', render: (fixed, { color }) => formatFixPreview(fixed, color) };
+
+/** For --fix-dry-run: the count. */
+export const wouldFixFormatter: Formatter<FixedFile> = { name: 'would-fix', render: formatWouldFix };

@@ -3,6 +3,7 @@
 // Suggestions follow the message on lines of their own (annotations may span lines).
 import type { Finding, Severity } from '../findings.js';
 import type { ReportContext } from './report-context.js';
+import type { Formatter } from './formatter.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -23,3 +24,5 @@ export function formatGithub(context: ReportContext): string {
     .map((f) => `::${COMMAND[f.severity]} file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}::${escapeData(annotationText(f))}\n`)
     .join('');
 }
+
+export const githubFormatter: Formatter<ReportContext> = { name: 'github', render: formatGithub };

@@ -1,9 +1,16 @@
-// The machine-readable report. Its shape is a contract shared by validate and lint:
-// {"version":1,"results":[findings],"summary":{files,errors,warnings,infos}}. The summary counts
-// every finding, also those a capped report does not list (see findings-cap.ts).
+// The machine-readable report. Its shape is a contract shared by validate and lint, and the
+// data the library's validate() and lint() resolve to (findings-report.ts):
+// {"version":1,"results":[findings],"summary":{files,errors,warnings,infos}}.
 import type { Finding } from '../findings.js';
-import { countFindings } from '../findings-cap.js';
+import { findingsReport } from '../findings-report.js';
+import type { Formatter } from './formatter.js';
+import type { ReportContext } from './report-context.js';
 
 export function formatJson(findings: readonly Finding[], files: number): string {
-  return JSON.stringify({ version: 1, results: findings, summary: countFindings(files, findings) }) + '\n';
+  return JSON.stringify(findingsReport(files, findings)) + '\n';
 }
+
+export const jsonFormatter: Formatter<ReportContext> = {
+  name: 'json',
+  render: (context) => formatJson(context.findings, context.files),
+};

@@ -5,6 +5,7 @@
 import type { Finding } from '../findings.js';
 import { groupByFile } from './group-by-file.js';
 import type { ReportContext } from './report-context.js';
+import type { Formatter } from './formatter.js';
 
 function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[char]!).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
@@ -38,3 +39,5 @@ export function formatJunit(context: ReportContext): string {
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="edgewise" tests="${total}" failures="${failures}" errors="0">\n${suites}</testsuites>\n`;
 }
+
+export const junitFormatter: Formatter<ReportContext> = { name: 'junit', render: formatJunit };

@@ -1,4 +1,4 @@
-// What every formatter receives: the findings plus the facts some formats need
+// What every findings formatter (validate, lint) receives: the findings plus the facts some formats need
 // (rule metadata for SARIF, stable fingerprints, the base folder for relative paths).
 import type { Finding } from '../findings.js';
 import type { RuleMeta } from '../rules/rule.js';

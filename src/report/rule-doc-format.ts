@@ -1,6 +1,13 @@
 // Renders a rule's docs page from its metadata plus a hand-written example, so the page and
 // the code cannot drift apart (a test fails when docs/rules/ is stale).
 import type { RuleMeta } from '../rules/rule.js';
+import type { Formatter } from './formatter.js';
+
+/** A rule's metadata and the hand-written example of its page (docs/rules/<id>.example.md). */
+export interface RuleDocSource {
+  meta: RuleMeta;
+  example?: string;
+}
 
 export function renderRuleDoc(meta: RuleMeta, example: string | undefined): string {
   const lines = [
@@ -25,3 +32,5 @@ export function renderRuleDoc(meta: RuleMeta, example: string | undefined): stri
   lines.push('## Configuration', '', '```yaml', '# .edgewise.yaml', 'rules:', `  ${meta.id}: off   # or info, warning, error`, '```', '');
   return lines.join('\n');
 }
+
+export const ruleDocFormatter: Formatter<RuleDocSource> = { name: 'markdown', render: ({ meta, example }) => renderRuleDoc(meta, example) };

@@ -4,6 +4,7 @@
 import { relative } from 'node:path';
 import type { Severity } from '../findings.js';
 import type { ReportContext } from './report-context.js';
+import type { Formatter } from './formatter.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 /** Where the rule pages (docs/rules/<id>.md) are published; EDGEWISE_DOCS_URL points at a fork or mirror. */
@@ -64,3 +65,5 @@ export function formatSarif(context: ReportContext): string {
   };
   return JSON.stringify(sarif, null, 2) + '\n';
 }
+
+export const sarifFormatter: Formatter<ReportContext> = { name: 'sarif', render: formatSarif };

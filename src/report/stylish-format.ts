@@ -6,6 +6,8 @@ import { countFindings } from '../findings-cap.js';
 import { groupByFile } from './group-by-file.js';
 import { splitMessage } from './message-parts.js';
 import { wrapText } from './wrap-text.js';
+import type { Formatter } from './formatter.js';
+import type { ReportContext } from './report-context.js';
 
 export interface StylishOptions {
   color: boolean;
@@ -52,3 +54,8 @@ export function formatStylish(findings: readonly Finding[], files: number, optio
   const line = `✖ ${problems} problem${problems === 1 ? '' : 's'} (${counts}) in ${files} ${fileWord}`;
   return `${output}\n${paint(summary.errors > 0 ? 'red' : 'yellow', paint('bold', line))}\n`;
 }
+
+export const stylishFormatter: Formatter<ReportContext> = {
+  name: 'stylish',
+  render: (context, options) => formatStylish(context.findings, context.files, { color: options.color }),
+};

@@ -1,7 +1,8 @@
 // `edgewise init --list`: each bundled template with its description and parameters.
 import { DEFAULT_TEMPLATE, type TemplateEntry } from '../init/template-catalogue.js';
+import type { Formatter } from './formatter.js';
 
-export function formatTemplateList(templates: readonly TemplateEntry[]): string {
+function formatTemplateList(templates: readonly TemplateEntry[]): string {
   const width = Math.max(...templates.map((entry) => entry.name.length));
   let text = '';
   for (const entry of templates) {
@@ -10,3 +11,5 @@ export function formatTemplateList(templates: readonly TemplateEntry[]): string 
   }
   return text;
 }
+
+export const templateListFormatter: Formatter<readonly TemplateEntry[]> = { name: 'text', render: formatTemplateList };

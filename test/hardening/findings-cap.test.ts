@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, Severity } from '../../src/findings.js';
 import { runLint } from '../../src/cli/commands/lint.js';
 import { capFindings, countFindings, FINDINGS_PER_RULE, isOmittedFindings } from '../../src/findings-cap.js';
-import type { ReportFormat } from '../../src/report/report-formats.js';
+import type { FormatName } from '../../src/report/formatters.js';
 import { formatStylish } from '../../src/report/stylish-format.js';
 import { runValidate } from '../../src/cli/commands/validate.js';
 
@@ -41,7 +41,7 @@ function writeManifest(text: string): string {
   return file;
 }
 
-function lint(file: string, format: ReportFormat, extra: { quiet?: boolean; maxWarnings?: number } = {}) {
+function lint(file: string, format: FormatName<'lint'>, extra: { quiet?: boolean; maxWarnings?: number } = {}) {
   return runLint([file], { reports: [{ format }], color: false, toolVersion: 'test', ...extra });
 }
 

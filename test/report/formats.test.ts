@@ -2,7 +2,7 @@
 // suggestions (fixes that choose, never applied) in every format.
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings.js';
-import { renderReport } from '../../src/report/render-report.js';
+import { renderOutput } from '../../src/report/formatters.js';
 import type { ReportContext } from '../../src/report/report-context.js';
 import { RULES } from '../../src/rules/index.js';
 
@@ -44,13 +44,13 @@ function context(findings: Finding[]): ReportContext {
 
 describe('report formats', () => {
   it('github: escapes %, CR and LF in messages, and also : and , in properties', async () => {
-    const text = await renderReport('github', context([awkward, info]), false);
+    const text = await renderOutput('lint', 'github', context([awkward, info]), { color: false });
     expect(text.split('\n')[0]).toBe('::error file=config/a%2Cb%3Ac.json,line=3,col=7,title=route-syntax::route "x" <does> not parse: 100%25 wrong%0Asecond line & more');
     expect(text.split('\n')[1]).toMatch(/^::notice file=config\/ok\.json,line=3,col=7,title=storage-permissions::chown it$/);
   });
 
   it('junit: well-formed XML escaping, one failing case per finding and a passing case per clean file', async () => {
-    const xml = await renderReport('junit', context([awkward]), false);
+    const xml = await renderOutput('lint', 'junit', context([awkward]), { color: false });
     expect(xml).toContain('message="route &quot;x&quot; &lt;does&gt; not parse: 100% wrong\nsecond line &amp; more"');
     expect(xml).toContain('<testsuite name="config/clean.json" tests="1" failures="0" errors="0">');
     expect(xml).toContain('<testsuite name="config/a,b:c.json" tests="1" failures="1" errors="0">');
@@ -58,7 +58,7 @@ describe('report formats', () => {
   });
 
   it('sarif: levels map error/warning/info to error/warning/note, with fingerprints and rule indexes', async () => {
-    const sarif = JSON.parse(await renderReport('sarif', context([awkward, info]), false));
+    const sarif = JSON.parse(await renderOutput('lint', 'sarif', context([awkward, info]), { color: false }));
     const [first, second] = sarif.runs[0].results;
     expect([first.level, second.level]).toEqual(['error', 'note']);
     expect(first.partialFingerprints).toEqual({ 'edgewise/v1': 'fp-3' });
@@ -67,7 +67,7 @@ describe('report formats', () => {
   });
 
   it('junit: an info finding is a passing case with its message in system-out; warnings and errors fail', async () => {
-    const xml = await renderReport('junit', context([awkward, { ...awkward, severity: 'warning', line: 4 }, info]), false);
+    const xml = await renderOutput('lint', 'junit', context([awkward, { ...awkward, severity: 'warning', line: 4 }, info]), { color: false });
     expect(xml).toContain('<testsuites name="edgewise" tests="4" failures="2" errors="0">');
     expect(xml).toContain('<testsuite name="config/ok.json" tests="1" failures="0" errors="0">');
     expect(xml).toContain('<system-out>config/ok.json:3:7 info chown it (storage-permissions) at /modulesContent/$edgeHub/properties.desired/routes/x</system-out>');
@@ -76,13 +76,13 @@ describe('report formats', () => {
   });
 
   it('json carries the whole message and the suggestions with their edits', async () => {
-    const json = JSON.parse(await renderReport('json', context([suggesting]), false));
+    const json = JSON.parse(await renderOutput('lint', 'json', context([suggesting]), { color: false }));
     expect(json.results[0].message).toBe(suggesting.message);
     expect(json.results[0].suggestions).toEqual(suggesting.suggestions);
   });
 
   it('sarif puts suggestions in the result property bag, not in fixes', async () => {
-    const sarif = JSON.parse(await renderReport('sarif', context([suggesting, awkward]), false));
+    const sarif = JSON.parse(await renderOutput('lint', 'sarif', context([suggesting, awkward]), { color: false }));
     const [withSuggestions, without] = sarif.runs[0].results;
     expect(withSuggestions.message.text).toBe(suggesting.message);
     expect(withSuggestions.properties.suggestions.map((s: { description: string }) => s.description)).toEqual(['use MqttWs on edgeAgent too', 'use Amqp on edgeHub too']);
@@ -91,8 +91,8 @@ describe('report formats', () => {
   });
 
   it('github and stylish show each suggestion on a line of its own', async () => {
-    expect(await renderReport('github', context([suggesting]), false)).toContain('only one%0Asuggestion: use MqttWs on edgeAgent too%0Asuggestion: use Amqp on edgeHub too\n');
-    const stylish = await renderReport('stylish', context([suggesting]), false);
+    expect(await renderOutput('lint', 'github', context([suggesting]), { color: false })).toContain('only one%0Asuggestion: use MqttWs on edgeAgent too%0Asuggestion: use Amqp on edgeHub too\n');
+    const stylish = await renderOutput('lint', 'stylish', context([suggesting]), { color: false });
     expect(stylish).toMatch(/\n {19}suggestion: use MqttWs on edgeAgent too\n {19}suggestion: use Amqp on edgeHub too\n/);
   });
 });

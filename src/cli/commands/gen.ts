@@ -2,11 +2,14 @@
 // when one was not generated or was refused. Diagnostics go to stderr, so that `--output -`
 // leaves stdout holding nothing but the manifest.
 import { generateFromTemplates, type GenOptions } from '../../generate/generate-from-templates.js';
-import { formatFindingLines } from '../../generate/output-refusal.js';
+import type { Finding, Severity } from '../../findings.js';
+import { loadFormatter } from '../../report/formatters.js';
 import { emptyResult, type CommandResult } from '../command-result.js';
 
 export async function runGen(templates: readonly string[], options: GenOptions = {}): Promise<CommandResult> {
   const run = await generateFromTemplates(templates, options);
+  const lines = await loadFormatter('finding-lines', 'lines');
+  const formatFindingLines = (findings: readonly Finding[], minimum?: Severity): string => lines.render({ findings, minimum }, { color: false });
   const result = emptyResult();
   result.stderr = run.warnings.map((line) => `edgewise: warning: ${line}\n`).join('');
   for (const output of run.outputs) {

@@ -3,22 +3,21 @@
 // hold no manifest give 2). What --fix changed goes to stderr; a --fix-dry-run diff goes to
 // stdout ahead of a stylish report, or to stderr when stdout carries a machine-readable format.
 import type { Finding } from '../../findings.js';
-import { lintFiles, type LintFilesOptions } from '../../lint/lint-files.js';
-import { formatAppliedFixes, formatFixPreview, formatWouldFix } from '../../report/fix-report.js';
-import { renderReport } from '../../report/render-report.js';
-import type { ReportFormat } from '../../report/report-formats.js';
+import { lintFiles, type LintFilesOptions } from '../../run/lint-files.js';
+import { checkFormat, loadFormatter } from '../../report/formatters.js';
 import { RULES } from '../../rules/index.js';
 import { emptyResult, exitCodeFor, type CommandResult } from '../command-result.js';
 
 export interface LintCommandOptions extends LintFilesOptions {
   /** Formats with their output file (undefined: stdout). */
-  reports: { format: ReportFormat; output?: string }[];
+  reports: { format: string; output?: string }[];
   maxWarnings?: number;
   color: boolean;
   toolVersion: string;
 }
 
 export async function runLint(paths: string[], options: LintCommandOptions): Promise<CommandResult> {
+  for (const entry of options.reports) checkFormat('lint', entry.format);
   const run = await lintFiles(paths, options);
   const { report } = run;
   const fingerprints = new Map<Finding, string>(report.results.map((finding, index) => [finding, run.fingerprints[index]!]));
@@ -32,18 +31,21 @@ export async function runLint(paths: string[], options: LintCommandOptions): Pro
     toolVersion: options.toolVersion,
   };
   const result = emptyResult();
-  const diffToStdout = options.reports.every((entry) => entry.output || entry.format === 'stylish');
-  for (const fixed of run.fixed) {
-    if (fixed.written) {
-      result.stderr += formatAppliedFixes(fixed);
-      continue;
+  if (run.fixed.length > 0) {
+    const [applied, preview, wouldFix] = await Promise.all([loadFormatter('fix', 'applied'), loadFormatter('fix', 'preview'), loadFormatter('fix', 'would-fix')]);
+    const diffToStdout = options.reports.every((entry) => entry.output || entry.format === 'stylish');
+    for (const fixed of run.fixed) {
+      if (fixed.written) {
+        result.stderr += applied.render(fixed, { color: false });
+        continue;
+      }
+      if (diffToStdout) result.stdout += preview.render(fixed, { color: options.color });
+      else result.stderr += preview.render(fixed, { color: false });
+      result.stderr += wouldFix.render(fixed, { color: false });
     }
-    if (diffToStdout) result.stdout += formatFixPreview(fixed, options.color);
-    else result.stderr += formatFixPreview(fixed, false);
-    result.stderr += formatWouldFix(fixed);
   }
   for (const entry of options.reports) {
-    const text = await renderReport(entry.format, context, options.color && !entry.output);
+    const text = (await loadFormatter('lint', entry.format)).render(context, { color: options.color && !entry.output });
     if (entry.output) result.files.push({ path: entry.output, text });
     else result.stdout += text;
   }

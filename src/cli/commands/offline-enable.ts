@@ -1,7 +1,8 @@
 // `edgewise offline enable MANIFEST`: writes the manifest with offline settings (to stdout,
 // --output or in place) and says what changed; a result with lint errors is not written (exit 1).
 import { enableOffline, OFFLINE_ENABLE_FAILURES, type OfflineEnableOptions } from '../../offline/enable-offline.js';
-import { formatFindingLines, refusal } from '../../generate/output-refusal.js';
+import { renderOutput } from '../../report/formatters.js';
+import { refusal } from '../../report/write-refusal-format.js';
 import { emptyResult, type CommandResult } from '../command-result.js';
 import { failOnManifestErrors } from '../manifest-failure.js';
 
@@ -13,7 +14,7 @@ export async function runOfflineEnable(path: string, options: OfflineEnableOptio
     if (!enabled.changed) result.stderr += `edgewise: ${enabled.file} already has these offline settings; nothing to change\n`;
     for (const change of enabled.changes) result.stderr += `edgewise: ${change}\n`;
     for (const note of enabled.notes) result.stderr += `edgewise: note: ${note}\n`;
-    result.stderr += formatFindingLines(enabled.check.findings);
+    result.stderr += await renderOutput('finding-lines', 'lines', { findings: enabled.check.findings }, { color: false });
     if (enabled.target === undefined) result.stdout = enabled.text;
     else if (enabled.path !== undefined) {
       result.files.push({ path: enabled.path, text: enabled.text });

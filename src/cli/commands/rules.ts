@@ -1,8 +1,9 @@
 // `edgewise rules`: the rule catalogue as a table or JSON.
 import { RULES } from '../../rules/index.js';
-import { formatRuleList } from '../../report/rule-list-format.js';
+import { loadFormatter } from '../../report/formatters.js';
 import type { CommandResult } from '../command-result.js';
 
-export function runRules(options: { format: 'text' | 'json' }): CommandResult {
-  return { exitCode: 0, stdout: formatRuleList(RULES, options.format), stderr: '', files: [] };
+export async function runRules(options: { format: string }): Promise<CommandResult> {
+  const formatter = await loadFormatter('rules', options.format);
+  return { exitCode: 0, stdout: formatter.render(RULES.map((rule) => rule.meta), { color: false }), stderr: '', files: [] };
 }

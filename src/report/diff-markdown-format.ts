@@ -1,13 +1,19 @@
 // The report for a pull-request comment (GitHub-flavoured Markdown): a summary table of what the
 // runtime will do, then the changes of each module or section.
-import { maskSecrets } from '../manifest/secrets.js';
-import type { ManifestDiff } from './diff-manifests.js';
-import { describeChange, type ChangeDescription } from './describe-change.js';
-import { groupTitle } from './group-title.js';
-import { IMPACT_LABEL, IMPACT_MEANING } from './impact.js';
-import type { DiffFormatOptions } from './text-format.js';
+import { maskSecrets } from '../manifest/mask-secrets.js';
+import type { ManifestDiff } from '../diff/diff-manifests.js';
+import { describeChange, type ChangeDescription } from '../diff/describe-change.js';
+import { groupTitle } from '../diff/group-title.js';
+import { IMPACT_LABEL, IMPACT_MEANING } from '../diff/impact.js';
+import type { DiffView } from './diff-view.js';
+import type { Formatter } from './formatter.js';
 
-export function formatDiffMarkdown(diff: ManifestDiff, options: Pick<DiffFormatOptions, 'showSecrets'>): string {
+export const diffMarkdownFormatter: Formatter<DiffView> = {
+  name: 'markdown',
+  render: ({ diff, showSecrets }) => formatDiffMarkdown(diff, { showSecrets }),
+};
+
+function formatDiffMarkdown(diff: ManifestDiff, options: { showSecrets: boolean }): string {
   let output = `### edgewise diff\n\n${code(diff.a.file)} → ${code(diff.b.file)}: `;
   if (diff.changes.length === 0) return `${output}no differences in meaning.\n`;
   const count = diff.changes.length;

@@ -1,13 +1,15 @@
 // The human report: changes grouped by module and section, each group headed by what the
 // runtime will do. Colour only when asked (the CLI asks on a TTY without NO_COLOR: wantsColor).
 import { isDeepStrictEqual } from 'node:util';
-import { maskSecrets } from '../manifest/secrets.js';
-import type { ManifestDiff } from './diff-manifests.js';
-import { describeChange, type ChangeDescription } from './describe-change.js';
-import { groupTitle } from './group-title.js';
-import { IMPACT_LABEL, IMPACT_MEANING, type Impact } from './impact.js';
+import { maskSecrets } from '../manifest/mask-secrets.js';
+import type { ManifestDiff } from '../diff/diff-manifests.js';
+import { describeChange, type ChangeDescription } from '../diff/describe-change.js';
+import { groupTitle } from '../diff/group-title.js';
+import { IMPACT_LABEL, IMPACT_MEANING, type Impact } from '../diff/impact.js';
+import type { DiffView } from './diff-view.js';
+import type { Formatter } from './formatter.js';
 
-export interface DiffFormatOptions {
+interface DiffFormatOptions {
   color: boolean;
   showSecrets: boolean;
 }
@@ -23,7 +25,7 @@ const IMPACT_COLOUR: Record<Impact, keyof typeof CODES> = {
   'no-effect': 'dim',
 };
 
-export function formatDiffText(diff: ManifestDiff, options: DiffFormatOptions): string {
+function formatDiffText(diff: ManifestDiff, options: DiffFormatOptions): string {
   const paint = (code: keyof typeof CODES, text: string): string => (options.color ? `\u001b[${CODES[code]}m${text}\u001b[0m` : text);
   let output = `${paint('bold', `edgewise diff ${diff.a.file} → ${diff.b.file}`)}\n`;
   if (diff.changes.length === 0) {
@@ -57,3 +59,8 @@ function line(description: ChangeDescription, paint: (code: keyof typeof CODES, 
 function marker(kind: string): string {
   return kind === 'added' ? '+' : kind === 'removed' ? '-' : '~';
 }
+
+export const diffTextFormatter: Formatter<DiffView> = {
+  name: 'text',
+  render: ({ diff, showSecrets }, { color }) => formatDiffText(diff, { color, showSecrets }),
+};

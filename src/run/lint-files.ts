@@ -7,9 +7,9 @@ import type { Finding, FixedFile } from '../findings.js';
 import { findingsReport, type FindingsReport } from '../findings-report.js';
 import { collectInputs, NoManifestsError, STDIN_NAME } from '../manifest/read-inputs.js';
 import { InputError } from '../errors.js';
-import { runInParallel } from '../run/run-in-parallel.js';
-import { lintInputs, type LintRunOptions } from './lint-inputs.js';
-import { unusedSuppressionFindings } from './unused-suppressions.js';
+import type { LintRunOptions } from '../lint/lint-inputs.js';
+import { unusedSuppressionFindings } from '../lint/unused-suppressions.js';
+import { runInParallel } from './run-in-parallel.js';
 
 export type LintFilesOptions = LintRunOptions;
 
@@ -27,12 +27,7 @@ export interface LintRun {
 export async function lintFiles(paths: readonly string[], options: LintFilesOptions = {}): Promise<LintRun> {
   const refs = collectInputs(paths);
   if (options.fix && !options.fixDryRun && refs.some((ref) => ref.file === STDIN_NAME)) throw new InputError('--fix cannot write to stdin; use --fix-dry-run to see the result', 'invalid-option');
-  const batches = await runInParallel({
-    refs,
-    options: { configFile: options.configFile, fix: options.fix, fixDryRun: options.fixDryRun, flavour: options.flavour, quiet: options.quiet },
-    runHere: lintInputs,
-    workerEntry: new URL('./lint-worker.js', import.meta.url),
-  });
+  const batches = await runInParallel({ kind: 'lint', refs, options: { configFile: options.configFile, fix: options.fix, fixDryRun: options.fixDryRun, flavour: options.flavour, quiet: options.quiet } });
 
   const findings: Finding[] = [];
   const fingerprints: string[] = [];

@@ -1,8 +1,8 @@
 // Renders an offline plan: a short table with the answer and why, or JSON (the plan as is).
-import type { OfflinePlan, RoutePlan, TtlSource } from './offline-plan.js';
-import { formatBytes, formatDuration } from './plan-units.js';
-
-export type PlanFormat = 'table' | 'json';
+import type { OfflinePlan, RoutePlan, TtlSource } from '../offline/offline-plan.js';
+import type { OfflinePlanReport } from '../offline/plan-offline-file.js';
+import { formatBytes, formatDuration } from '../offline/plan-units.js';
+import type { Formatter } from './formatter.js';
 
 const TTL_SOURCE: Record<TtlSource, string> = {
   route: 'route',
@@ -24,9 +24,12 @@ function because(route: RoutePlan): string {
   return route.reason === 'ttl' ? 'TTL expiry' : route.reason === 'disk' ? 'store full' : 'nothing found';
 }
 
-export function renderPlan(file: string, plan: OfflinePlan, format: PlanFormat): string {
-  if (format === 'json') return `${JSON.stringify({ file, ...plan }, null, 2)}\n`;
-  const lines: string[] = [`offline plan for ${file}`];
+export const planTableFormatter: Formatter<OfflinePlanReport> = { name: 'table', render: (report) => planTable(report) };
+
+export const planJsonFormatter: Formatter<OfflinePlanReport> = { name: 'json', render: (report) => `${JSON.stringify(report, null, 2)}\n` };
+
+function planTable(plan: OfflinePlanReport): string {
+  const lines: string[] = [`offline plan for ${plan.file}`];
   const body = plan.storedBytesPerMessage - plan.storeOverheadBytes;
   lines.push(`  ${plan.rateMsgsPerSec} msg/s of ${formatBytes(plan.messageBytes)}; each takes about ${plan.storedBytesPerMessage} B in the store (${body} B body as base64 + ${plan.storeOverheadBytes} B estimated overhead)`);
   const perDay = `${formatBytes(plan.storeGrowthBytesPerSec)}/s, ${formatBytes(plan.storeGrowthBytesPerSec * 86400)} a day`;

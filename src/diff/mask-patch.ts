@@ -1,6 +1,6 @@
-// The RFC 6902 patch format. Its operations apply to A's file as written (raw-patch.ts says
-// why). Unless secrets are shown, secret values are masked like everywhere else, which makes
-// those operations write "****": `masked` tells the caller to warn.
+// The operations of a patch with secret values masked, as every printed patch has them unless
+// secrets are to be shown. Those operations then write "****" where a secret was (raw-patch.ts
+// says why the operations apply to A's file as written).
 import { getAtPointer, parsePointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { maskSecrets } from '../manifest/secrets.js';
@@ -9,12 +9,8 @@ import type { Operation } from './json-patch-library.js';
 import type { RawPatch } from './raw-patch.js';
 import { isSecretName, isSecretPath, MASK, maskValue, secretsByPlace } from './secret-masking.js';
 
-export function formatDiffPatch(patch: RawPatch, secrets: readonly string[], showSecrets: boolean): { text: string; masked: boolean } {
-  const plain = `${JSON.stringify(patch.operations, null, 2)}\n`;
-  if (showSecrets) return { text: plain, masked: false };
-  const operations = patch.operations.map((operation) => maskOperation(operation, patch.target, secrets));
-  const text = maskSecrets(`${JSON.stringify(operations, null, 2)}\n`, secrets);
-  return { text, masked: text !== plain };
+export function maskPatchOperations(patch: RawPatch, secrets: readonly string[]): Operation[] {
+  return patch.operations.map((operation) => maskOperation(operation, patch.target, secrets));
 }
 
 function maskOperation(operation: Operation, target: unknown, secrets: readonly string[]): Operation {

@@ -200,7 +200,7 @@ function buildProgram(): Command {
     .action(async (manifest: string, patch: string, options: { output?: string; flavour?: Flavour }) => {
       await refuseOutputsOverInputs([options.output], [manifest, patch]);
       const { runPatch } = await import('./commands/patch.js');
-      emit(await runPatch(manifest, patch, { ...options, color: wantsColor(process.stderr, process.env) }));
+      emit(await runPatch(manifest, patch, options));
     });
 
   program
@@ -214,7 +214,7 @@ function buildProgram(): Command {
     .action(async (base: string, layers: string[], options: { priority?: string[]; output?: string; flavour?: Flavour }) => {
       await refuseOutputsOverInputs([options.output], [base, ...layers]);
       const [{ runMerge }, { pairLayers }] = await Promise.all([import('./commands/merge.js'), import('../merge/layer-args.js')]);
-      emit(await runMerge(base, pairLayers(layers, options.priority ?? []), { output: options.output, flavour: options.flavour, color: wantsColor(process.stderr, process.env) }));
+      emit(await runMerge(base, pairLayers(layers, options.priority ?? []), { output: options.output, flavour: options.flavour }));
     });
 
   program

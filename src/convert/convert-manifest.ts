@@ -4,7 +4,7 @@
 // with lint errors is converted anyway (the count comes back, for a warning); only input it
 // cannot read is refused, with a ManifestError.
 import { basename, isAbsolute, join } from 'node:path';
-import { checkOutput } from '../lint/check-output.js';
+import { checkOutput } from '../lint/write-gate.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { decideFlavour } from '../manifest/detect-flavour.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
@@ -97,6 +97,6 @@ export async function convertManifest(path: string, options: ConvertOptions = {}
   }
 
   const name = outputName(file, to, options.output);
-  const lintErrors = (await checkOutput(name, converted)).findings.filter((finding) => finding.severity === 'error').length;
+  const lintErrors = (await checkOutput(name, converted)).errors;
   return { file, to, text: converted, ...(options.output === undefined ? {} : { path: at(options.output) }), notes, lintErrors };
 }

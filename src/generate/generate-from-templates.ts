@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { Finding } from '../findings.js';
 import { readInput } from '../manifest/read-inputs.js';
 import { InputError } from '../errors.js';
-import { checkOutput } from '../lint/check-output.js';
+import { checkOutput, type WriteRefusal } from '../lint/write-gate.js';
 import { maskFinding } from '../manifest/mask-finding.js';
 import { filledSecrets } from './filled-secrets.js';
 import { generateManifest } from './generate-manifest.js';
@@ -60,7 +60,7 @@ export type GeneratedOutput = {
   /** A placeholder could not be resolved (or the template not read): there is no manifest. */
   | { status: 'not-generated' }
   /** The manifest lints with errors: it must not be written. */
-  | { status: 'refused'; errors: number }
+  | { status: 'refused'; refusal: WriteRefusal }
 );
 
 export interface GenRun {
@@ -104,21 +104,25 @@ export async function generateFromTemplates(templates: readonly string[], option
     const templateFindings = [...generated.findings, ...resolver.moduleFindings().map((finding) => (options.allowUnresolved ? { ...finding, severity: 'warning' as const } : finding))];
     // Every finding may quote a value gen filled in.
     const secrets = await filledSecrets({ file: template, text }, variables, generated.text);
-    const masked = (findings: readonly Finding[]): Finding[] => findings.map((finding) => maskFinding(finding, secrets));
+    const maskedTemplateFindings = templateFindings.map((finding) => maskFinding(finding, secrets));
     if (generated.text === undefined) {
-      run.outputs.push({ ...where, status: 'not-generated', findings: masked(templateFindings) });
+      run.outputs.push({ ...where, status: 'not-generated', findings: maskedTemplateFindings });
       continue;
     }
     // Filling secrets in is gen's job (the plaintext-secret rule recommends it), so that rule is off here.
     const rules = { ...GEN_RULES, ...(options.allowUnresolved ? { 'unresolved-placeholder': 'warning' as const } : {}) };
-    const check = await checkOutput(output === '-' ? '<stdout>' : output, generated.text, { flavour: 'manifest', rules });
+    const check = await checkOutput(output === '-' ? '<stdout>' : output, generated.text, { flavour: 'manifest', rules, secrets });
     // Placed in the template, where they are fixed, at the key or the value as in the output.
     const anchorOf = await outputAnchors(generated.text);
     const placed: Finding[] = [];
     for (const finding of check.findings) placed.push({ ...finding, file: template, ...(await generated.locate(finding.pointer, anchorOf(finding))) });
-    const findings = masked([...templateFindings, ...placed]);
-    if (!check.ok) run.outputs.push({ ...where, status: 'refused', errors: placed.filter((finding) => finding.severity === 'error').length, findings });
-    else run.outputs.push({ ...where, status: 'generated', text: generated.text, findings });
+    const findings = [...maskedTemplateFindings, ...placed];
+    if (check.ok) {
+      run.outputs.push({ ...where, status: 'generated', text: generated.text, findings });
+      continue;
+    }
+    const refusal: WriteRefusal = { command: 'gen', target: output === '-' ? 'stdout' : output, subject: `the manifest generated from ${template}`, positions: 'template', errors: check.errors, findings };
+    run.outputs.push({ ...where, status: 'refused', refusal, findings });
   }
   return run;
 }

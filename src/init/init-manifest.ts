@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { jsonToYaml } from '../manifest/json-to-yaml.js';
 import { initFormat } from '../convert/output-format.js';
-import { checkOutput, type OutputCheck } from '../lint/check-output.js';
+import { checkOutput, type OutputCheck, type WriteRefusal } from '../lint/write-gate.js';
 import { SCHEMA_TEMPLATE_KEY } from '../generate/generate-manifest.js';
 import { serializeCreateOptions } from '../generate/serialize-create-options.js';
 import { createOptionsAsObjects } from './create-options-objects.js';
@@ -48,8 +48,10 @@ export interface InitResult {
   /** Each parameter: with --keep-params it stays a placeholder, else it has a value (`given` by --set, or the default). */
   parameters: { name: string; value: string; given: boolean }[];
   keepParams: boolean;
-  /** The output linted; when it has errors it must not be written. */
+  /** The output linted. */
   check: OutputCheck;
+  /** Set when the output has lint errors: then it must not be written. */
+  refusal?: WriteRefusal;
 }
 
 export async function initManifest(options: Omit<InitOptions, 'list'> = {}): Promise<InitResult> {
@@ -77,7 +79,10 @@ export async function initManifest(options: Omit<InitOptions, 'list'> = {}): Pro
   const shown = target === '-' ? `deployment.${yaml ? 'yaml' : 'json'}` : target;
   const check = await checkOutput(shown, output, { flavour: options.keepParams ? 'template' : 'manifest' });
   const parameters = entry.parameters.map((parameter) => ({ name: parameter.name, value: values.get(parameter.name)!, given: options.set?.some((item) => item.startsWith(`${parameter.name}=`)) ?? false }));
-  return { template: entry.name, target, ...(target === '-' ? {} : { path }), shown, text: output, parameters, keepParams: options.keepParams ?? false, check };
+  const refusal: WriteRefusal | undefined = check.ok
+    ? undefined
+    : { command: 'init', target: target === '-' ? 'stdout' : target, subject: `the manifest from template ${entry.name}`, positions: 'output', errors: check.errors, findings: check.findings };
+  return { template: entry.name, target, ...(target === '-' ? {} : { path }), shown, text: output, parameters, keepParams: options.keepParams ?? false, check, ...(refusal && { refusal }) };
 }
 
 function parameterValues(entry: TemplateEntry, options: InitOptions): Map<string, string> {

@@ -1,9 +1,8 @@
 // `edgewise merge BASE LAYERED… --priority N…`: the effective manifest a device receives from a
 // standard deployment and layered deployments (merge-layers.ts has the rules and their
-// sources), linted: with lint errors it must not be written. A layer that holds the secret mask
+// sources), through the write gate: with lint errors it must not be written. A layer that holds the secret mask
 // "****" is refused before merging: it would overwrite a real secret.
-import { lintBeforeWrite, type ResultCheck } from '../lint/lint-before-write.js';
-import { maskFinding } from '../manifest/mask-finding.js';
+import { checkOutput, type OutputCheck, type WriteRefusal } from '../lint/write-gate.js';
 import { MASKED_SECRET_HARM, maskedValuePointers } from '../manifest/masked-secret-values.js';
 import { readManifestDocument } from '../manifest/read-manifest-document.js';
 import { serializeManifest } from '../manifest/serialize-manifest.js';
@@ -16,6 +15,8 @@ import { mergeLayers } from './merge-layers.js';
 export interface MergeOptions {
   /** Lint the result as a manifest or a template (default: by the base's file name). */
   flavour?: Flavour;
+  /** Where the caller writes the result (undefined: stdout); a refusal names it. */
+  output?: string;
   /** Reads stdin for a "-" path (tests). */
   readStdin?: () => string;
 }
@@ -26,7 +27,10 @@ export interface MergedManifest {
   text: string;
   /** About the layers (equal priorities…), secrets masked. */
   warnings: string[];
-  check: ResultCheck;
+  /** The result linted (positions in the result). */
+  check: OutputCheck;
+  /** Set when the result has lint errors: then it must not be written. */
+  refusal?: WriteRefusal;
 }
 
 export async function mergeFiles(basePath: string, layers: readonly LayerRef[], options: MergeOptions = {}): Promise<MergedManifest> {
@@ -35,16 +39,14 @@ export async function mergeFiles(basePath: string, layers: readonly LayerRef[], 
   for (const layer of loaded) refuseMaskedValues(layer.file, layer.value);
   const merged = mergeLayers(base, loaded);
   const text = await serializeManifest(merged.value, base.format, base.text);
-  const check = await lintBeforeWrite({ file: base.file, text, flavour: options.flavour, originalText: base.text });
-  // The errors quote the result, which may hold a copy of a layer's secret whose own place the
+  // The findings quote the result, which may hold a copy of a layer's secret whose own place the
   // merge left out (a twin key outside "properties.desired"): masked with every layer's secrets.
   const layerSecrets = maskableSecrets(loaded.reduce((found, layer) => secretsIn(layer.value, found), new Set<string>()));
-  return {
-    file: base.file,
-    text,
-    warnings: merged.warnings.map((warning) => maskSecrets(warning, layerSecrets)),
-    check: { ...check, errors: check.errors.map((finding) => maskFinding(finding, layerSecrets)) },
-  };
+  const check = await checkOutput(base.file, text, { flavour: options.flavour, originalText: base.text, secrets: layerSecrets });
+  const refusal: WriteRefusal | undefined = check.ok
+    ? undefined
+    : { command: 'merge', target: options.output ?? 'stdout', subject: 'the result', positions: 'output', errors: check.errors, findings: check.findings };
+  return { file: base.file, text, warnings: merged.warnings.map((warning) => maskSecrets(warning, layerSecrets)), check, ...(refusal && { refusal }) };
 }
 
 function refuseMaskedValues(file: string, value: unknown): void {

@@ -3,7 +3,7 @@
 // not be written. Running it twice changes nothing the second time. A manifest that cannot be
 // read or edited safely is a ManifestError.
 import { isAbsolute, join } from 'node:path';
-import { checkOutput, type OutputCheck } from '../lint/check-output.js';
+import { checkOutput, type OutputCheck, type WriteRefusal } from '../lint/write-gate.js';
 import { applyFixesToText, toRawEdits, UneditableTextError } from '../lint/apply-fixes.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
@@ -39,8 +39,10 @@ export interface OfflineEnableResult {
   target?: string;
   /** `target` joined to `cwd`; undefined when nothing is to be written (stdout, or --in-place with no change). */
   path?: string;
-  /** The result linted; when it has errors it must not be written. */
+  /** The result linted. */
   check: OutputCheck;
+  /** Set when the result has lint errors: then it must not be written. */
+  refusal?: WriteRefusal;
 }
 
 /** Why a manifest cannot be given offline settings: ManifestError codes. */
@@ -102,5 +104,18 @@ export async function enableOffline(path: string, options: OfflineEnableOptions 
   const check = await checkOutput(target ?? file, updated);
   const changed = updated !== text;
   const written = target !== undefined && (changed || !options.inPlace);
-  return { file, text: byteOrderMark + updated, changed, changes: planned.changes, notes: planned.notes, ...(target === undefined ? {} : { target }), ...(written ? { path: at(target) } : {}), check };
+  const refusal: WriteRefusal | undefined = check.ok
+    ? undefined
+    : { command: 'offline enable', target: target ?? 'stdout', subject: 'the manifest with offline settings', positions: 'output', errors: check.errors, findings: check.findings };
+  return {
+    file,
+    text: byteOrderMark + updated,
+    changed,
+    changes: planned.changes,
+    notes: planned.notes,
+    ...(target === undefined ? {} : { target }),
+    ...(written && !refusal ? { path: at(target) } : {}),
+    check,
+    ...(refusal && { refusal }),
+  };
 }

@@ -8,6 +8,7 @@
 import { InputError } from '../errors.js';
 import type { FixedFile } from '../findings.js';
 import type { TemplateEntry } from '../init/template-catalogue.js';
+import type { WriteRefusal } from '../lint/write-gate.js';
 import { maskSecretShapes } from '../manifest/mask-secrets.js';
 import type { OfflinePlanReport } from '../offline/plan-offline-file.js';
 import type { RuleMeta } from '../rules/rule.js';
@@ -37,6 +38,8 @@ export interface OutputData {
   templates: readonly TemplateEntry[];
   /** What init, gen and offline enable say about the manifest they wrote. */
   'finding-lines': FindingLines;
+  /** Why a command that writes a manifest did not write it. */
+  'write-refusal': WriteRefusal;
 }
 
 export type OutputKind = keyof OutputData;
@@ -82,6 +85,9 @@ const LOADERS = {
   },
   'finding-lines': {
     lines: async () => (await import('./finding-lines-format.js')).findingLinesFormatter,
+  },
+  'write-refusal': {
+    text: async () => (await import('./write-refusal-format.js')).writeRefusalFormatter,
   },
 } satisfies Loaders;
 

@@ -11,7 +11,7 @@ import { CORPUS_DIR } from '../corpus/corpus-files.js';
 import { jsonToYaml } from '../../src/manifest/json-to-yaml.js';
 import { runConvert } from '../../src/cli/commands/convert.js';
 import { yamlToJson } from '../../src/manifest/yaml-to-json.js';
-import { checkOutput } from '../../src/lint/check-output.js';
+import { checkOutput } from '../../src/lint/write-gate.js';
 import { InputError } from '../../src/errors.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'convert');

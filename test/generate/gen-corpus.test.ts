@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, corpusFiles } from '../corpus/corpus-files.js';
-import { checkOutput } from '../../src/lint/check-output.js';
+import { checkOutput } from '../../src/lint/write-gate.js';
 import { generateManifest } from '../../src/generate/generate-manifest.js';
 import { templateResolver } from '../../src/generate/placeholder-resolver.js';
 import { GEN_RULES } from '../../src/generate/generate-from-templates.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOutput } from '../../src/lint/check-output.js';
+import { checkOutput } from '../../src/lint/write-gate.js';
 import { runGen } from '../../src/cli/commands/gen.js';
 import { joinCreateOptions } from '../../src/manifest/docker/join-create-options.js';
 import { InputError } from '../../src/errors.js';
@@ -123,7 +123,7 @@ describe('edgewise gen', () => {
     const result = await gen(['unbound-storage.template.json']);
     expect(result.exitCode).toBe(1);
     expect(result.files).toEqual([]);
-    expect(result.stderr).toContain('config/unbound-storage.amd64.json was not written');
+    expect(result.stderr).toContain('edgewise gen: refused to write config/unbound-storage.amd64.json: the manifest generated from unbound-storage.template.json has 1 lint error (placed in the template):\n');
     expect(result.stderr).toMatch(/unbound-storage\.template\.json:33:26 {2}error {2}edgeHub sets StorageFolder=\/iotedge\/storage but no HostConfig\.Binds entry mounts it.* {2}storage-folder-bind/);
   });
 

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOutput } from '../../src/lint/check-output.js';
+import { checkOutput } from '../../src/lint/write-gate.js';
 import { runGen } from '../../src/cli/commands/gen.js';
 import { runInit } from '../../src/cli/commands/init.js';
 import { TEMPLATES, TEMPLATES_DIR } from '../../src/init/template-catalogue.js';
@@ -121,6 +121,6 @@ describe('edgewise init', () => {
     const result = await runInit({ template: 'offline', output: '-', set: ['EDGEHUB_STORAGE_PATH=relative/path'] });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/the manifest deployment\.json was not written: it has \d+ errors?\ndeployment\.json:\d+:\d+ {2}error/);
+    expect(result.stderr).toMatch(/^edgewise init: refused to write stdout: the manifest from template offline has \d+ lint errors? \(positions are in the result, which was not written\):\ndeployment\.json:\d+:\d+ {2}error/);
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { checkOutput } from '../../src/lint/check-output.js';
+import { checkOutput } from '../../src/lint/write-gate.js';
 import { runInit } from '../../src/cli/commands/init.js';
 import { TEMPLATES } from '../../src/init/template-catalogue.js';
 import { joinCreateOptions } from '../../src/manifest/docker/join-create-options.js';
@@ -142,6 +142,6 @@ describe('edgewise offline enable', () => {
     const broken = await runOfflineEnable('-', { readStdin: () => read('seed-port-bindings.json').replace('"restartPolicy": "always"', '"restartPolicy": "sometimes"') });
     expect(broken.exitCode).toBe(1);
     expect(broken.stdout).toBe('');
-    expect(broken.stderr).toMatch(/the manifest with offline settings <stdin> was not written: it has 1 error\n<stdin>:\d+:\d+ {2}error/);
+    expect(broken.stderr).toMatch(/^edgewise offline enable: refused to write stdout: the manifest with offline settings has 1 lint error \(positions are in the result, which was not written\):\n<stdin>:\d+:\d+ {2}error/);
   });
 });

@@ -7,7 +7,7 @@ import { InputError } from '../../src/errors.js';
 import type { Finding } from '../../src/findings.js';
 import { formatNames, loadFormatter, renderOutput, type OutputKind } from '../../src/report/formatters.js';
 
-const KINDS: OutputKind[] = ['validate', 'lint', 'fix', 'diff', 'offline-plan', 'rules', 'rule-doc', 'templates', 'finding-lines'];
+const KINDS: OutputKind[] = ['validate', 'lint', 'fix', 'diff', 'offline-plan', 'rules', 'rule-doc', 'templates', 'finding-lines', 'write-refusal'];
 
 const leaking: Finding = {
   file: 'deployment.json',

@@ -8,10 +8,12 @@ import { mergeLayers } from '../merge/merge-layers.js';
 import type { DiffSide } from './diff-manifests.js';
 import { readManifestDocument } from '../manifest/read-manifest-document.js';
 
+export const NOT_A_MANIFEST = 'not a deployment manifest; expected {"modulesContent": {"$edgeAgent": …, "$edgeHub": …}} (or {"content": {"modulesContent": …}})';
+
 export async function loadSide(path: string, layers: readonly LayerRef[], readStdin?: () => string): Promise<DiffSide & { warnings: string[] }> {
   const base = await readManifestDocument(path, readStdin);
   if (base.value !== undefined && locateModulesContent(base.value).shape === 'not-a-manifest') {
-    throw new InputError(`${base.file}: not a deployment manifest; expected {"modulesContent": {"$edgeAgent": …, "$edgeHub": …}} (or {"content": {"modulesContent": …}})`);
+    throw new InputError(`${base.file}: ${NOT_A_MANIFEST}`);
   }
   if (layers.length === 0) return { file: base.file, value: base.value, warnings: [] };
   const loaded = await Promise.all(layers.map(async (layer) => ({ ...(await readManifestDocument(layer.path, readStdin)), priority: layer.priority })));

@@ -9,7 +9,15 @@ import type { CompiledValidator } from './compiled/detailed.js';
 export type ValidatorName = 'validateManifest' | 'validateTemplate' | 'validateCreateOptions';
 export type ValidatorSet = Record<ValidatorName, CompiledValidator>;
 
-export function loadFastValidators(): ValidatorSet {
+let loaded: ValidatorSet | undefined;
+
+/** The fast validators, loaded on first use. */
+export function fastValidators(): ValidatorSet {
+  loaded ??= loadFastValidators();
+  return loaded;
+}
+
+function loadFastValidators(): ValidatorSet {
   const codeUrl = new URL('./compiled/fast.cjs', import.meta.url);
   const source = readFileSync(codeUrl, 'utf8');
   let cachedData: Buffer | undefined;

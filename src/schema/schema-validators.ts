@@ -4,12 +4,11 @@
 import type { PendingFinding } from '../findings.js';
 import { describeKeyCase, describeSchemaError, type DescribeContext } from './describe-schema-error.js';
 import { validateFoldingKeyCase } from './fold-key-case.js';
-import { loadFastValidators, type ValidatorName, type ValidatorSet } from './load-fast-validators.js';
+import { fastValidators, type ValidatorName, type ValidatorSet } from './load-fast-validators.js';
 import { selectUsefulErrors } from './select-schema-errors.js';
 
 export type { ValidatorName };
 
-let fastValidators: ValidatorSet | undefined;
 let detailed: Promise<ValidatorSet> | undefined;
 
 function loadDetailed(): Promise<ValidatorSet> {
@@ -18,8 +17,7 @@ function loadDetailed(): Promise<ValidatorSet> {
 }
 
 export async function schemaFindings(name: ValidatorName, value: unknown, context: DescribeContext): Promise<PendingFinding[]> {
-  fastValidators ??= loadFastValidators();
-  if (fastValidators[name](value)) return [];
+  if (fastValidators()[name](value)) return [];
   const validator = (await loadDetailed())[name];
   // Keys Docker reads without regard to case are folded only inside createOptions.
   const inScope = name === 'validateCreateOptions' ? () => true : (pointer: string) => /\/createOptions\//.test(pointer);

@@ -15,7 +15,3 @@ export interface CommandResult {
 export function exitCodeFor(errors: number, warnings: number, maxWarnings = Infinity): number {
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
 }
-
-export function emptyResult(): CommandResult {
-  return { exitCode: 0, stdout: '', stderr: '', files: [] };
-}

@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 import type { FixedFile } from '../findings.js';
 import type { TemplateEntry } from '../init/template-catalogue.js';
 import type { WriteRefusal } from '../lint/write-gate.js';
-import { maskSecretShapes } from '../manifest/mask-secrets.js';
+import { maskSecretShapes } from '../manifest/secrets.js';
 import type { OfflinePlanReport } from '../offline/plan-offline-file.js';
 import type { RuleMeta } from '../rules/rule.js';
 import type { DiffView } from './diff-view.js';

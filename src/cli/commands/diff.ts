@@ -3,7 +3,7 @@
 // differences (like diff(1) and `git diff --exit-code`); usage errors throw InputError (exit 2).
 import { diffFiles, type DiffFilesOptions } from '../../diff/diff-files.js';
 import { checkFormat, formatNames, loadFormatter } from '../../report/formatters.js';
-import { emptyResult, type CommandResult } from '../command-result.js';
+import type { CommandResult } from '../command-result.js';
 
 export const DIFF_FORMATS = formatNames('diff');
 
@@ -25,7 +25,7 @@ export async function runDiff(pathA: string, pathB: string, options: DiffOptions
   const showSecrets = options.showSecrets ?? false;
   const formatter = await loadFormatter('diff', format);
   const render = { color: options.color ?? false };
-  const result = emptyResult();
+  const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
   for (const warning of warnings) result.stderr += `edgewise diff: warning: ${warning}\n`;
   if (format === 'patch') {
     const patch = await diff.patch();

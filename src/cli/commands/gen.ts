@@ -4,13 +4,13 @@
 import type { Finding } from '../../findings.js';
 import { generateFromTemplates, type GenOptions } from '../../generate/generate-from-templates.js';
 import { loadFormatter } from '../../report/formatters.js';
-import { emptyResult, type CommandResult } from '../command-result.js';
+import type { CommandResult } from '../command-result.js';
 
 export async function runGen(templates: readonly string[], options: GenOptions = {}): Promise<CommandResult> {
   const run = await generateFromTemplates(templates, options);
   const [lines, refusal] = await Promise.all([loadFormatter('finding-lines', 'lines'), loadFormatter('write-refusal', 'text')]);
   const findingLines = (findings: readonly Finding[]): string => lines.render({ findings }, { color: false });
-  const result = emptyResult();
+  const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
   result.stderr = run.warnings.map((line) => `edgewise: warning: ${line}\n`).join('');
   for (const output of run.outputs) {
     const shown = output.output === '-' ? '<stdout>' : output.output;

@@ -6,7 +6,7 @@ import type { Finding } from '../../findings.js';
 import { lintFiles, type LintFilesOptions } from '../../run/lint-files.js';
 import { checkFormat, loadFormatter } from '../../report/formatters.js';
 import { RULES } from '../../rules/index.js';
-import { emptyResult, exitCodeFor, type CommandResult } from '../command-result.js';
+import { exitCodeFor, type CommandResult } from '../command-result.js';
 
 export interface LintCommandOptions extends LintFilesOptions {
   /** Formats with their output file (undefined: stdout). */
@@ -30,7 +30,7 @@ export async function runLint(paths: string[], options: LintCommandOptions): Pro
     baseFolder: process.cwd(),
     toolVersion: options.toolVersion,
   };
-  const result = emptyResult();
+  const result: CommandResult = { exitCode: 0, stdout: '', stderr: '', files: [] };
   if (run.fixed.length > 0) {
     const [applied, preview, wouldFix] = await Promise.all([loadFormatter('fix', 'applied'), loadFormatter('fix', 'preview'), loadFormatter('fix', 'would-fix')]);
     const diffToStdout = options.reports.every((entry) => entry.output || entry.format === 'stylish');

@@ -3,7 +3,7 @@
 import type { EdgewiseConfig, RuleSetting } from '../config/edgewise-config.js';
 import type { Finding, PendingFinding, Severity } from '../findings.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
-import type { SourceText } from '../manifest/parse-source.js';
+import type { ParsedSource, SourceText } from '../manifest/parse-source.js';
 import { isStackOverflow, tooDeepFinding } from '../manifest/nesting-depth.js';
 import { placeFindings } from '../manifest/place-findings.js';
 import { collectSecrets, maskSecrets } from '../manifest/secrets.js';
@@ -19,6 +19,8 @@ export interface LintFinding extends Finding {
 export interface LintedSource {
   findings: LintFinding[];
   manifest?: NormalizedManifest;
+  /** The text and its positions the manifest was read from (its format, for --fix). */
+  source?: ParsedSource;
 }
 
 export interface LintOptions extends ValidateOptions {
@@ -42,8 +44,8 @@ export async function lintSource(input: SourceText, options: LintOptions): Promi
 async function lintValidated(input: SourceText, options: LintOptions): Promise<LintedSource> {
   const validated = await validateSource(input, options);
   const fromValidation = applySettings(validated.findings, options.config);
-  const manifest = validated.manifest;
-  if (!manifest || manifest.located.shape === 'not-a-manifest') return { findings: fromValidation, manifest };
+  const { manifest, source } = validated;
+  if (!manifest || !source || manifest.located.shape === 'not-a-manifest') return { findings: fromValidation, manifest, source };
 
   const pending: PendingFinding[] = [];
   const extras: { fix?: Fix; suggestions?: Suggestion[]; messageId: string }[] = [];
@@ -67,7 +69,7 @@ async function lintValidated(input: SourceText, options: LintOptions): Promise<L
       extras.push({ fix: report.fix, suggestions: report.suggestions, messageId: report.messageId });
     }
   }
-  const placed: LintFinding[] = await placeFindings(manifest.source.file, manifest.source.text, pending, manifest.source, manifest.createOptions);
+  const placed: LintFinding[] = await placeFindings(source.file, source.text, pending, source, manifest.createOptions);
   const secrets = placed.length > 0 ? collectSecrets(manifest) : [];
   placed.forEach((finding, index) => {
     finding.message = maskSecrets(finding.message, secrets);
@@ -78,7 +80,7 @@ async function lintValidated(input: SourceText, options: LintOptions): Promise<L
     if (suggestions && suggestions.length > 0) finding.suggestions = suggestions.map((suggestion) => maskStrings(suggestion, secrets));
   });
   const findings = [...fromValidation, ...placed].sort((a, b) => a.line - b.line || a.column - b.column);
-  return { findings, manifest };
+  return { findings, manifest, source };
 }
 
 function maskStrings<T>(value: T, secrets: readonly string[]): T {

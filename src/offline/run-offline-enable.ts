@@ -63,7 +63,7 @@ export async function runOfflineEnable(path: string, options: OfflineEnableOptio
   if (options.output !== undefined && detectFormat(options.output, text) !== format) {
     throw new InputError(`--output ${options.output} names another format than ${path} (${format === 'json' ? 'JSON' : 'YAML'}); keep the format, and use edgewise convert to change it`);
   }
-  const manifest = await normalizeManifest(parsed.source);
+  const manifest = await normalizeManifest(parsed.source.value, { file });
   let planned;
   try {
     planned = offlineEdits(manifest, options);

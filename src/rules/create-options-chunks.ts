@@ -51,7 +51,7 @@ export const createOptionsChunks: Rule = {
       let cachedFix: Fix | undefined | null = null;
       const fixFor = () => (cachedFix === null ? (cachedFix = rechunkFix(manifest, options)) : cachedFix);
       for (const chunk of options.chunks) {
-        const text = getAtPointer(manifest.source.value, chunk.pointer);
+        const text = getAtPointer(manifest.value, chunk.pointer);
         if (typeof text !== 'string') continue; // the schema reports it
         const bytes = Buffer.byteLength(text, 'utf8');
         if (bytes > MAX_CHUNK_BYTES) {
@@ -60,7 +60,7 @@ export const createOptionsChunks: Rule = {
           reports.push({ messageId: 'chunkOverToolSize', data: { key: chunk.key, length: text.length }, pointer: chunk.pointer, anchor: 'key', severity: 'warning', fix: fixFor() });
         }
       }
-      const settings = getAtPointer(manifest.source.value, options.settingsPointer);
+      const settings = getAtPointer(manifest.value, options.settingsPointer);
       const beyond = isPlainObject(settings) ? Object.keys(settings).find((key) => BEYOND_LAST_CHUNK.test(key)) : undefined;
       if (beyond !== undefined || options.chunks.length > MAX_CHUNKS) {
         const key = beyond ?? options.chunks[MAX_CHUNKS]!.key;

@@ -125,7 +125,7 @@ export const unresolvedPlaceholder: Rule = {
       for (const token of tokens) reports.push({ messageId: messageFor(token, 'key'), data: { key, parent, placeholder: token.text, reason }, pointer: pointerOf(path), anchor: 'key' });
       path.pop();
     };
-    visit(manifest.source.value, false);
+    visit(manifest.value, false);
     return reports;
   },
 };

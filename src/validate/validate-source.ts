@@ -2,7 +2,7 @@
 // Pure apart from the lazy import of the detailed validators: no file system, no output.
 import type { Finding, PendingFinding } from '../findings.js';
 import { normalizeManifest, type Flavour, type NormalizedManifest } from '../manifest/normalize-manifest.js';
-import { parseSource, stripByteOrderMark, type SourceText } from '../manifest/parse-source.js';
+import { parseSource, stripByteOrderMark, type ParsedSource, type SourceText } from '../manifest/parse-source.js';
 import { isStackOverflow, tooDeepFinding } from '../manifest/nesting-depth.js';
 import { placeFindings } from '../manifest/place-findings.js';
 import { collectSecrets, maskSecrets } from '../manifest/secrets.js';
@@ -18,6 +18,8 @@ export interface ValidatedSource {
   findings: Finding[];
   /** Undefined when the file did not parse. */
   manifest?: NormalizedManifest;
+  /** The text and its positions the manifest was read from, beside the model. */
+  source?: ParsedSource;
 }
 
 export async function validateSource(input: SourceText, options: ValidateOptions = {}): Promise<ValidatedSource> {
@@ -32,20 +34,20 @@ export async function validateSource(input: SourceText, options: ValidateOptions
 async function validateParsed(input: SourceText, options: ValidateOptions): Promise<ValidatedSource> {
   const parsed = await parseSource(input);
   if (!parsed.ok) return { findings: await placeFindings(input.file, input.text, [placeholderParseFailure(stripByteOrderMark(input.text), parsed.finding)]) };
-  const manifest = await normalizeManifest(parsed.source, options.flavour);
-  const pending: PendingFinding[] = [...parsed.findings, ...manifest.findings, ...(await manifestSchemaFindings(manifest))];
-  const source = manifest.source;
+  const source = parsed.source;
+  const manifest = await normalizeManifest(source.value, { flavour: options.flavour, file: source.file });
+  const pending: PendingFinding[] = [...parsed.findings, ...manifest.findings, ...(await manifestSchemaFindings(manifest, source))];
   const findings = await placeFindings(source.file, source.text, pending, source, manifest.createOptions);
   // Most files have no finding: their secrets are never looked for.
   if (findings.length > 0) {
     const secrets = collectSecrets(manifest);
     for (const finding of findings) finding.message = maskSecrets(finding.message, secrets);
   }
-  return { findings: findings.sort((a, b) => a.line - b.line || a.column - b.column), manifest };
+  return { findings: findings.sort((a, b) => a.line - b.line || a.column - b.column), manifest, source };
 }
 
-async function manifestSchemaFindings(manifest: NormalizedManifest): Promise<PendingFinding[]> {
-  const { located, flavour, source } = manifest;
+async function manifestSchemaFindings(manifest: NormalizedManifest, source: ParsedSource): Promise<PendingFinding[]> {
+  const { located, flavour } = manifest;
   if (located.shape === 'not-a-manifest') {
     return [
       {

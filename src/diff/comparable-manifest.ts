@@ -168,7 +168,7 @@ function createOptionsOf(manifest: NormalizedManifest, modulePointer: string, se
   if (joined.joined.trim() === '' || joined.joined.trim() === 'null') {
     // Empty, or chunks that could not be joined (a gap, a non-string): keep them as written.
     const chunks = Object.fromEntries(Object.entries(settings).filter(([key]) => isCreateOptionsKey(key)));
-    return joined.findings.length > 0 || joined.chunks.some((chunk) => typeof ownValue(settings, chunk.key) !== 'string') ? chunks : undefined;
+    return joined.problems.length > 0 || joined.chunks.some((chunk) => typeof ownValue(settings, chunk.key) !== 'string') ? chunks : undefined;
   }
   return joined.joined; // not JSON, or not an object: compared as text
 }

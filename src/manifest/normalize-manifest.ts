@@ -2,7 +2,7 @@
 // every later stage. Finds modulesContent whatever the wrapper, lists agent modules, and joins
 // and parses each module's createOptions. It holds no text and no positions: the loader keeps
 // the ParsedSource beside it and places findings only when there are some.
-import type { PendingFinding } from '../findings.js';
+import type { LoadProblem } from '../findings.js';
 import { listAgentModules, type AgentModule } from './agent-modules.js';
 import { explainInvalidJson, joinCreateOptions, type JoinedCreateOptions } from './docker/join-create-options.js';
 import { decideFlavour, givenFlavour, type Flavour, type FlavourDecision } from './detect-flavour.js';
@@ -27,14 +27,14 @@ export interface NormalizedManifest {
   located: LocatedModulesContent;
   modules: AgentModule[];
   createOptions: JoinedCreateOptions[];
-  /** What normalizing found wrong (a deprecated wrapper, createOptions that do not join or parse), unplaced. */
-  findings: PendingFinding[];
+  /** What normalizing found wrong (a deprecated wrapper, createOptions that do not join or parse), for the rules to report. */
+  problems: LoadProblem[];
 }
 
 /** Normalizes a parsed value; the flavour follows its name and content unless the caller gives one. */
 export async function normalizeManifest(value: unknown, options: NormalizeOptions = {}): Promise<NormalizedManifest> {
   const located = locateModulesContent(value);
-  const findings = [...located.findings];
+  const problems = [...located.problems];
   const modules = located.modulesContent ? listAgentModules(located.modulesContent, located.pointer) : [];
   const flavourDecision = options.flavour ? givenFlavour(options.flavour) : decideFlavour(options.file ?? '', value, modules);
   const flavour = flavourDecision.flavour;
@@ -46,7 +46,7 @@ export async function normalizeManifest(value: unknown, options: NormalizeOption
     if (!joined) continue;
     await explainInvalidJson(joined);
     createOptions.push(joined);
-    findings.push(...joined.findings);
+    problems.push(...joined.problems);
   }
-  return { value, flavour, flavourDecision, located, modules, createOptions, findings };
+  return { value, flavour, flavourDecision, located, modules, createOptions, problems };
 }

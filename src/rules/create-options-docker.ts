@@ -1,8 +1,10 @@
 // createOptions values that edgeAgent accepts but Docker's own API refuses, and typos the schema
 // cannot see because they are in values. edgeAgent reads createOptions with Newtonsoft.Json,
 // which turns "true" into true and 8883 into "8883"; Docker's API (Go encoding/json) and tools
-// that hand it the JSON as written (iotedgehubdev, scripts calling the API) do not. Unknown keys, keys at the wrong level and values of no
-// usable type are reported by validation (create-options-docker, schema), not here.
+// that hand it the JSON as written (iotedgehubdev, scripts calling the API) do not. Unknown keys,
+// keys at the wrong level and keys written in another case are found by the schema check while
+// loading; this rule reports those the schema assigns to it in the schema's words (its `schema`
+// message), and values of no usable type are the schema rule's.
 import { appendPointer } from '../manifest/json-pointer.js';
 import { suggestClosest } from '../schema/suggest-closest.js';
 import { memberOf, type Member } from '../manifest/case-insensitive-member.js';

@@ -1,8 +1,9 @@
 // Module names the schema accepts but IoT Edge reserves. The characters and the 128-character
 // limit of module ids and twin keys (FACTS.md §1) are already checked by the schema
 // (edge-agent.schema.json#/definitions/moduleName, on modules, layered module keys and
-// modulesContent keys), which also refuses `$edgeAgent`/`$edgeHub` as user module names, so
-// they are not repeated here. What is left:
+// modulesContent keys), which also refuses `$edgeAgent`/`$edgeHub` as user module names: this
+// rule reports those schema findings in the schema's words (its `schema` message) and does not
+// check them again. What is left:
 // - a user module named edgeAgent or edgeHub: edgeAgent builds one dictionary of user and system
 //   modules by name (iotedge DeploymentConfig.GetModuleSet, an ordinal Dictionary), so the
 //   duplicate makes the deployment fail; a name differing only in case is not a duplicate there,

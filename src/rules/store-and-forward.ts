@@ -2,7 +2,8 @@
 // now - enqueueTime >= TTL, so a TTL of 0 or a few seconds loses everything sent while the
 // device is offline; a negative TTL means forever. A route's own timeToLiveSecs (hub 1.1)
 // overrides the global one for that route; 0 there means "inherit".
-// A missing storeAndForwardConfiguration under hub 1.1+ is a schema error, not reported here.
+// A missing storeAndForwardConfiguration under hub 1.1+ is found by the schema check while
+// loading; this rule reports it in the schema's words (its `schema` message).
 import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { desiredOf, listRoutes, schemaVersionOf } from '../manifest/manifest-views.js';

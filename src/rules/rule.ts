@@ -42,7 +42,7 @@ export interface UnusedSuppression {
   file: string;
 }
 
-export const NOTHING_LOADED: LoadResults = { problems: [] };
+const NOTHING_LOADED: LoadResults = { problems: [] };
 
 export interface Rule {
   meta: RuleMeta;
@@ -60,9 +60,9 @@ export function loadedReports(loaded: LoadResults | undefined, ruleId: string): 
  * at a place loading already reported for it (a placeholder that breaks the schema is one
  * finding, not two).
  */
-export function withLoadedReports(loaded: LoadResults | undefined, ruleId: string, own: readonly RuleReport[]): RuleReport[] {
+export function withLoadedReports(loaded: LoadResults | undefined, ruleId: string, own: RuleReport[]): RuleReport[] {
   const found = loadedReports(loaded, ruleId);
-  if (found.length === 0) return [...own];
+  if (found.length === 0) return own;
   const places = new Set(found.map((report) => report.pointer));
   return [...found, ...own.filter((report) => !places.has(report.pointer))];
 }

@@ -6,6 +6,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import { checkOutput } from '../lint/check-output.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { decideFlavour } from '../manifest/detect-flavour.js';
+import { describeDuplicateKey } from '../rules/duplicate-key.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
 import { STDIN_NAME } from '../manifest/read-inputs.js';
 import { InputError } from '../errors.js';
@@ -56,8 +57,8 @@ export async function runConvert(path: string, options: ConvertOptions): Promise
     return { ...result, exitCode: 1, stderr: `edgewise: ${file}:${place.line}:${place.column}  ${message}\n` };
   };
   if (!parsed.ok) return fail(parsed.finding.offset ?? 0, parsed.finding.message);
-  const duplicate = parsed.findings[0];
-  if (duplicate) return fail(duplicate.offset ?? 0, `${duplicate.message}; convert would keep only the second value`);
+  const duplicate = parsed.duplicateKeys[0];
+  if (duplicate) return fail(duplicate.secondOffset, `${describeDuplicateKey(duplicate)}; convert would keep only the second value`);
   const source = parsed.source;
   const to = asked ?? otherFormat(source.format);
   if (source.format === to) throw new InputError(`${path} is already ${to === 'json' ? 'JSON' : 'YAML'}; nothing to convert`);

@@ -3,7 +3,6 @@
 // exit code (ESLint's: errors, or more warnings than --max-warnings, give 1; paths that hold
 // no manifest give 2). What --fix changed goes to stderr; a --fix-dry-run diff goes to stdout
 // ahead of a stylish report, or to stderr when stdout carries a machine-readable format.
-import { loadConfig } from '../config/load-config.js';
 import type { Finding } from '../findings.js';
 import { collectInputs, NoManifestsError, STDIN_NAME } from '../manifest/read-inputs.js';
 import { exitCodeFor, type CommandResult } from '../report/command-result.js';
@@ -12,9 +11,10 @@ import { formatAppliedFixes, formatFixPreview, formatWouldFix } from '../report/
 import { renderReport } from '../report/render-report.js';
 import type { ReportFormat } from '../report/report-formats.js';
 import { InputError } from '../errors.js';
-import { RULE_IDS, RULES } from '../rules/index.js';
+import { RULES } from '../rules/index.js';
 import { runInParallel } from '../run/run-in-parallel.js';
 import type { LintRunOptions } from './lint-inputs.js';
+import { unusedSuppressionFindings } from './unused-suppressions.js';
 
 export interface LintCommandOptions extends LintRunOptions {
   /** Formats with their output file (undefined: stdout). */
@@ -38,7 +38,7 @@ export async function runLint(paths: string[], options: LintCommandOptions): Pro
       fingerprints.set(finding, batch.fingerprints[index]!);
     });
   }
-  for (const finding of await unusedSuppressionFindings(batches.flatMap((b) => b.configFiles), new Set(batches.flatMap((b) => b.usedSuppressions)))) {
+  for (const finding of await unusedSuppressionFindings(batches.flatMap((b) => b.configs), new Set(batches.flatMap((b) => b.usedSuppressions)))) {
     findings.push(finding);
     fingerprints.set(finding, `unused-suppression:${finding.file}:${finding.pointer}`);
   }
@@ -80,26 +80,4 @@ export async function runLint(paths: string[], options: LintCommandOptions): Pro
     result.stderr += `${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${options.maxWarnings}\n`;
   }
   return result;
-}
-
-async function unusedSuppressionFindings(configFiles: string[], used: Set<string>): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  for (const file of new Set(configFiles)) {
-    const config = await loadConfig(file, RULE_IDS);
-    const setting = config.rules['unused-suppression'] ?? 'warning';
-    if (setting === 'off') continue;
-    config.suppressions.forEach((suppression, index) => {
-      if (used.has(`${file}#${index}`)) return;
-      findings.push({
-        file,
-        ruleId: 'unused-suppression',
-        severity: setting,
-        message: `this suppression of ${suppression.rule} at ${suppression.pointer} for ${suppression.file} matched no finding; remove it, or fix its file, pointer or rule`,
-        pointer: `/suppressions/${index}`,
-        line: suppression.source.line,
-        column: suppression.source.column,
-      });
-    });
-  }
-  return findings;
 }

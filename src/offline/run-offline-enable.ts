@@ -7,6 +7,7 @@ import { formatFindingLines, refusal } from '../generate/output-refusal.js';
 import { applyFixesToText, toRawEdits, UneditableTextError } from '../lint/apply-fixes.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
+import { describeDuplicateKey } from '../rules/duplicate-key.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
 import { InputError } from '../errors.js';
 import { readOneInput } from '../manifest/read-one-input.js';
@@ -57,13 +58,13 @@ export async function runOfflineEnable(path: string, options: OfflineEnableOptio
   const parsed = await parseSource({ file, text });
   if (!parsed.ok) return fail(parsed.finding.offset, parsed.finding.message);
   // JSON.parse keeps the second of two equal keys, the text editor would meet the first.
-  const duplicate = parsed.findings[0];
-  if (duplicate) return fail(duplicate.offset, `${duplicate.message}; offline enable cannot tell which one to edit`);
+  const duplicate = parsed.duplicateKeys[0];
+  if (duplicate) return fail(duplicate.secondOffset, `${describeDuplicateKey(duplicate)}; offline enable cannot tell which one to edit`);
   const format = parsed.source.format;
   if (options.output !== undefined && detectFormat(options.output, text) !== format) {
     throw new InputError(`--output ${options.output} names another format than ${path} (${format === 'json' ? 'JSON' : 'YAML'}); keep the format, and use edgewise convert to change it`);
   }
-  const manifest = await normalizeManifest(parsed.source);
+  const manifest = await normalizeManifest(parsed.source.value, { file });
   let planned;
   try {
     planned = offlineEdits(manifest, options);

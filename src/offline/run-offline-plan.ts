@@ -50,7 +50,7 @@ export async function runOfflinePlan(path: string, options: OfflinePlanOptions):
     const place = new LineIndex(text).locate(parsed.finding.offset ?? 0);
     return { exitCode: 1, stdout: '', stderr: `edgewise: ${file}:${place.line}:${place.column}  ${parsed.finding.message}\n`, files: [] };
   }
-  const manifest = await normalizeManifest(parsed.source);
+  const manifest = await normalizeManifest(parsed.source.value, { file });
   if (manifest.located.shape === 'not-a-manifest') return { exitCode: 1, stdout: '', stderr: `edgewise: ${file} is not a deployment manifest (no modulesContent)\n`, files: [] };
   const plan = planOffline(manifest, { rate: options.rate, size, disk });
   return { exitCode: 0, stdout: renderPlan(file, plan, format), stderr: warnings.map((warning) => `edgewise: warning: ${warning}\n`).join(''), files: [] };

@@ -89,3 +89,34 @@ export interface PendingFinding {
   /** Other places the message refers to; their positions are appended to the message. */
   related?: { offset: number; message: string }[];
 }
+
+/**
+ * What a check reports: a message id and its data, at a pointer. Its rule's template makes it a
+ * message; the loader places it in the text.
+ */
+export interface Report {
+  messageId: string;
+  data?: Record<string, string | number>;
+  pointer: string;
+  /** Where the finding points: at the key (default for missing things) or at the value. */
+  anchor?: 'key' | 'value';
+  /** An exact offset in the text, when the producer knows it (parse failures, duplicate keys). */
+  offset?: number;
+  /** Offset in the decoded string at `pointer`, e.g. a column inside a route. */
+  stringOffset?: number;
+  /** Other places the message refers to, each named by one of the rule's messages; their positions are appended. */
+  related?: { offset: number; messageId: string }[];
+  /** For rules with mixed severities (error/warning): this report's severity. */
+  severity?: Severity;
+  fix?: Fix;
+  suggestions?: Suggestion[];
+}
+
+/**
+ * A problem that loading found (the text does not parse, a key appears twice, createOptions do
+ * not join, the schema refuses a value), handed over as data to the rule `ruleId`, which reports
+ * it through its check in the words of its messages.
+ */
+export interface LoadProblem extends Report {
+  ruleId: string;
+}

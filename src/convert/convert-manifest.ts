@@ -7,6 +7,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import { checkOutput } from '../lint/write-gate.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { decideFlavour } from '../manifest/detect-flavour.js';
+import { describeDuplicateKey } from '../rules/duplicate-key.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
 import { STDIN_NAME } from '../manifest/read-inputs.js';
 import { InputError, ManifestError } from '../errors.js';
@@ -72,8 +73,8 @@ export async function convertManifest(path: string, options: ConvertOptions = {}
     return new ManifestError(message, code, { file, line: place.line, column: place.column });
   };
   if (!parsed.ok) throw failure('unparsable', parsed.finding.offset ?? 0, parsed.finding.message);
-  const duplicate = parsed.findings[0];
-  if (duplicate) throw failure('duplicate-key', duplicate.offset ?? 0, `${duplicate.message}; convert would keep only the second value`);
+  const duplicate = parsed.duplicateKeys[0];
+  if (duplicate) throw failure('duplicate-key', duplicate.secondOffset, `${describeDuplicateKey(duplicate)}; convert would keep only the second value`);
   const source = parsed.source;
   const to = asked ?? otherFormat(source.format);
   if (source.format === to) throw new InputError(`${path} is already ${to === 'json' ? 'JSON' : 'YAML'}; nothing to convert`);

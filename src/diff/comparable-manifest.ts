@@ -17,7 +17,6 @@ import { appendPointer, ownValue, setOwn, UnsafePathError } from '../manifest/js
 import { isPlainObject, locateModulesContent } from '../manifest/manifest-shape.js';
 import { listEnv } from '../manifest/manifest-views.js';
 import { normalizeManifest, type NormalizedManifest } from '../manifest/normalize-manifest.js';
-import type { ParsedSource } from '../manifest/parse-source.js';
 import { collectSecrets, maskableSecrets, secretsIn } from '../manifest/secrets.js';
 import { effectiveTwins, toModulesContent, type EffectiveTwins } from '../merge/effective-twins.js';
 import { isCreateOptionsKey } from './create-options-keys.js';
@@ -79,7 +78,7 @@ const MODULE_FIELDS = new Set(['type', 'version', 'status', 'restartPolicy', 'im
 
 export async function readMeaning(file: string, value: unknown): Promise<ManifestMeaning> {
   const twins = twinsOf(file, value);
-  const normalized = await normalizeManifest(syntheticSource(file, { modulesContent: toModulesContent(twins) }), 'manifest');
+  const normalized = await normalizeManifest({ modulesContent: toModulesContent(twins) }, { flavour: 'manifest', file });
   return { model: buildModel(normalized, twins), twins, normalized, source: value };
 }
 
@@ -95,11 +94,6 @@ function twinsOf(file: string, value: unknown): EffectiveTwins {
     if (error instanceof UnsafePathError) throw new UnsafePathError(`${file}: ${error.message}`, error.segment);
     throw error;
   }
-}
-
-function syntheticSource(file: string, value: unknown): ParsedSource {
-  const noPositions = () => Promise.reject(new Error('a synthetic manifest has no positions'));
-  return { file, text: '', format: 'json', value, tree: noPositions, locator: noPositions };
 }
 
 function buildModel(manifest: NormalizedManifest, twins: EffectiveTwins): ComparableManifest {
@@ -174,7 +168,7 @@ function createOptionsOf(manifest: NormalizedManifest, modulePointer: string, se
   if (joined.joined.trim() === '' || joined.joined.trim() === 'null') {
     // Empty, or chunks that could not be joined (a gap, a non-string): keep them as written.
     const chunks = Object.fromEntries(Object.entries(settings).filter(([key]) => isCreateOptionsKey(key)));
-    return joined.findings.length > 0 || joined.chunks.some((chunk) => typeof ownValue(settings, chunk.key) !== 'string') ? chunks : undefined;
+    return joined.problems.length > 0 || joined.chunks.some((chunk) => typeof ownValue(settings, chunk.key) !== 'string') ? chunks : undefined;
   }
   return joined.joined; // not JSON, or not an object: compared as text
 }

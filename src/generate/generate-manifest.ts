@@ -8,7 +8,9 @@ import { LineIndex, type LineColumn } from '../manifest/line-index.js';
 import { parsePointer, toPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { parseSource, stripByteOrderMark, type ParsedSource } from '../manifest/parse-source.js';
+import type { DuplicateKey } from '../manifest/source-tree.js';
 import { MAX_YAML_ALIAS_COUNT } from '../manifest/yaml-source.js';
+import { describeDuplicateKey, duplicateKeyProblem } from '../rules/duplicate-key.js';
 import { detectFormat } from '../manifest/source-format.js';
 import { expandJsonText, expandString, type PlaceholderResolver } from './expand-placeholders.js';
 import { serializeCreateOptions } from './serialize-create-options.js';
@@ -45,6 +47,10 @@ export async function generateManifest(template: TemplateSource, options: Genera
   const text = stripByteOrderMark(template.text);
   const lines = new LineIndex(text);
   const finding = (offset: number, severity: Severity, ruleId: string, message: string, pointer = ''): Finding => ({ file: template.file, ruleId, severity, message, pointer, ...lines.locate(offset) });
+  const duplicateFinding = (duplicate: DuplicateKey, toOriginal: (offset: number) => number): Finding => {
+    const problem = duplicateKeyProblem(duplicate);
+    return finding(toOriginal(duplicate.secondOffset), 'error', problem.ruleId, describeDuplicateKey(duplicate), problem.pointer);
+  };
   const unresolvedSeverity: Severity = options.allowUnresolved ? 'warning' : 'error';
   const findings: Finding[] = [];
   const fail = (): GeneratedManifest => ({ findings: sortFindings(findings), locate: async () => ({ line: 1, column: 1 }) });
@@ -62,7 +68,7 @@ export async function generateManifest(template: TemplateSource, options: Genera
       return fail();
     }
     const source = result.source;
-    for (const duplicate of result.findings) findings.push(finding(expanded.toOriginal(duplicate.offset ?? 0), 'error', duplicate.ruleId, duplicate.message, duplicate.pointer));
+    for (const duplicate of result.duplicateKeys) findings.push(duplicateFinding(duplicate, expanded.toOriginal));
     parsed = { value: source.value, offsetOf: async (pointer, anchor) => expanded.toOriginal(await offsetIn(source, pointer, anchor)) };
   } else {
     const yaml = await expandYaml(template.file, text, options.resolve);
@@ -71,7 +77,7 @@ export async function generateManifest(template: TemplateSource, options: Genera
       return fail();
     }
     for (const entry of yaml.unresolved) findings.push(finding(entry.offset, unresolvedSeverity, 'unresolved-placeholder', `${entry.text} ${entry.reason}`));
-    for (const duplicate of yaml.duplicates) findings.push(finding(duplicate.offset ?? 0, 'error', duplicate.ruleId, duplicate.message, duplicate.pointer));
+    for (const duplicate of yaml.duplicates) findings.push(duplicateFinding(duplicate, (offset) => offset));
     if (findings.some((entry) => entry.severity === 'error')) return fail();
     parsed = { value: yaml.value, offsetOf: (pointer, anchor) => offsetIn(yaml.source, pointer, anchor) };
   }
@@ -101,7 +107,7 @@ async function offsetIn(source: ParsedSource, pointer: string, anchor: 'key' | '
 }
 
 type YamlExpansion =
-  | { ok: true; value: unknown; source: ParsedSource; unresolved: { text: string; offset: number; reason: string }[]; duplicates: { ruleId: string; message: string; pointer: string; offset?: number }[] }
+  | { ok: true; value: unknown; source: ParsedSource; unresolved: { text: string; offset: number; reason: string }[]; duplicates: DuplicateKey[] }
   | { ok: false; offset: number; message: string };
 
 /**
@@ -128,7 +134,7 @@ async function expandYaml(file: string, text: string, resolve: PlaceholderResolv
     },
   });
   const value = document.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
-  return { ok: true, value, source: checked.source, unresolved, duplicates: checked.findings };
+  return { ok: true, value, source: checked.source, unresolved, duplicates: checked.duplicateKeys };
 }
 
 /** A plain scalar's new text read as YAML would read it: a number, true/false, null, or text. */

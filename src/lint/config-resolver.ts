@@ -31,9 +31,4 @@ export class ConfigResolver {
     if (!this.found.has(folder)) this.found.set(folder, findConfigFile(folder));
     return this.found.get(folder);
   }
-
-  /** Every config file used so far, for reporting unused suppressions. */
-  async allLoaded(): Promise<EdgewiseConfig[]> {
-    return Promise.all(this.loaded.values());
-  }
 }

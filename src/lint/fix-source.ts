@@ -31,11 +31,11 @@ export async function fixSource(input: SourceText, options: LintOptions): Promis
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const linted = await lintSource({ file: input.file, text }, options);
     const fixable = linted.findings.filter((finding) => finding.fix);
-    if (fixable.length === 0 || !linted.manifest) break;
+    if (fixable.length === 0 || !linted.manifest || !linted.source) break;
     const manifest = linted.manifest;
     let next: string;
     try {
-      next = applyFixesToText(text, manifest.source.format, toRawEdits(fixable.map((finding) => finding.fix!), manifest.source.value, manifest.createOptions));
+      next = applyFixesToText(text, linted.source.format, toRawEdits(fixable.map((finding) => finding.fix!), manifest.value, manifest.createOptions));
     } catch (error) {
       if (!(error instanceof UneditableTextError)) throw error;
       unfixable = error.message;

@@ -15,6 +15,7 @@ import { fingerprintOf } from './fingerprint.js';
 import { fixSource } from './fix-source.js';
 import { lintSource } from './lint-source.js';
 import { SuppressionTracker } from './suppressions.js';
+import { unreadableFinding } from '../validate/load-source.js';
 import type { Flavour, NormalizedManifest } from '../manifest/normalize-manifest.js';
 
 export interface LintRunOptions {
@@ -33,8 +34,8 @@ export interface LintBatchResult {
   findings: Finding[];
   /** SARIF fingerprints, one per finding, in the same order. */
   fingerprints: string[];
-  /** Config files that applied to at least one input. */
-  configFiles: string[];
+  /** The config files that applied to at least one input, as loaded (their unused suppressions are reported once every batch is done). */
+  configs: EdgewiseConfig[];
   /** `<config file>#<index>` of every suppression that matched a finding. */
   usedSuppressions: string[];
   fixed: FixedFile[];
@@ -54,13 +55,13 @@ function fingerprintFor(finding: Finding | OmittedFindings, manifest: Normalized
 export async function lintInputs(refs: readonly InputRef[], options: LintRunOptions): Promise<LintBatchResult> {
   const resolver = new ConfigResolver(RULE_IDS, options.configFile);
   const trackers = new Map<string, { config: EdgewiseConfig; tracker: SuppressionTracker }>();
-  const result: LintBatchResult = { files: 0, checkedFiles: [], findings: [], fingerprints: [], configFiles: [], usedSuppressions: [], fixed: [] };
+  const result: LintBatchResult = { files: 0, checkedFiles: [], findings: [], fingerprints: [], configs: [], usedSuppressions: [], fixed: [] };
   for (const ref of refs) {
     const read = readInput(ref);
     if (!read.ok) {
       result.files++;
       result.checkedFiles.push(ref.file);
-      const finding: Finding = { file: ref.file, ruleId: 'parse', severity: 'error', message: read.message, pointer: '', line: 1, column: 1 };
+      const finding = unreadableFinding(ref.file, read.message);
       result.findings.push(finding);
       result.fingerprints.push(fingerprintOf(finding, undefined));
       continue;
@@ -95,7 +96,7 @@ export async function lintInputs(refs: readonly InputRef[], options: LintRunOpti
   }
   for (const { config, tracker } of trackers.values()) {
     if (!config.file) continue;
-    result.configFiles.push(config.file);
+    result.configs.push(config);
     const unused = new Set(tracker.unused());
     config.suppressions.forEach((suppression, index) => {
       if (!unused.has(suppression)) result.usedSuppressions.push(`${config.file}#${index}`);

@@ -1,14 +1,16 @@
-// lint = validate + rules, then config severities and suppressions. Pure apart from the lazy
-// imports that validation uses: no file system, no output.
+// lint = load (as validate does), then every rule's check over the manifest and what loading
+// found, with config severities; the findings are placed and masked once. Pure apart from the
+// lazy imports that loading uses: no file system, no output.
 import type { EdgewiseConfig, RuleSetting } from '../config/edgewise-config.js';
-import type { Finding, PendingFinding, Severity } from '../findings.js';
-import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
-import type { SourceText } from '../manifest/parse-source.js';
-import { isStackOverflow, tooDeepFinding } from '../manifest/nesting-depth.js';
-import { placeFindings } from '../manifest/place-findings.js';
-import { collectSecrets, maskSecrets } from '../manifest/secrets.js';
-import { formatMessage, type Fix, type Rule, type Suggestion } from '../rules/rule.js';
-import { validateSource, type ValidateOptions } from '../validate/validate-source.js';
+import type { Finding } from '../findings.js';
+import { normalizeManifest, type NormalizedManifest } from '../manifest/normalize-manifest.js';
+import type { ParsedSource, SourceText } from '../manifest/parse-source.js';
+import { isStackOverflow } from '../manifest/nesting-depth.js';
+import { maskSecrets } from '../manifest/secrets.js';
+import type { Fix, Rule, RuleReport } from '../rules/rule.js';
+import { loadSource, tooDeepLoad, type LoadedSource } from '../validate/load-source.js';
+import { byPosition, placeReports, type RuleReportEntry } from '../validate/place-reports.js';
+import type { ValidateOptions } from '../validate/validate-source.js';
 
 export interface LintFinding extends Finding {
   fix?: Fix;
@@ -18,7 +20,10 @@ export interface LintFinding extends Finding {
 
 export interface LintedSource {
   findings: LintFinding[];
+  /** Undefined when the file did not parse. */
   manifest?: NormalizedManifest;
+  /** The text and its positions the manifest was read from (its format, for --fix). */
+  source?: ParsedSource;
 }
 
 export interface LintOptions extends ValidateOptions {
@@ -32,53 +37,46 @@ function settingFor(ruleId: string, config: LintOptions['config']): RuleSetting 
 
 export async function lintSource(input: SourceText, options: LintOptions): Promise<LintedSource> {
   try {
-    return await lintValidated(input, options);
+    return await lintLoaded(await loadSource(input, options), options);
   } catch (error) {
     if (!isStackOverflow(error)) throw error;
-    return { findings: await placeFindings(input.file, input.text, [tooDeepFinding(input.text)]) };
+    return lintLoaded(tooDeepLoad(input), options);
   }
 }
 
-async function lintValidated(input: SourceText, options: LintOptions): Promise<LintedSource> {
-  const validated = await validateSource(input, options);
-  const fromValidation = applySettings(validated.findings, options.config);
-  const manifest = validated.manifest;
-  if (!manifest || manifest.located.shape === 'not-a-manifest') return { findings: fromValidation, manifest };
-
-  const pending: PendingFinding[] = [];
-  const extras: { fix?: Fix; suggestions?: Suggestion[]; messageId: string }[] = [];
-  // Validation already reports some rules' findings (e.g. a placeholder that breaks the schema).
-  const reported = new Set(validated.findings.map((finding) => `${finding.ruleId} ${finding.pointer}`));
+async function lintLoaded(load: LoadedSource, options: LintOptions): Promise<LintedSource> {
+  const { manifest, source, loaded } = load;
+  // A document that is no manifest (it did not parse, or holds no modulesContent) is reported on
+  // only by the rules loading found something for: parse, duplicate-key, schema.
+  const owners = manifest && manifest.located.shape !== 'not-a-manifest' ? undefined : new Set(loaded.problems.map((problem) => problem.ruleId));
+  const model = manifest ?? (await normalizeManifest(undefined));
+  const fromLoading: (RuleReportEntry & { order: number })[] = [];
+  const own: RuleReportEntry[] = [];
+  const order = new Map<RuleReport, number>(loaded.problems.map((problem, index) => [problem, index]));
   for (const rule of options.rules) {
     const setting = settingFor(rule.meta.id, options.config);
-    if (setting === 'off') continue;
-    for (const report of rule.check(manifest)) {
-      if (reported.has(`${rule.meta.id} ${report.pointer}`)) continue;
-      const template = rule.meta.messages[report.messageId];
-      if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id ${report.messageId}`);
-      pending.push({
-        ruleId: rule.meta.id,
-        severity: (setting ?? report.severity ?? rule.meta.defaultSeverity) as Severity,
-        message: formatMessage(template, report.data),
-        pointer: report.pointer,
-        anchor: report.anchor,
-        stringOffset: report.stringOffset,
-      });
-      extras.push({ fix: report.fix, suggestions: report.suggestions, messageId: report.messageId });
+    if (setting === 'off' || (owners && !owners.has(rule.meta.id))) continue;
+    for (const report of rule.check(model, loaded)) {
+      const entry = { rule, report, severity: setting ?? report.severity ?? rule.meta.defaultSeverity };
+      const found = order.get(report);
+      if (found === undefined) own.push(entry);
+      else fromLoading.push({ ...entry, order: found });
     }
   }
-  const placed: LintFinding[] = await placeFindings(manifest.source.file, manifest.source.text, pending, manifest.source, manifest.createOptions);
-  const secrets = placed.length > 0 ? collectSecrets(manifest) : [];
-  placed.forEach((finding, index) => {
-    finding.message = maskSecrets(finding.message, secrets);
-    const { fix, suggestions, messageId } = extras[index]!;
-    finding.messageId = messageId;
-    if (fix) finding.fix = fix;
+  // What loading found comes first, in the order found, then the checks' own findings: the
+  // order findings on one line and column keep.
+  fromLoading.sort((a, b) => a.order - b.order);
+  const entries: RuleReportEntry[] = [...fromLoading, ...own];
+  const { findings, secrets } = await placeReports(load, entries);
+  const linted: LintFinding[] = findings;
+  linted.forEach((finding, index) => {
+    const { report } = entries[index]!;
+    finding.messageId = report.messageId;
+    if (report.fix) finding.fix = report.fix;
     // Suggestions reach every report format, so their text is masked like the message.
-    if (suggestions && suggestions.length > 0) finding.suggestions = suggestions.map((suggestion) => maskStrings(suggestion, secrets));
+    if (report.suggestions && report.suggestions.length > 0) finding.suggestions = report.suggestions.map((suggestion) => maskStrings(suggestion, secrets));
   });
-  const findings = [...fromValidation, ...placed].sort((a, b) => a.line - b.line || a.column - b.column);
-  return { findings, manifest };
+  return { findings: linted.sort(byPosition), manifest, source };
 }
 
 function maskStrings<T>(value: T, secrets: readonly string[]): T {
@@ -86,14 +84,4 @@ function maskStrings<T>(value: T, secrets: readonly string[]): T {
   if (Array.isArray(value)) return value.map((entry) => maskStrings(entry, secrets)) as T;
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, maskStrings(entry, secrets)])) as T;
   return value;
-}
-
-function applySettings(findings: readonly Finding[], config: LintOptions['config']): Finding[] {
-  const result: Finding[] = [];
-  for (const finding of findings) {
-    const setting = settingFor(finding.ruleId, config);
-    if (setting === 'off') continue;
-    result.push(setting ? { ...finding, severity: setting } : finding);
-  }
-  return result;
 }

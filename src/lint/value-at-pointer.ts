@@ -7,5 +7,5 @@ import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 export function valueAtPointer(manifest: NormalizedManifest, pointer: string): unknown {
   const options = createOptionsAround(manifest.createOptions, pointer);
   if (options?.form === 'string') return getAtPointer(options.value, pointer.slice(options.pointer.length));
-  return getAtPointer(manifest.source.value, pointer);
+  return getAtPointer(manifest.value, pointer);
 }

@@ -38,6 +38,6 @@ export async function loadManifest(path: string, options: LoadManifestOptions = 
     const place = new LineIndex(text).locate(parsed.finding.offset ?? 0);
     throw new ManifestError(parsed.finding.message, 'unparsable', { file: input.file, line: place.line, column: place.column });
   }
-  const manifest = await normalizeManifest(parsed.source, options.flavour);
+  const manifest = await normalizeManifest(parsed.source.value, { flavour: options.flavour, file: input.file });
   return { file: input.file, format: parsed.source.format, text, value: parsed.source.value, manifest };
 }

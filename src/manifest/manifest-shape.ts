@@ -1,6 +1,6 @@
 // Finds modulesContent in the shapes IoT Edge tooling accepts: plain, the legacy `moduleContent`
 // key, and the `{"content": …}` wrapper that `az iot edge deployment create` takes.
-import type { PendingFinding } from '../findings.js';
+import type { LoadProblem } from '../findings.js';
 
 export type ManifestShape = 'modulesContent' | 'legacy-moduleContent' | 'content-wrapper' | 'fragment' | 'not-a-manifest';
 
@@ -9,7 +9,8 @@ export interface LocatedModulesContent {
   /** Pointer of the modulesContent object ('' for a bare {"$edgeAgent": …} fragment). */
   pointer: string;
   modulesContent: Record<string, unknown> | undefined;
-  findings: PendingFinding[];
+  /** The deprecated `moduleContent` name, for the schema rule to report. */
+  problems: LoadProblem[];
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -17,7 +18,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 export function locateModulesContent(root: unknown): LocatedModulesContent {
-  if (!isPlainObject(root)) return { shape: 'not-a-manifest', pointer: '', modulesContent: undefined, findings: [] };
+  if (!isPlainObject(root)) return { shape: 'not-a-manifest', pointer: '', modulesContent: undefined, problems: [] };
   if (isPlainObject(root.content)) {
     const inner = locateDirect(root.content, '/content');
     if (inner) return { ...inner, shape: 'content-wrapper' };
@@ -25,30 +26,24 @@ export function locateModulesContent(root: unknown): LocatedModulesContent {
   const direct = locateDirect(root, '');
   if (direct) return direct;
   if ('$edgeAgent' in root || '$edgeHub' in root) {
-    return { shape: 'fragment', pointer: '', modulesContent: root, findings: [] };
+    return { shape: 'fragment', pointer: '', modulesContent: root, problems: [] };
   }
-  return { shape: 'not-a-manifest', pointer: '', modulesContent: undefined, findings: [] };
+  return { shape: 'not-a-manifest', pointer: '', modulesContent: undefined, problems: [] };
 }
 
 function locateDirect(container: Record<string, unknown>, prefix: string): LocatedModulesContent | undefined {
   if ('modulesContent' in container) {
     const value = container.modulesContent;
-    return { shape: 'modulesContent', pointer: `${prefix}/modulesContent`, modulesContent: isPlainObject(value) ? value : undefined, findings: [] };
+    return { shape: 'modulesContent', pointer: `${prefix}/modulesContent`, modulesContent: isPlainObject(value) ? value : undefined, problems: [] };
   }
   if ('moduleContent' in container) {
     const value = container.moduleContent;
-    const deprecated: PendingFinding = {
-      ruleId: 'schema',
-      severity: 'warning',
-      message: '`moduleContent` is the deprecated name of `modulesContent`; IoT Hub still accepts it, but rename it to `modulesContent`',
-      pointer: `${prefix}/moduleContent`,
-      anchor: 'key',
-    };
+    const deprecated: LoadProblem = { ruleId: 'schema', messageId: 'deprecatedModuleContent', severity: 'warning', pointer: `${prefix}/moduleContent`, anchor: 'key' };
     return {
       shape: 'legacy-moduleContent',
       pointer: `${prefix}/moduleContent`,
       modulesContent: isPlainObject(value) ? value : undefined,
-      findings: [deprecated],
+      problems: [deprecated],
     };
   }
   return undefined;

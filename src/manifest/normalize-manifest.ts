@@ -1,32 +1,42 @@
-// Normalizes a parsed file once for every later stage: finds modulesContent whatever the
-// wrapper, lists agent modules, and joins and parses each module's createOptions.
-import type { PendingFinding } from '../findings.js';
+// The manifest model: a parsed value (a file's, a twin's, a merge result) normalized once for
+// every later stage. Finds modulesContent whatever the wrapper, lists agent modules, and joins
+// and parses each module's createOptions. It holds no text and no positions: the loader keeps
+// the ParsedSource beside it and places findings only when there are some.
+import type { LoadProblem } from '../findings.js';
 import { listAgentModules, type AgentModule } from './agent-modules.js';
 import { explainInvalidJson, joinCreateOptions, type JoinedCreateOptions } from './docker/join-create-options.js';
 import { decideFlavour, givenFlavour, type Flavour, type FlavourDecision } from './detect-flavour.js';
 import { appendPointer } from './json-pointer.js';
 import { isPlainObject, locateModulesContent, type LocatedModulesContent } from './manifest-shape.js';
-import type { ParsedSource } from './parse-source.js';
 
 export { detectFlavour, type Flavour } from './detect-flavour.js';
 
+export interface NormalizeOptions {
+  /** Force a flavour instead of deciding from the name and the content (--flavour). */
+  flavour?: Flavour;
+  /** The document's name, when it has one: a name such as deployment.template.json marks a template. */
+  file?: string;
+}
+
 export interface NormalizedManifest {
-  source: ParsedSource;
+  /** The document as parsed. Rules read it; nothing writes to it. */
+  value: unknown;
   flavour: Flavour;
   /** Why this flavour: the name, `$schema-template`, the content, or --flavour (for messages). */
   flavourDecision: FlavourDecision;
   located: LocatedModulesContent;
   modules: AgentModule[];
   createOptions: JoinedCreateOptions[];
-  findings: PendingFinding[];
+  /** What normalizing found wrong (a deprecated wrapper, createOptions that do not join or parse), for the rules to report. */
+  problems: LoadProblem[];
 }
 
-/** Normalizes a parsed file; the flavour follows its name and content unless the caller gives one. */
-export async function normalizeManifest(source: ParsedSource, given?: Flavour): Promise<NormalizedManifest> {
-  const located = locateModulesContent(source.value);
-  const findings = [...located.findings];
+/** Normalizes a parsed value; the flavour follows its name and content unless the caller gives one. */
+export async function normalizeManifest(value: unknown, options: NormalizeOptions = {}): Promise<NormalizedManifest> {
+  const located = locateModulesContent(value);
+  const problems = [...located.problems];
   const modules = located.modulesContent ? listAgentModules(located.modulesContent, located.pointer) : [];
-  const flavourDecision = given ? givenFlavour(given) : decideFlavour(source.file, source.value, modules);
+  const flavourDecision = options.flavour ? givenFlavour(options.flavour) : decideFlavour(options.file ?? '', value, modules);
   const flavour = flavourDecision.flavour;
   const createOptions: JoinedCreateOptions[] = [];
   for (const module of modules) {
@@ -36,7 +46,7 @@ export async function normalizeManifest(source: ParsedSource, given?: Flavour): 
     if (!joined) continue;
     await explainInvalidJson(joined);
     createOptions.push(joined);
-    findings.push(...joined.findings);
+    problems.push(...joined.problems);
   }
-  return { source, flavour, flavourDecision, located, modules, createOptions, findings };
+  return { value, flavour, flavourDecision, located, modules, createOptions, problems };
 }

@@ -4,12 +4,11 @@
 // documents (yaml-source.ts). A value that comes out is a tree no deeper than MAX_NESTING_DEPTH.
 // JSON takes the fast path (JSON.parse); its position tree is built only if something needs placing.
 import type { PendingFinding } from '../findings.js';
-import { appendPointer } from './json-pointer.js';
 import { checkParsedJson } from './json-fast.js';
 import { JsonLocator } from './json-locator.js';
 import { excessDepthOffset, tooDeepFindingAt } from './nesting-depth.js';
 import { detectFormat, type SourceFormat } from './source-format.js';
-import type { SourceTree } from './source-tree.js';
+import type { DuplicateKey, SourceTree } from './source-tree.js';
 
 // The position parsers (and the yaml library) load only when needed, to keep start-up fast.
 const loadJsonSource = () => import('./json-source.js');
@@ -31,7 +30,8 @@ export interface ParsedSource extends SourceText {
 }
 
 export type ParseSourceResult =
-  | { ok: true; source: ParsedSource; findings: PendingFinding[] }
+  /** `duplicateKeys`: keys given twice in one object (the parser keeps the second), as data for the duplicate-key rule and for the commands that refuse to edit such text. */
+  | { ok: true; source: ParsedSource; duplicateKeys: DuplicateKey[] }
   | { ok: false; finding: PendingFinding };
 
 const BYTE_ORDER_MARK = '\uFEFF';
@@ -76,8 +76,8 @@ async function parseJsonSource(file: string, text: string): Promise<ParseSourceR
   const check = checkParsedJson(text, value);
   if (check === 'nests-too-deep') return { ok: false, finding: tooDeepFindingAt(excessDepthOffset(text) ?? 0) };
   const source: ParsedSource = { file, text, format: 'json', value, tree, locator };
-  const findings = check === 'may-have-duplicate-keys' ? duplicateKeyFindings(await source.tree()) : [];
-  return { ok: true, source, findings };
+  const duplicateKeys = check === 'may-have-duplicate-keys' ? (await source.tree()).duplicateKeys() : [];
+  return { ok: true, source, duplicateKeys };
 }
 
 async function parseYamlSource(file: string, text: string): Promise<ParseSourceResult> {
@@ -88,20 +88,9 @@ async function parseYamlSource(file: string, text: string): Promise<ParseSourceR
   }
   const tree = () => Promise.resolve(parsed.tree);
   const source: ParsedSource = { file, text, format: 'yaml', value: parsed.value, tree, locator: tree };
-  return { ok: true, source, findings: duplicateKeyFindings(parsed.tree) };
+  return { ok: true, source, duplicateKeys: parsed.tree.duplicateKeys() };
 }
 
 function parseFinding(message: string, offset: number): PendingFinding {
   return { ruleId: 'parse', severity: 'error', message, pointer: '', offset };
-}
-
-function duplicateKeyFindings(tree: SourceTree): PendingFinding[] {
-  return tree.duplicateKeys().map((duplicate) => ({
-    ruleId: 'duplicate-key',
-    severity: 'error',
-    message: `key "${duplicate.key}" appears twice in the same object; the first value is silently discarded. Keep one of them`,
-    pointer: appendPointer(duplicate.objectPointer, duplicate.key),
-    offset: duplicate.secondOffset,
-    related: [{ offset: duplicate.firstOffset, message: 'first occurrence' }],
-  }));
 }

@@ -12,10 +12,10 @@ export { isSecretName, MASK, maskSecrets, maskSecretShapes };
 
 /** Every secret value in a manifest, as masking takes them (maskableSecrets). */
 export function collectSecrets(manifest: NormalizedManifest): string[] {
-  const found = secretsIn(manifest.source.value);
+  const found = secretsIn(manifest.value);
   // createOptions as edgeAgent reads them: joined from their chunks and parsed.
   for (const options of manifest.createOptions) if (options.value) secretsIn(options.value, found);
-  addChunkPieces(manifest.source.value, found);
+  addChunkPieces(manifest.value, found);
   return maskableSecrets(found);
 }
 

@@ -7,6 +7,7 @@ import { checkOutput, type OutputCheck, type WriteRefusal } from '../lint/write-
 import { applyFixesToText, toRawEdits, UneditableTextError } from '../lint/apply-fixes.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { normalizeManifest } from '../manifest/normalize-manifest.js';
+import { describeDuplicateKey } from '../rules/duplicate-key.js';
 import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
 import { InputError, ManifestError } from '../errors.js';
 import { readOneInput } from '../manifest/read-one-input.js';
@@ -79,13 +80,13 @@ export async function enableOffline(path: string, options: OfflineEnableOptions 
   const parsed = await parseSource({ file, text });
   if (!parsed.ok) throw failure('unparsable', parsed.finding.offset, parsed.finding.message);
   // JSON.parse keeps the second of two equal keys, the text editor would meet the first.
-  const duplicate = parsed.findings[0];
-  if (duplicate) throw failure('duplicate-key', duplicate.offset, `${duplicate.message}; offline enable cannot tell which one to edit`);
+  const duplicate = parsed.duplicateKeys[0];
+  if (duplicate) throw failure('duplicate-key', duplicate.secondOffset, `${describeDuplicateKey(duplicate)}; offline enable cannot tell which one to edit`);
   const format = parsed.source.format;
   if (options.output !== undefined && detectFormat(options.output, text) !== format) {
     throw new InputError(`--output ${options.output} names another format than ${path} (${format === 'json' ? 'JSON' : 'YAML'}); keep the format, and use edgewise convert to change it`);
   }
-  const manifest = await normalizeManifest(parsed.source);
+  const manifest = await normalizeManifest(parsed.source.value, { file });
   let planned;
   try {
     planned = offlineEdits(manifest, options);

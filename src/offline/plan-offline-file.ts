@@ -58,7 +58,7 @@ export async function planOfflineFile(path: string, options: OfflinePlanOptions)
     const place = new LineIndex(text).locate(parsed.finding.offset ?? 0);
     throw new ManifestError(parsed.finding.message, 'unparsable', { file, line: place.line, column: place.column });
   }
-  const manifest = await normalizeManifest(parsed.source);
+  const manifest = await normalizeManifest(parsed.source.value, { file });
   if (manifest.located.shape === 'not-a-manifest') throw new ManifestError(`${file} is not a deployment manifest (no modulesContent)`, 'not-a-manifest');
   return { report: { file, ...planOffline(manifest, { rate: options.rate, size, disk }) }, warnings };
 }

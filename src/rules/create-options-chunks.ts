@@ -2,14 +2,15 @@
 // Facts (FACTS.md §1): IoT Hub refuses twin string values over 4096 bytes; edgeAgent reads at
 // most 100 chunks, createOptions to createOptions99 (edge-util JsonEx.cs); iotedgedev and the
 // VS Code extension write chunks of 512 characters and refuse more than 8 of them (4 KB).
-// Gaps between chunks are reported while joining them (join-create-options.ts).
+// Gaps between chunks are found while joining them (join-create-options.ts), which hands them
+// over as data for this rule to report.
 import type { JoinedCreateOptions } from '../manifest/docker/join-create-options.js';
 import { appendPointer, getAtPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { CHUNK_SIZE, chunkCreateOptions, MAX_CHUNKS } from '../manifest/docker/chunk-create-options.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 import { canRewrite } from '../manifest/docker/module-create-options.js';
-import type { Fix, Rule, RuleReport } from './rule.js';
+import { withLoadedReports, type Fix, type Rule, type RuleReport } from './rule.js';
 
 const MAX_CHUNK_BYTES = 4096;
 const TOOL_MAX_CHUNKS = 8;
@@ -36,6 +37,7 @@ export const createOptionsChunks: Rule = {
       ],
     },
     messages: {
+      gap: '`{{key}}` comes without `{{missing}}`; edgeAgent refuses createOptions chunks with a gap. Number the chunks contiguously from createOptions, createOptions01…',
       chunkTooLarge: '`{{key}}` is {{bytes}} bytes, but IoT Hub refuses twin string values over 4096 bytes, so the deployment is rejected; split createOptions into 512-character chunks (createOptions, createOptions01…)',
       tooManyChunks: '`{{key}}` would be chunk {{number}}, but edgeAgent reads at most 100 chunks (createOptions to createOptions99) and ignores it; shorten the createOptions',
       chunkOverToolSize: '`{{key}}` is {{length}} characters; iotedgedev and the VS Code extension write chunks of at most 512 characters, which keeps each under IoT Hub\'s limit. Re-split createOptions into 512-character chunks',
@@ -43,7 +45,7 @@ export const createOptionsChunks: Rule = {
       overToolCount: 'createOptions is split into {{count}} chunks; iotedgedev and the VS Code extension refuse more than 8 (4 KB), so this module cannot be regenerated with them. Shorten the options, for example by moving settings into env',
     },
   },
-  check(manifest) {
+  check(manifest, loaded) {
     const reports: RuleReport[] = [];
     for (const options of manifest.createOptions) {
       if (options.form !== 'string') continue;
@@ -51,7 +53,7 @@ export const createOptionsChunks: Rule = {
       let cachedFix: Fix | undefined | null = null;
       const fixFor = () => (cachedFix === null ? (cachedFix = rechunkFix(manifest, options)) : cachedFix);
       for (const chunk of options.chunks) {
-        const text = getAtPointer(manifest.source.value, chunk.pointer);
+        const text = getAtPointer(manifest.value, chunk.pointer);
         if (typeof text !== 'string') continue; // the schema reports it
         const bytes = Buffer.byteLength(text, 'utf8');
         if (bytes > MAX_CHUNK_BYTES) {
@@ -60,7 +62,7 @@ export const createOptionsChunks: Rule = {
           reports.push({ messageId: 'chunkOverToolSize', data: { key: chunk.key, length: text.length }, pointer: chunk.pointer, anchor: 'key', severity: 'warning', fix: fixFor() });
         }
       }
-      const settings = getAtPointer(manifest.source.value, options.settingsPointer);
+      const settings = getAtPointer(manifest.value, options.settingsPointer);
       const beyond = isPlainObject(settings) ? Object.keys(settings).find((key) => BEYOND_LAST_CHUNK.test(key)) : undefined;
       if (beyond !== undefined || options.chunks.length > MAX_CHUNKS) {
         const key = beyond ?? options.chunks[MAX_CHUNKS]!.key;
@@ -78,6 +80,6 @@ export const createOptionsChunks: Rule = {
         }
       }
     }
-    return reports;
+    return withLoadedReports(loaded, 'create-options-chunks', reports);
   },
 };

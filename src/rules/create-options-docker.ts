@@ -1,8 +1,10 @@
 // createOptions values that edgeAgent accepts but Docker's own API refuses, and typos the schema
 // cannot see because they are in values. edgeAgent reads createOptions with Newtonsoft.Json,
 // which turns "true" into true and 8883 into "8883"; Docker's API (Go encoding/json) and tools
-// that hand it the JSON as written (iotedgehubdev, scripts calling the API) do not. Unknown keys, keys at the wrong level and values of no
-// usable type are reported by validation (create-options-docker, schema), not here.
+// that hand it the JSON as written (iotedgehubdev, scripts calling the API) do not. Unknown keys,
+// keys at the wrong level and keys written in another case are found by the schema check while
+// loading; this rule reports those the schema assigns to it in the schema's words (its `schema`
+// message), and values of no usable type are the schema rule's.
 import { appendPointer } from '../manifest/json-pointer.js';
 import { suggestClosest } from '../schema/suggest-closest.js';
 import { memberOf, type Member } from '../manifest/case-insensitive-member.js';
@@ -10,7 +12,8 @@ import { typedValues, type TypedValue } from '../manifest/docker/value-types.js'
 import { CAPABILITIES, isKnownCapability } from '../manifest/docker/linux-capabilities.js';
 import { hostConfigOf } from '../manifest/docker/module-create-options.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
-import type { Rule, RuleReport } from './rule.js';
+import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
+import { withLoadedReports, type Rule, type RuleReport } from './rule.js';
 
 const TEXT_BOOLEAN = /^\s*(true|false)\s*$/i;
 const TEXT_INTEGER = /^\s*[-+]?[0-9]+\s*$/;
@@ -72,6 +75,7 @@ export const createOptionsDocker: Rule = {
       ],
     },
     messages: {
+      schema: '{{description}}',
       textBoolean: '`{{name}}` is the text "{{value}}" where Docker\'s API wants a JSON boolean; edgeAgent converts it, but Docker itself, and tools that pass createOptions to it as written, refuse it. Write {{json}} without quotes',
       textInteger: '`{{name}}` is the text "{{value}}" where Docker\'s API wants a JSON integer; edgeAgent converts it, but Docker itself, and tools that pass createOptions to it as written, refuse it. Write {{json}} without quotes',
       numberHostPort: '`{{name}}` is the number {{value}} where Docker\'s API wants a string; edgeAgent converts it, but Docker itself, and tools that pass createOptions to it as written, refuse it. Write "{{value}}"',
@@ -80,21 +84,25 @@ export const createOptionsDocker: Rule = {
       unknownCapability: '{{list}} holds "{{value}}", which is not a Linux capability, so Docker refuses to create the container; use a name from capabilities(7) such as NET_ADMIN (the CAP_ prefix is optional)',
     },
   },
-  check(manifest) {
-    const reports: RuleReport[] = [];
-    for (const options of manifest.createOptions) {
-      if (!options.value) continue;
-      for (const typed of typedValues(options.value, options.pointer)) {
-        const report = typeReport(typed);
-        if (report) reports.push(report);
-      }
-      const hostConfig = hostConfigOf(options);
-      if (!hostConfig) continue;
-      const networkMode = networkModeReport(memberOf(hostConfig.value, hostConfig.pointer, 'NetworkMode'));
-      if (networkMode) reports.push(networkMode);
-      reports.push(...capabilityReports(memberOf(hostConfig.value, hostConfig.pointer, 'CapAdd')));
-      reports.push(...capabilityReports(memberOf(hostConfig.value, hostConfig.pointer, 'CapDrop')));
-    }
-    return reports;
+  check(manifest, loaded) {
+    return withLoadedReports(loaded, 'create-options-docker', ownReports(manifest));
   },
 };
+
+function ownReports(manifest: NormalizedManifest): RuleReport[] {
+  const reports: RuleReport[] = [];
+  for (const options of manifest.createOptions) {
+    if (!options.value) continue;
+    for (const typed of typedValues(options.value, options.pointer)) {
+      const report = typeReport(typed);
+      if (report) reports.push(report);
+    }
+    const hostConfig = hostConfigOf(options);
+    if (!hostConfig) continue;
+    const networkMode = networkModeReport(memberOf(hostConfig.value, hostConfig.pointer, 'NetworkMode'));
+    if (networkMode) reports.push(networkMode);
+    reports.push(...capabilityReports(memberOf(hostConfig.value, hostConfig.pointer, 'CapAdd')));
+    reports.push(...capabilityReports(memberOf(hostConfig.value, hostConfig.pointer, 'CapDrop')));
+  }
+  return reports;
+}

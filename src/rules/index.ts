@@ -65,3 +65,6 @@ export const RULES: readonly Rule[] = [
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.meta.id));
+
+/** The catalogue by rule id. */
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.meta.id, rule]));

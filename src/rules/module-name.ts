@@ -1,8 +1,9 @@
 // Module names the schema accepts but IoT Edge reserves. The characters and the 128-character
 // limit of module ids and twin keys (FACTS.md §1) are already checked by the schema
 // (edge-agent.schema.json#/definitions/moduleName, on modules, layered module keys and
-// modulesContent keys), which also refuses `$edgeAgent`/`$edgeHub` as user module names, so
-// they are not repeated here. What is left:
+// modulesContent keys), which also refuses `$edgeAgent`/`$edgeHub` as user module names: this
+// rule reports those schema findings in the schema's words (its `schema` message) and does not
+// check them again. What is left:
 // - a user module named edgeAgent or edgeHub: edgeAgent builds one dictionary of user and system
 //   modules by name (iotedge DeploymentConfig.GetModuleSet, an ordinal Dictionary), so the
 //   duplicate makes the deployment fail; a name differing only in case is not a duplicate there,
@@ -10,7 +11,8 @@
 // - a module twin section named edgeAgent/edgeHub without the `$`: it targets a module twin of
 //   that name, not the system twin, so its desired properties never reach the runtime.
 import { appendPointer } from '../manifest/json-pointer.js';
-import type { Rule, RuleReport } from './rule.js';
+import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
+import { withLoadedReports, type Rule, type RuleReport } from './rule.js';
 
 const SYSTEM = ['edgeAgent', 'edgeHub'];
 
@@ -32,25 +34,30 @@ export const moduleName: Rule = {
       ],
     },
     messages: {
+      schema: '{{description}}',
       reserved: 'user module "{{name}}" has the name of the system module {{system}}; edgeAgent keeps user and system modules in one set by name, so the deployment fails; rename the module',
       reservedCase: 'user module "{{name}}" differs from the system module {{system}} only in case, so it is easily mistaken for the system module in routes, logs and `iotedge list`; rename the module',
       twinWithoutDollar: 'module twin section "{{name}}" looks like the system twin "${{system}}" without its "$", so IoT Hub applies it to a module twin named {{name}} and the runtime never sees it; rename it to "${{system}}"',
     },
   },
-  check(manifest) {
-    const reports: RuleReport[] = [];
-    for (const module of manifest.modules) {
-      if (module.kind !== 'user') continue;
-      const system = systemNameLike(module.name);
-      if (!system) continue;
-      const exact = system === module.name;
-      reports.push({ messageId: exact ? 'reserved' : 'reservedCase', data: { name: module.name, system }, pointer: module.pointer, anchor: 'key', severity: exact ? 'error' : 'warning' });
-    }
-    const content = manifest.located.modulesContent ?? {};
-    for (const name of Object.keys(content)) {
-      const system = systemNameLike(name);
-      if (system) reports.push({ messageId: 'twinWithoutDollar', data: { name, system }, pointer: appendPointer(manifest.located.pointer, name), anchor: 'key', severity: 'warning' });
-    }
-    return reports;
+  check(manifest, loaded) {
+    return withLoadedReports(loaded, 'module-name', ownReports(manifest));
   },
 };
+
+function ownReports(manifest: NormalizedManifest): RuleReport[] {
+  const reports: RuleReport[] = [];
+  for (const module of manifest.modules) {
+    if (module.kind !== 'user') continue;
+    const system = systemNameLike(module.name);
+    if (!system) continue;
+    const exact = system === module.name;
+    reports.push({ messageId: exact ? 'reserved' : 'reservedCase', data: { name: module.name, system }, pointer: module.pointer, anchor: 'key', severity: exact ? 'error' : 'warning' });
+  }
+  const content = manifest.located.modulesContent ?? {};
+  for (const name of Object.keys(content)) {
+    const system = systemNameLike(name);
+    if (system) reports.push({ messageId: 'twinWithoutDollar', data: { name, system }, pointer: appendPointer(manifest.located.pointer, name), anchor: 'key', severity: 'warning' });
+  }
+  return reports;
+}

@@ -1,7 +1,7 @@
-// A schemaVersion the runtime refuses, or a feature its schemaVersion lacks. The check runs in
-// validation (the schemas gate startupOrder, object routes, mqttBroker and integrity by
-// version); this file holds the rule's metadata.
-import type { Rule } from './rule.js';
+// A schemaVersion the runtime refuses, or a feature its schemaVersion lacks. The schemas gate
+// startupOrder, object routes, mqttBroker and integrity by version; they are checked while
+// loading and the loader hands the violations this rule owns over as data, for it to report.
+import { loadedReports, type Rule } from './rule.js';
 
 export const schemaVersion: Rule = {
   meta: {
@@ -15,7 +15,9 @@ export const schemaVersion: Rule = {
         'iotedge edge-hub EdgeHubConfigParser.cs: schema 1.0 to 1.3 (LatestSchemaVersion 1.3)',
       ],
     },
-    messages: {},
+    messages: {
+      schema: '{{description}}',
+    },
   },
-  check: () => [], // reported by validation
+  check: (_manifest, loaded) => loadedReports(loaded, 'schema-version'),
 };

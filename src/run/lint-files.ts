@@ -35,7 +35,7 @@ export async function lintFiles(paths: readonly string[], options: LintFilesOpti
     for (const finding of batch.findings) findings.push(finding);
     for (const fingerprint of batch.fingerprints) fingerprints.push(fingerprint);
   }
-  for (const finding of await unusedSuppressionFindings(batches.flatMap((b) => b.configFiles), new Set(batches.flatMap((b) => b.usedSuppressions)))) {
+  for (const finding of await unusedSuppressionFindings(batches.flatMap((b) => b.configs), new Set(batches.flatMap((b) => b.usedSuppressions)))) {
     if (options.quiet && finding.severity !== 'error') continue;
     findings.push(finding);
     fingerprints.push(`unused-suppression:${finding.file}:${finding.pointer}`);

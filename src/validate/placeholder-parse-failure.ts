@@ -5,7 +5,7 @@
 // deploy scripts `sed` or `-replace` the tokens), so IoT Hub never sees this text: it is not an
 // error of the file, only a reason the other checks cannot run. A failure anywhere else (a
 // trailing comma, merge-conflict markers, a missing brace) stays an error.
-import type { PendingFinding } from '../findings.js';
+import type { LoadProblem, PendingFinding } from '../findings.js';
 import { findFillInText } from '../manifest/fill-in-text.js';
 import { LineIndex } from '../manifest/line-index.js';
 import { findPlaceholders } from '../manifest/placeholders.js';
@@ -44,19 +44,16 @@ export function placeholderAtFailure(text: string, offset: number): FailurePlace
 }
 
 /**
- * The parse finding for `text`, as an `info` when the failure is at a placeholder; the finding
- * unchanged otherwise. `text` is the text the finding's offset counts in (BOM removed).
+ * The parse rule's problem for a text that does not parse: at a placeholder, an `info` that it
+ * is not JSON until substituted; otherwise the parser's own description, unchanged. `text` is
+ * the text the failure's offset counts in (byte order mark removed).
  */
-export function placeholderParseFailure(text: string, finding: PendingFinding): PendingFinding {
+export function parseFailureProblem(text: string, failure: PendingFinding): LoadProblem {
+  const unparsable: LoadProblem = { ruleId: 'parse', messageId: 'unparsable', data: { reason: failure.message }, severity: failure.severity, pointer: '', offset: failure.offset };
   // Refusals (too deep, alias bombs, custom tags) are about the text as it is: never downgraded.
-  if (finding.ruleId !== 'parse' || finding.offset === undefined || !finding.message.startsWith('invalid ')) return finding;
-  const placeholder = placeholderAtFailure(text, finding.offset);
-  if (placeholder === undefined) return finding;
+  if (failure.offset === undefined || !failure.message.startsWith('invalid ')) return unparsable;
+  const placeholder = placeholderAtFailure(text, failure.offset);
+  if (placeholder === undefined) return unparsable;
   const { line, column } = new LineIndex(text).locate(placeholder.offset);
-  return {
-    ...finding,
-    severity: 'info',
-    offset: placeholder.offset,
-    message: `not JSON until its placeholders are substituted (\`${placeholder.text}\` at ${line}:${column}); the other checks were skipped: lint the generated file`,
-  };
+  return { ruleId: 'parse', messageId: 'placeholder', data: { placeholder: placeholder.text, line, column }, severity: 'info', pointer: '', offset: placeholder.offset };
 }

@@ -5,6 +5,7 @@ import type { Finding } from '../findings.js';
 import { isManifestCandidate } from '../manifest/manifest-shape.js';
 import { readInput, type InputRef } from '../manifest/read-inputs.js';
 import { capFindings } from '../findings-cap.js';
+import { unreadableFinding } from './load-source.js';
 import { validateSource, type ValidateOptions } from './validate-source.js';
 
 export interface ValidationReport {
@@ -18,7 +19,7 @@ export async function validateInputs(refs: readonly InputRef[], options: Validat
     const read = readInput(ref);
     if (!read.ok) {
       report.files++;
-      report.findings.push({ file: ref.file, ruleId: 'parse', severity: 'error', message: read.message, pointer: '', line: 1, column: 1 });
+      report.findings.push(unreadableFinding(ref.file, read.message));
       continue;
     }
     const result = await validateSource({ file: ref.file, text: read.text }, options);

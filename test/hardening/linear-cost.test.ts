@@ -44,7 +44,7 @@ function fleetManifest(count: number): string {
 async function normalized(text: string): Promise<NormalizedManifest> {
   const parsed = await parseSource({ file: 'deployment.json', text });
   if (!parsed.ok) throw new Error(parsed.finding.message);
-  return normalizeManifest(parsed.source);
+  return normalizeManifest(parsed.source.value, { file: parsed.source.file });
 }
 
 /** A view of `list` that counts reads of its elements (find, for…of, forEach, [i] all read them). */
@@ -100,12 +100,15 @@ describe('rules read each module and its createOptions a bounded number of times
 
 describe('placing findings', () => {
   async function placeOnePerModule(count: number): Promise<{ reads: number; lines: number[] }> {
-    const manifest = await normalized(fleetManifest(count));
+    const text = fleetManifest(count);
+    const parsed = await parseSource({ file: 'deployment.json', text });
+    if (!parsed.ok) throw new Error(parsed.finding.message);
+    const manifest = await normalized(text);
     const readable = manifest.createOptions.filter((options) => options.value !== undefined);
     // One finding inside each module's createOptions text, as the createOptions schema reports them.
     const pending: PendingFinding[] = readable.map((options) => ({ ruleId: 'schema', severity: 'error', message: 'm', pointer: `${options.pointer}/HostConfig/Binds/0`, anchor: 'value' }));
     const counter = { reads: 0 };
-    const placed = await placeFindings('deployment.json', manifest.source.text, pending, manifest.source, counted(manifest.createOptions, counter));
+    const placed = await placeFindings('deployment.json', text, pending, parsed.source, counted(manifest.createOptions, counter));
     return { reads: counter.reads, lines: placed.map((finding) => finding.line) };
   }
 

@@ -192,7 +192,7 @@ describe('lint fixes inside createOptions that hold such keys', () => {
   async function sensorOptions() {
     const parsed = await parseSource({ file: 'keys-proto.json', text: readFileSync(fixture('keys-proto.json'), 'utf8') });
     if (!parsed.ok) throw new Error('keys-proto.json must parse');
-    const manifest = await normalizeManifest(parsed.source);
+    const manifest = await normalizeManifest(parsed.source.value, { file: parsed.source.file });
     const options = manifest.createOptions.find((entry) => entry.settingsPointer.includes('SimulatedTemperatureSensor'))!;
     return { root: parsed.source.value, all: manifest.createOptions, options };
   }

@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { parseSource } from '../../src/manifest/parse-source.js';
 import { placeFindings } from '../../src/manifest/place-findings.js';
 import type { Finding } from '../../src/findings.js';
+import { duplicateKey, duplicateKeyProblem } from '../../src/rules/duplicate-key.js';
+import { pendingFinding } from '../../src/rules/rule.js';
 
 async function parseFindings(file: string, text: string): Promise<Finding[]> {
   const result = await parseSource({ file, text });
   if (!result.ok) return await placeFindings(file, text, [result.finding]);
-  return await placeFindings(file, text, result.findings, result.source);
+  // Duplicate keys come as data; the duplicate-key rule words them.
+  const duplicates = result.duplicateKeys.map((duplicate) => pendingFinding(duplicateKey, duplicateKeyProblem(duplicate), 'error'));
+  return await placeFindings(file, text, duplicates, result.source);
 }
 
 describe('parseSource', () => {

@@ -5,7 +5,7 @@ import { lintSource } from '../../src/lint/lint-source.js';
 import type { Fix } from '../../src/rules/rule.js';
 
 export async function applySuggestion(input: { file: string; text: string }, fix: Fix): Promise<string> {
-  const { manifest } = await lintSource(input, { rules: [], config: { rules: {} } });
-  if (!manifest) throw new Error(`${input.file} does not load as a manifest`);
-  return applyFixesToText(input.text, manifest.source.format, toRawEdits([fix], manifest.source.value, manifest.createOptions));
+  const { manifest, source } = await lintSource(input, { rules: [], config: { rules: {} } });
+  if (!manifest || !source) throw new Error(`${input.file} does not load as a manifest`);
+  return applyFixesToText(input.text, source.format, toRawEdits([fix], manifest.value, manifest.createOptions));
 }

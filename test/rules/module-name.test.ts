@@ -10,8 +10,8 @@ testRule(moduleName, {
     {
       file: 'schema-reported.json',
       errors: [
-        { line: 33, column: 11, severity: 'error', messageIncludes: 'module name `sensor.v2` is not allowed' },
-        { line: 43, column: 11, severity: 'error', messageIncludes: 'module name `$edgeHub` is not allowed' },
+        { messageId: 'schema', line: 33, column: 11, severity: 'error', messageIncludes: 'module name `sensor.v2` is not allowed' },
+        { messageId: 'schema', line: 43, column: 11, severity: 'error', messageIncludes: 'module name `$edgeHub` is not allowed' },
       ],
     },
     {

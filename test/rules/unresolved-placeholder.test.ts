@@ -35,7 +35,7 @@ testRule(unresolvedPlaceholder, {
         { messageId: 'value', line: 15, column: 29, messageIncludes: '$CONTAINER_REGISTRY_ADDRESS' },
         { messageId: 'value', line: 50, column: 25, messageIncludes: '${CONTAINER_REGISTRY_SERVER}' },
         // A key inside a module twin breaks IoT Hub's twin key rule too, so validation reports it (no message id).
-        { line: 79, column: 9, messageIncludes: 'key `$THRESHOLD_NAME` holds the unresolved placeholder' },
+        { messageId: 'schema', line: 79, column: 9, messageIncludes: 'key `$THRESHOLD_NAME` holds the unresolved placeholder' },
         { messageId: 'value', line: 80, column: 30, messageIncludes: '${API_HOST}' },
       ],
     },
@@ -90,8 +90,8 @@ it('unresolved-placeholder: --flavour template silences it without a note', asyn
   expect(linted.findings.filter((finding) => finding.ruleId === 'unresolved-placeholder')).toEqual([]);
 });
 
-it('unresolved-placeholder: placeholders that break the schema are reported once, by validation', async () => {
+it('unresolved-placeholder: placeholders that break the schema are reported once, in the schema\'s words', async () => {
   const file = join(RULE_FIXTURES, 'unresolved-placeholder', 'schema-breaking.json');
   const { own } = await lintWithRule(unresolvedPlaceholder, { file, text: readFileSync(file, 'utf8') });
-  expect(own.map((finding) => `${finding.line}:${finding.column} ${finding.messageId ?? 'validation'}`)).toEqual(['36:23 validation', '39:15 validation']);
+  expect(own.map((finding) => `${finding.line}:${finding.column} ${finding.messageId}`)).toEqual(['36:23 schema', '39:15 schema']);
 });

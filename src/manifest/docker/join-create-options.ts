@@ -5,7 +5,7 @@
 // with Newtonsoft.Json (DockerConfig.GetCreateOptions), which also takes some text that is not
 // JSON (unquoted keys, single quotes, comments): that text is read too, and reported as not
 // portable rather than as options edgeAgent cannot use.
-import type { PendingFinding } from '../../findings.js';
+import type { LoadProblem } from '../../findings.js';
 import { appendPointer } from '../json-pointer.js';
 import { isPlainObject } from '../manifest-shape.js';
 import type { Leniency } from '../newtonsoft-json.js';
@@ -39,22 +39,23 @@ export interface JoinedCreateOptions {
    * what it reads, so the checks still run, but the options must not be rewritten as they are.
    */
   readLeniently?: boolean;
-  findings: PendingFinding[];
+  /** Why the options could not be joined or read as JSON, for create-options-chunks and create-options-json to report. */
+  problems: LoadProblem[];
 }
 
 export function joinCreateOptions(settings: Record<string, unknown>, settingsPointer: string): JoinedCreateOptions | undefined {
   const pointer = appendPointer(settingsPointer, 'createOptions');
   if (isPlainObject(settings.createOptions)) {
     // Template flavour: an object that generation will serialise.
-    return { settingsPointer, pointer, form: 'object', chunks: [], joined: '', value: settings.createOptions, invalidJson: false, findings: [] };
+    return { settingsPointer, pointer, form: 'object', chunks: [], joined: '', value: settings.createOptions, invalidJson: false, problems: [] };
   }
   const chunks = collectChunks(settings, settingsPointer);
   if (chunks.length === 0) return undefined;
-  const result: JoinedCreateOptions = { settingsPointer, pointer, form: 'string', chunks, joined: '', value: undefined, invalidJson: false, findings: [] };
+  const result: JoinedCreateOptions = { settingsPointer, pointer, form: 'string', chunks, joined: '', value: undefined, invalidJson: false, problems: [] };
   if (chunks.some((chunk) => typeof settings[chunk.key] !== 'string')) return result; // the schema reports the type
   const gap = findGap(chunks);
   if (gap) {
-    result.findings.push(gap);
+    result.problems.push(gap);
     return result;
   }
   let joined = '';
@@ -89,18 +90,11 @@ function chunkName(index: number): string {
   return index === 0 ? 'createOptions' : `createOptions${String(index).padStart(2, '0')}`;
 }
 
-function findGap(chunks: CreateOptionsChunk[]): PendingFinding | undefined {
+function findGap(chunks: CreateOptionsChunk[]): LoadProblem | undefined {
   for (let expected = 0; expected < chunks.length; expected++) {
     const chunk = chunks[expected]!;
     if (chunk.index !== expected) {
-      const missing = chunkName(expected);
-      return {
-        ruleId: 'create-options-chunks',
-        severity: 'error',
-        message: `\`${chunk.key}\` comes without \`${missing}\`; edgeAgent refuses createOptions chunks with a gap. Number the chunks contiguously from createOptions, createOptions01…`,
-        pointer: chunk.pointer,
-        anchor: 'key',
-      };
+      return { ruleId: 'create-options-chunks', messageId: 'gap', data: { key: chunk.key, missing: chunkName(expected) }, severity: 'error', pointer: chunk.pointer, anchor: 'key' };
     }
   }
   return undefined;
@@ -116,31 +110,19 @@ function parseJoined(result: JoinedCreateOptions): void {
   }
   if (!isPlainObject(parsed)) {
     const got = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;
-    result.findings.push({
-      ruleId: 'create-options-json',
-      severity: 'error',
-      message: `createOptions must be a JSON object such as {"HostConfig":{…}} (got ${got})`,
-      pointer: result.chunks[0]!.pointer,
-      stringOffset: 0,
-    });
+    result.problems.push({ ruleId: 'create-options-json', messageId: 'notAnObject', data: { got }, severity: 'error', pointer: result.chunks[0]!.pointer, stringOffset: 0 });
     return;
   }
   // The loader's depth limit never sees inside this string; every later walk (rules, diff) recurses.
   // Each level takes at least two characters, so short options (nearly all) cannot be too deep.
   if (result.joined.length > 2 * MAX_NESTING_DEPTH && valueNestsTooDeep(parsed)) {
-    result.findings.push({
-      ruleId: 'create-options-json',
-      severity: 'error',
-      message: `createOptions nests deeper than ${MAX_NESTING_DEPTH} levels, which edgewise refuses (Docker's create options nest about 5 levels); flatten it`,
-      pointer: result.chunks[0]!.pointer,
-      stringOffset: 0,
-    });
+    result.problems.push({ ruleId: 'create-options-json', messageId: 'tooDeep', data: { limit: MAX_NESTING_DEPTH }, severity: 'error', pointer: result.chunks[0]!.pointer, stringOffset: 0 });
     return;
   }
   result.value = parsed;
 }
 
-/** What each departure from JSON is called in a message, and how to write it as JSON. */
+/** What each departure from JSON is called in create-options-json's notPortable message, and how to write it as JSON. */
 const DEPARTURES: Record<Leniency, { what: (text: string) => string; fix: string }> = {
   unquotedName: { what: (text) => `the key \`${text}\` is not in double quotes`, fix: 'put every key in double quotes' },
   singleQuotes: { what: () => 'a string is in single quotes', fix: 'use double quotes' },
@@ -164,28 +146,15 @@ export async function explainInvalidJson(result: JoinedCreateOptions): Promise<v
     const others = lenient.departures.length - 1;
     const oneKind = lenient.departures.every((entry) => entry.leniency === first.leniency);
     const place = locateInChunks(result, first.offset);
-    result.findings.push({
-      ruleId: 'create-options-json',
-      severity: 'warning',
-      message:
-        `createOptions is not portable JSON: ${departure.what(first.text)}${others > 0 ? ` (and ${others} more place${others > 1 ? 's' : ''} where it is not JSON)` : ''}. ` +
-        "edgeAgent reads it (Newtonsoft.Json is lenient), so the container is created, but tools that read createOptions as JSON (iotedgehubdev, JSON.parse, Python's json) refuse it; " +
-        (oneKind ? departure.fix : `${departure.fix}, and write the rest as JSON too`),
-      pointer: place.pointer,
-      stringOffset: place.stringOffset,
-    });
+    const departures = `${departure.what(first.text)}${others > 0 ? ` (and ${others} more place${others > 1 ? 's' : ''} where it is not JSON)` : ''}`;
+    const fix = oneKind ? departure.fix : `${departure.fix}, and write the rest as JSON too`;
+    result.problems.push({ ruleId: 'create-options-json', messageId: 'notPortable', data: { departures, fix }, severity: 'warning', pointer: place.pointer, stringOffset: place.stringOffset });
     return;
   }
   const { explainJsonError } = await import('../json-source.js');
   const failure = explainJsonError(result.joined);
   const place = locateInChunks(result, failure.offset);
-  result.findings.push({
-    ruleId: 'create-options-json',
-    severity: 'error',
-    message: `createOptions is not valid JSON: ${failure.message}. It must be a JSON object serialised into a string`,
-    pointer: place.pointer,
-    stringOffset: place.stringOffset,
-  });
+  result.problems.push({ ruleId: 'create-options-json', messageId: 'invalid', data: { reason: failure.message }, severity: 'error', pointer: place.pointer, stringOffset: place.stringOffset });
 }
 
 /** Maps an offset in the joined text to the chunk holding it. */

@@ -22,8 +22,8 @@ export function hostConfigOf(options: JoinedCreateOptions | undefined): Member |
  */
 export function isUnread(manifest: NormalizedManifest, options: JoinedCreateOptions): boolean {
   if (options.value !== undefined || options.form === 'object') return false;
-  if (options.invalidJson || options.findings.length > 0) return true;
-  return options.chunks.some((chunk) => typeof getAtPointer(manifest.source.value, chunk.pointer) !== 'string');
+  if (options.invalidJson || options.problems.length > 0) return true;
+  return options.chunks.some((chunk) => typeof getAtPointer(manifest.value, chunk.pointer) !== 'string');
 }
 
 /**
@@ -32,6 +32,6 @@ export function isUnread(manifest: NormalizedManifest, options: JoinedCreateOpti
  */
 export function canRewrite(manifest: NormalizedManifest, options: JoinedCreateOptions): boolean {
   if (options.form === 'object') return true;
-  if (options.invalidJson || options.findings.length > 0) return false;
-  return options.chunks.every((chunk) => typeof getAtPointer(manifest.source.value, chunk.pointer) === 'string');
+  if (options.invalidJson || options.problems.length > 0) return false;
+  return options.chunks.every((chunk) => typeof getAtPointer(manifest.value, chunk.pointer) === 'string');
 }

@@ -8,7 +8,7 @@
 import { diffFiles, type DiffFilesOptions, type DiffInput } from './diff/diff-files.js';
 import { diffReport, type DiffReport } from './diff/diff-report.js';
 import type { FindingsReport } from './findings-report.js';
-import { planOfflineFile, type OfflinePlanOptions, type OfflinePlanReport } from './offline/plan-offline-file.js';
+import { planOfflineFile, type OfflinePlanOptions, type OfflinePlanReport, type PlanSource } from './offline/plan-offline-file.js';
 import { lintFiles } from './run/lint-files.js';
 import type { Flavour } from './manifest/normalize-manifest.js';
 
@@ -38,7 +38,7 @@ export type { LintFinding } from './lint/lint-source.js';
 export { generateFromTemplates as generate, type GenOptions, type GenRun, type GeneratedOutput } from './generate/generate-from-templates.js';
 export { enableOffline, type OfflineEnableOptions, type OfflineEnableResult } from './offline/enable-offline.js';
 export type { OfflineSettings, UpstreamProtocol } from './offline/offline-edits.js';
-export type { OfflinePlanReport, OfflinePlanOptions } from './offline/plan-offline-file.js';
+export type { OfflinePlanReport, OfflinePlanOptions, PlanSource } from './offline/plan-offline-file.js';
 export type { OfflinePlan, RoutePlan, TtlSource, LossReason } from './offline/offline-plan.js';
 
 export { compileRoute, type CompiledRoute, type RouteCompileResult } from './routes/compiled-route.js';
@@ -75,7 +75,10 @@ export async function diff(a: ManifestInput, b: ManifestInput, options: DiffOpti
   return diffReport(changes, { showSecrets: options.showSecrets });
 }
 
-/** How long the device can stay offline before messages are lost, and why, as `edgewise offline plan --format json` says. */
-export async function planOffline(path: string, options: OfflinePlanOptions): Promise<OfflinePlanReport> {
-  return (await planOfflineFile(path, options)).report;
+/**
+ * How long the device can stay offline before messages are lost, and why, as `edgewise offline
+ * plan --format json` says: for a manifest file, or a parsed document and the name to show for it.
+ */
+export async function planOffline(manifest: PlanSource, options: OfflinePlanOptions): Promise<OfflinePlanReport> {
+  return (await planOfflineFile(manifest, options)).report;
 }

@@ -1,5 +1,5 @@
 // `edgewise offline plan MANIFEST --rate MSGS_PER_S --size SIZE [--disk SIZE]`: reads the
-// manifest and plans how long the device can stay offline before messages are lost, and why.
+// manifest (or takes a parsed document) and plans how long the device can stay offline before messages are lost, and why.
 // It writes no file, so there is nothing to lint; a manifest that does not parse, or is no
 // deployment manifest, is a ManifestError. Sizes given as text (from the command line) are read
 // by size-option.ts, whose warnings come back with the plan.
@@ -35,7 +35,10 @@ export interface PlannedFile {
 /** Why a manifest cannot be planned for: ManifestError codes. */
 export const OFFLINE_PLAN_FAILURES = ['unparsable', 'not-a-manifest'] as const;
 
-export async function planOfflineFile(path: string, options: OfflinePlanOptions): Promise<PlannedFile> {
+/** What to plan for: a path ("-" for stdin), or a document already parsed (a twin from the cloud) and the name to show for it. */
+export type PlanSource = string | { file: string; value: unknown };
+
+export async function planOfflineFile(input: PlanSource, options: OfflinePlanOptions): Promise<PlannedFile> {
   if (!(Number.isFinite(options.rate) && options.rate > 0)) throw new InputError('--rate must be a number of messages per second above 0, e.g. --rate 10');
   const warnings: string[] = [];
   const bytesOf = (name: SizeOptionName, value: number | string): number => {
@@ -49,16 +52,19 @@ export async function planOfflineFile(path: string, options: OfflinePlanOptions)
   };
   const size = bytesOf('size', options.size);
   const disk = options.disk === undefined ? undefined : bytesOf('disk', options.disk);
-  const cwd = options.cwd ?? '.';
-  const input = readOneInput(path, cwd, options.readStdin);
-  const file = input.file;
-  const text = stripByteOrderMark(input.text); // the text parse offsets count in
-  const parsed = await parseSource({ file, text });
-  if (!parsed.ok) {
-    const place = new LineIndex(text).locate(parsed.finding.offset ?? 0);
-    throw new ManifestError(parsed.finding.message, 'unparsable', { file, line: place.line, column: place.column });
-  }
-  const manifest = await normalizeManifest(parsed.source.value, { file });
+  const { file, value } = typeof input === 'string' ? await readDocument(input, options) : input;
+  const manifest = await normalizeManifest(value, { file });
   if (manifest.located.shape === 'not-a-manifest') throw new ManifestError(`${file} is not a deployment manifest (no modulesContent)`, 'not-a-manifest');
   return { report: { file, ...planOffline(manifest, { rate: options.rate, size, disk }) }, warnings };
+}
+
+async function readDocument(path: string, options: OfflinePlanOptions): Promise<{ file: string; value: unknown }> {
+  const input = readOneInput(path, options.cwd ?? '.', options.readStdin);
+  const text = stripByteOrderMark(input.text); // the text parse offsets count in
+  const parsed = await parseSource({ file: input.file, text });
+  if (!parsed.ok) {
+    const place = new LineIndex(text).locate(parsed.finding.offset ?? 0);
+    throw new ManifestError(parsed.finding.message, 'unparsable', { file: input.file, line: place.line, column: place.column });
+  }
+  return { file: input.file, value: parsed.source.value };
 }

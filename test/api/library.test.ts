@@ -59,9 +59,18 @@ describe('the library', () => {
     expect(await edgewise.diff(MINIMAL, { file: 'twin', value: twin })).toEqual({ ...report, b: 'twin' });
   });
 
-  it('planOffline() resolves to what offline plan --format json prints', async () => {
+  it('planOffline() resolves to what offline plan --format json prints, for a file or a document', async () => {
     const plan = await edgewise.planOffline(OFFLINE, { rate: 10, size: 512, disk: '8GB' });
     expect(plan).toEqual(JSON.parse((await runOfflinePlan(OFFLINE, { rate: 10, size: 512, disk: '8GB', format: 'json' })).stdout));
+    const twin = JSON.parse(readFileSync(OFFLINE, 'utf8'));
+    expect(await edgewise.planOffline({ file: 'twin', value: twin }, { rate: 10, size: 512, disk: '8GB' })).toEqual({ ...plan, file: 'twin' });
+  });
+
+  it('normalizes a document without a file: the model of a twin', async () => {
+    const twin = JSON.parse(readFileSync(OFFLINE, 'utf8'));
+    const model = await edgewise.normalizeManifest(twin, { flavour: 'manifest' });
+    expect(model.modules.map((module) => module.name)).toEqual((await edgewise.loadManifest(OFFLINE)).manifest.modules.map((module) => module.name));
+    expect(model.flavour).toBe('manifest');
   });
 
   it('loads a manifest into the model, and narrows it to the generated types', async () => {

@@ -53,7 +53,7 @@ function readmeExample(): string {
 const TYPED_USE = `import {
   applyPatch, compileRoute, diff, enableOffline, generate, InputError, isDeploymentManifest, lint, loadManifest, merge,
   normalizeManifest, planOffline, validate,
-  type DeploymentManifest, type DiffReport, type Finding, type FindingsReport, type Module, type WriteRefusal,
+  type DeploymentManifest, type DiffReport, type Finding, type FindingsReport, type Module, type NormalizedManifest, type WriteRefusal,
 } from 'edgewise';
 
 const report: FindingsReport = await lint(['deployment.json'], { quiet: true });
@@ -67,18 +67,22 @@ if (isDeploymentManifest(loaded.value)) {
   const modules: Record<string, Module> | undefined = manifest.modulesContent?.$edgeAgent?.['properties.desired']?.modules;
   console.log(Object.keys(modules ?? {}));
 }
-const normalize: typeof normalizeManifest = normalizeManifest;
+const model: NormalizedManifest = await normalizeManifest(JSON.parse('{}'), { flavour: 'manifest', file: 'twin.json' });
+const twinChanges: DiffReport = await diff('deployment.json', { file: 'twin', value: loaded.value });
 const patched = await applyPatch('deployment.json', 'change.json');
 const refusal: WriteRefusal | undefined = patched.refusal;
 const merged = await merge('deployment.json', [{ path: 'layer.json', priority: 10 }]);
 const generated = await generate(['deployment.template.json'], { platform: 'arm64v8' });
 const offline = await enableOffline('deployment.json', { ttl: 86400 });
 const plan = await planOffline('deployment.json', { rate: 10, size: 512 });
+const twinPlan = await planOffline({ file: 'twin', value: loaded.value }, { rate: 10, size: '4KB', disk: '8GB' });
 const route = compileRoute('FROM /messages/* INTO $upstream');
 const delivered: boolean = route.ok && route.route.delivers({ body: '{}' });
-console.log(errors, validated.version, changes.different, normalize, refusal?.errors, merged.text, generated.outputs.length, offline.changed, plan.offlineBudgetSecs, delivered, new InputError('x').code);
+console.log(errors, validated.version, changes.different, twinChanges.changes.length, model.modules.length, twinPlan.file, refusal?.errors, merged.text, generated.outputs.length, offline.changed, plan.offlineBudgetSecs, delivered, new InputError('x').code);
 // @ts-expect-error lint takes a list of paths, not one path
 await lint('deployment.json');
+// @ts-expect-error normalizeManifest takes a value and options, not a path
+await normalizeManifest('deployment.json', 'manifest');
 // @ts-expect-error a finding's line is a number
 const line: string = report.results[0]!.line;
 console.log(line);

@@ -55,6 +55,8 @@ export interface FixedFile {
   applied: AppliedFix[];
   /** For a dry run: the text before and after fixing, secrets masked, for a diff. */
   preview?: { before: string; after: string };
+  /** Why the remaining fixes could not be written into the text (a YAML alias on the path, a duplicate key): they are left undone. */
+  unfixable?: string;
 }
 
 export interface Summary {

@@ -390,8 +390,8 @@ function main() {
   // Before/after: EDGEWISE_BASELINE=<built checkout of an earlier commit> adds its lint as a row
   // of the same run (e.g. `git worktree add /tmp/base <commit>` then build it there).
   const baseline = process.env.EDGEWISE_BASELINE;
+  const baselineBin = baseline ? path.join(path.resolve(baseline), "bin/edgewise.js") : undefined;
   if (baseline) {
-    const baselineBin = path.join(path.resolve(baseline), "bin/edgewise.js");
     rows["edgewise lint (baseline)"] = { cmd: [NODE, baselineBin, "lint", rel(MANIFEST_DIR), "--format", "json"], runs: [], kind: "edgewise" };
     if (!fs.existsSync(baselineBin)) rows["edgewise lint (baseline)"].skipped = `${baselineBin} does not exist`;
   }
@@ -448,8 +448,13 @@ function main() {
       "node -e 0": { cmd: [NODE, "-e", "0"], ms: [] },
       "edgewise validate (1 file)": { cmd: [NODE, ...edgewiseArgs(rel(smallFile))], ms: [], skip: !edgewiseExists },
       "ajv-cli validate (1 file)": { cmd: [NODE, ...ajvArgs(rel(smallFile))], ms: [] },
+      "edgewise lint (1 file)": { cmd: [NODE, ...edgewiseArgs(rel(smallFile), "lint")], ms: [], skip: !edgewiseExists },
     },
   };
+  // Before/after cold start: the baseline checkout's validate and lint on the same file, alternating with ours.
+  if (baselineBin && fs.existsSync(baselineBin)) {
+    for (const command of ["validate", "lint"]) cold.cmds[`edgewise ${command} (1 file, baseline)`] = { cmd: [NODE, baselineBin, command, rel(smallFile), "--format", "json", ...extraArgs], ms: [] };
+  }
   const coldActive = Object.entries(cold.cmds).filter(([, c]) => !c.skip);
   log(`cold start: ${args.coldWarmups} warm-ups + ${args.coldRuns} runs of ${coldActive.map(([n]) => n).join(", ")} (alternating)`);
   for (let i = 0; i < args.coldWarmups + args.coldRuns; i++) {

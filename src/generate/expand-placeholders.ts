@@ -42,7 +42,9 @@ export interface ExpandedText {
   toOriginal(offset: number): number;
 }
 
-const TOKEN = /\$\{([^}]+)\}|\$([A-Za-z_][A-Za-z0-9_]*)/y;
+// A braced name stops at a quote or a line end: an unclosed `${` must not swallow the JSON up to a
+// later `}` (no variable is named across a quote, so nothing that would resolve is lost).
+const TOKEN = /\$\{([^}"\n]+)\}|\$([A-Za-z_][A-Za-z0-9_]*)/y;
 
 /** UPPER_CASE or snake_case: `$ACR_USER`, `$lora_version`; not `$edgeHub`, `$upstream`. */
 export function isVariableName(name: string): boolean {

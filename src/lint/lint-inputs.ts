@@ -71,11 +71,13 @@ export async function lintInputs(refs: readonly InputRef[], options: LintRunOpti
     let text = read.text;
     if (options.fix || options.fixDryRun) {
       const fixed = await fixSource({ file: ref.file, text }, lintOptions);
-      if (fixed.fixed > 0) {
-        const write = Boolean(options.fix) && !options.fixDryRun && ref.file !== STDIN_NAME;
+      // A file whose fixes could not be written is listed too, so that --fix never skips silently.
+      if (fixed.fixed > 0 || fixed.unfixable !== undefined) {
+        const write = Boolean(options.fix) && !options.fixDryRun && ref.file !== STDIN_NAME && fixed.fixed > 0;
         if (write) writeFileSync(ref.file, fixed.text);
-        const preview = write ? undefined : { before: maskSecrets(text, fixed.secrets), after: maskSecrets(fixed.text, fixed.secrets) };
-        result.fixed.push({ file: ref.file, count: fixed.fixed, written: write, applied: fixed.applied, ...(preview ? { preview } : {}) });
+        const preview = write || fixed.fixed === 0 ? undefined : { before: maskSecrets(text, fixed.secrets), after: maskSecrets(fixed.text, fixed.secrets) };
+        const unfixable = fixed.unfixable === undefined ? {} : { unfixable: maskSecrets(fixed.unfixable, fixed.secrets) };
+        result.fixed.push({ file: ref.file, count: fixed.fixed, written: write, applied: fixed.applied, ...(preview ? { preview } : {}), ...unfixable });
         text = fixed.text;
       }
     }

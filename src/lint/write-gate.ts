@@ -11,7 +11,7 @@ import { capFindings, countFindings } from '../findings-cap.js';
 import { maskFinding } from '../manifest/mask-finding.js';
 import type { Flavour } from '../manifest/normalize-manifest.js';
 import { parseSource } from '../manifest/parse-source.js';
-import { maskableSecrets, secretsIn } from '../manifest/secrets.js';
+import { documentSecrets } from '../manifest/secrets.js';
 import { RULES } from '../rules/index.js';
 import { lintSource, type LintFinding } from './lint-source.js';
 
@@ -77,5 +77,5 @@ async function markKnownErrors(file: string, originalText: string, findings: Lin
 /** The secrets of the text the output came from: one it replaced is secret no more in the output, yet a copy of it elsewhere is still quoted. */
 async function secretsOfText(file: string, text: string): Promise<string[]> {
   const parsed = await parseSource({ file, text });
-  return parsed.ok ? maskableSecrets(secretsIn(parsed.source.value)) : [];
+  return parsed.ok ? documentSecrets(parsed.source.value) : [];
 }

@@ -3,11 +3,9 @@
 // It writes no file, so there is nothing to lint; a manifest that does not parse, or is no
 // deployment manifest, is a ManifestError. Sizes given as text (from the command line) are read
 // by size-option.ts, whose warnings come back with the plan.
-import { LineIndex } from '../manifest/line-index.js';
-import { normalizeManifest } from '../manifest/normalize-manifest.js';
-import { parseSource, stripByteOrderMark } from '../manifest/parse-source.js';
 import { InputError, ManifestError } from '../errors.js';
-import { readOneInput } from '../manifest/read-one-input.js';
+import { loadManifest } from '../manifest/load-manifest.js';
+import { normalizeManifest } from '../manifest/normalize-manifest.js';
 import { planOffline, type OfflinePlan } from './offline-plan.js';
 import { readSizeOption, type SizeOptionName } from './size-option.js';
 
@@ -52,19 +50,7 @@ export async function planOfflineFile(input: PlanSource, options: OfflinePlanOpt
   };
   const size = bytesOf('size', options.size);
   const disk = options.disk === undefined ? undefined : bytesOf('disk', options.disk);
-  const { file, value } = typeof input === 'string' ? await readDocument(input, options) : input;
-  const manifest = await normalizeManifest(value, { file });
+  const { file, manifest } = typeof input === 'string' ? await loadManifest(input, options) : { file: input.file, manifest: await normalizeManifest(input.value, { file: input.file }) };
   if (manifest.located.shape === 'not-a-manifest') throw new ManifestError(`${file} is not a deployment manifest (no modulesContent)`, 'not-a-manifest');
   return { report: { file, ...planOffline(manifest, { rate: options.rate, size, disk }) }, warnings };
-}
-
-async function readDocument(path: string, options: OfflinePlanOptions): Promise<{ file: string; value: unknown }> {
-  const input = readOneInput(path, options.cwd ?? '.', options.readStdin);
-  const text = stripByteOrderMark(input.text); // the text parse offsets count in
-  const parsed = await parseSource({ file: input.file, text });
-  if (!parsed.ok) {
-    const place = new LineIndex(text).locate(parsed.finding.offset ?? 0);
-    throw new ManifestError(parsed.finding.message, 'unparsable', { file: input.file, line: place.line, column: place.column });
-  }
-  return { file: input.file, value: parsed.source.value };
 }

@@ -37,7 +37,14 @@ export function formatAppliedFixes(fixed: FixedFile): string {
   for (const fix of fixed.applied) {
     for (const change of fix.changes) text += `${fixed.file}:${fix.line}  ${fix.ruleId}  ${describeChange(change)}\n`;
   }
-  return `${text}fixed ${problems(fixed.count)} in ${fixed.file}\n`;
+  if (fixed.count > 0) text += `fixed ${problems(fixed.count)} in ${fixed.file}\n`;
+  return text + leftUndone(fixed);
+}
+
+/** Fixes the editor could not write (a YAML alias on the path, a duplicate key): said, never skipped silently. */
+function leftUndone(fixed: FixedFile): string {
+  if (fixed.unfixable === undefined) return '';
+  return `could not fix ${fixed.file}${fixed.count > 0 ? ' further' : ''}: ${fixed.unfixable}\n`;
 }
 
 /** For --fix-dry-run: the diff of the file (secrets already masked in the preview). */
@@ -50,7 +57,7 @@ export function formatFixPreview(fixed: FixedFile, color: boolean): string {
 
 /** The one-line count for a dry run. */
 export function formatWouldFix(fixed: FixedFile): string {
-  return `would fix ${problems(fixed.count)} in ${fixed.file}\n`;
+  return (fixed.count > 0 ? `would fix ${problems(fixed.count)} in ${fixed.file}\n` : '') + leftUndone(fixed);
 }
 
 /** For --fix: each applied change, then the count. */

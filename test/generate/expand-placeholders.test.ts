@@ -31,6 +31,13 @@ describe('expandJsonText', () => {
     expect(expanded.toOriginal(inExpanded)).toBe(text.indexOf('"b"'));
     expect(expanded.toOriginal(expanded.text.indexOf('much'))).toBe(text.indexOf('${LONG_VALUE}'));
   });
+
+  it('does not let an unclosed ${ run past its string to a later }', () => {
+    const text = '{"image": "${REGISTRY/sensor:1.0", "env": {"LEVEL": {"value": "${LEVEL}"}}}';
+    const expanded = expandJsonText(text, from({ LEVEL: 'debug' }));
+    expect(expanded.unresolved).toEqual([]);
+    expect(JSON.parse(expanded.text)).toEqual({ image: '${REGISTRY/sensor:1.0', env: { LEVEL: { value: 'debug' } } });
+  });
 });
 
 describe('image placeholders and names (iotedgedev modules.py, utility.py)', () => {

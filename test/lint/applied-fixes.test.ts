@@ -1,12 +1,14 @@
 // What --fix lists for each applied fix: file:line, rule, and each value before → after, with
 // secrets masked. The fixture is templates/offline.json with edgeHub's storage bind dropped
 // and a SAS token in its env (the shape of many public gateway manifests).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixSource } from '../../src/lint/fix-source.js';
 import type { FixedFile } from '../../src/findings.js';
-import { formatAppliedFixes } from '../../src/report/fix-report.js';
+import { runLint } from '../../src/cli/commands/lint.js';
+import { formatAppliedFixes, formatWouldFix } from '../../src/report/fix-report.js';
 import { RULES } from '../../src/rules/index.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'lint', 'storage-unbound.json');
@@ -51,5 +53,35 @@ describe('applied fixes', () => {
       'fixed 3 problems in config/deployment.json',
       '',
     ]);
+  });
+});
+
+describe('fixes the editor cannot write', () => {
+  // A second "settings" key in tempSensor: the fix that re-chunks its createOptions would meet it.
+  function withDuplicateSettings(): string {
+    const text = readFileSync(FIXTURE, 'utf8');
+    const doubled = text.replace(/\n(\s+)"settings": \{/, '\n$1"settings": null,\n$1"settings": {');
+    expect(doubled).not.toBe(text);
+    return doubled;
+  }
+
+  it('are listed with the reason, not skipped silently', async () => {
+    const fixed = await fixSource({ file: 'deployment.json', text: withDuplicateSettings() }, { rules: RULES, config: { rules: {} } });
+    expect(fixed.fixed).toBe(0);
+    expect(fixed.unfixable).toMatch(/a key appears twice/);
+    const file: FixedFile = { file: 'deployment.json', count: 0, written: false, applied: [], unfixable: fixed.unfixable! };
+    expect(formatAppliedFixes(file)).toBe(`could not fix deployment.json: ${fixed.unfixable}\n`);
+    expect(formatWouldFix(file)).toBe(`could not fix deployment.json: ${fixed.unfixable}\n`);
+    expect(formatWouldFix({ ...file, count: 2 })).toBe(`would fix 2 problems in deployment.json\ncould not fix deployment.json further: ${fixed.unfixable}\n`);
+  });
+
+  it('reach the user of `lint --fix` on stderr, and the file is left as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgewise-unfixable-'));
+    const path = join(dir, 'deployment.json');
+    const text = withDuplicateSettings();
+    writeFileSync(path, text);
+    const result = await runLint([path], { reports: [{ format: 'stylish' }], fix: true, color: false, toolVersion: 'test' });
+    expect(result.stderr).toMatch(new RegExp(`could not fix ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: a key appears twice`));
+    expect(readFileSync(path, 'utf8')).toBe(text);
   });
 });

@@ -1,0 +1,60 @@
+// The property bag at the end of a telemetry topic: `key=value&key2=value2`, each name and value
+// percent-encoded. Keys starting with `$.` are system properties and get the names the service
+// side reads them by; every other key is an application property (docs/research/iothub-facts.md §6).
+
+export interface PropertyBag {
+  properties: Record<string, string>;
+  systemProperties: Record<string, string>;
+}
+
+/**
+ * Bag keys and the system-property names IoT Hub gives them (Microsoft Learn, *Create and read
+ * IoT Hub messages*: message-id, correlation-id, user-id, content-type, content-encoding,
+ * iothub-creation-time-utc, dt-subject, and `to` / `absolute-expiry-time` from its C2D table).
+ * Other `$.` keys (`$.on`, `$.ifid`, `$.schema` …) have no documented service-side name and are
+ * kept under their bag key.
+ */
+const SYSTEM_NAMES: Readonly<Record<string, string>> = {
+  '$.mid': 'message-id',
+  '$.cid': 'correlation-id',
+  '$.uid': 'user-id',
+  '$.ct': 'content-type',
+  '$.ce': 'content-encoding',
+  '$.ctime': 'iothub-creation-time-utc',
+  '$.sub': 'dt-subject',
+  '$.to': 'to',
+  '$.exp': 'absolute-expiry-time',
+};
+
+/**
+ * Connection stamps IoT Hub sets itself, so a device cannot claim another's (the "anti-spoofing
+ * properties" of the same page); a device that sends them has them dropped.
+ */
+const STAMPED = new Set(['$.cdid', '$.cmid']);
+
+/** The bag's properties, or undefined when a name or value is not valid percent-encoding. */
+export function parsePropertyBag(bag: string): PropertyBag | undefined {
+  const properties: [string, string][] = [];
+  const systemProperties: [string, string][] = [];
+  for (const pair of bag.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const key = percentDecode(equals === -1 ? pair : pair.slice(0, equals));
+    // A key without `=` is how a null value is written (docs/research/iothub-facts.md §6).
+    const value = percentDecode(equals === -1 ? '' : pair.slice(equals + 1));
+    if (key === undefined || value === undefined || key === '') return undefined;
+    if (STAMPED.has(key)) continue;
+    if (key.startsWith('$.')) systemProperties.push([SYSTEM_NAMES[key] ?? key, value]);
+    else properties.push([key, value]);
+  }
+  // fromEntries defines own data properties, so a key such as `__proto__` stays a plain key.
+  return { properties: Object.fromEntries(properties), systemProperties: Object.fromEntries(systemProperties) };
+}
+
+function percentDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}

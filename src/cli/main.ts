@@ -217,6 +217,8 @@ function buildProgram(): Command {
       emit(await runMerge(base, pairLayers(layers, options.priority ?? []), { output: options.output, flavour: options.flavour }));
     });
 
+  addCloudCommands(program);
+
   program
     .command('rules')
     .description('list the lint rules')
@@ -226,6 +228,116 @@ function buildProgram(): Command {
       emit(await runRules(options));
     });
   return program;
+}
+
+function wholeNumber(example: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number, e.g. ${example}`);
+    return Number(value);
+  };
+}
+
+function port(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535 (0: the system chooses)');
+  return Number(value);
+}
+
+/** `edgewise cloud …`: the local IoT Hub (serve) and the verbs that talk to it through its REST API. */
+function addCloudCommands(program: Command): void {
+  const cloud = program.command('cloud').description('a local IoT Hub that the official Azure IoT SDKs use unchanged: try a deployment without Azure');
+  const dataOption = (): Option => new Option('--data <dir>', 'the emulator\'s data folder').default('.edgewise/cloud');
+  const verb = (parent: Command, name: string, description: string): Command =>
+    parent.command(name).description(description).addOption(dataOption()).option('--json', 'print JSON');
+  type Verb = { data: string; json?: boolean };
+
+  cloud
+    .command('serve')
+    .description('run the emulator: MQTT for devices, HTTPS for the service API; writes DIR/cloud.json when ready, stops on Ctrl-C or SIGTERM')
+    .addOption(dataOption())
+    .option('--address <address>', 'address to listen on', '127.0.0.1')
+    .option('--mqtt-port <port>', 'MQTT (TLS) port for devices', port, 18883)
+    .option('--https-port <port>', 'HTTPS port for the service REST API (the service SDK reaches only 443)', port, 18443)
+    .option('--name <name>', "the hub's host name, in its certificate and service connection string", 'local-hub')
+    .action(async (options: { data: string; address: string; mqttPort: number; httpsPort: number; name: string }) => {
+      const [{ runCloudServe }, { stopOnSignals }] = await Promise.all([import('./commands/cloud-serve.js'), import('./commands/cloud-stop-signal.js')]);
+      const io = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text), stop: stopOnSignals() };
+      emit(await runCloudServe(options, io));
+    });
+
+  const device = cloud.command('device').description('device identities');
+  verb(device, 'add', 'add a device; prints its connection string')
+    .argument('<id>', 'device id')
+    .option('--edge', 'an IoT Edge device (gets $edgeAgent and $edgeHub)')
+    .option('--parent <edgeId>', 'the edge device this device sits behind')
+    .action(async (id: string, options: Verb & { edge?: boolean; parent?: string }) => {
+      emit(await (await import('./commands/cloud-device.js')).runDeviceAdd(id, options));
+    });
+  verb(device, 'list', 'list the devices').action(async (options: Verb) => {
+    emit(await (await import('./commands/cloud-device.js')).runDeviceList(options));
+  });
+  verb(device, 'show', 'show a device, its modules and connection string')
+    .argument('<id>', 'device id')
+    .action(async (id: string, options: Verb) => {
+      emit(await (await import('./commands/cloud-device.js')).runDeviceShow(id, options));
+    });
+  verb(device, 'remove', 'remove a device with its modules and twins')
+    .argument('<id>', 'device id')
+    .action(async (id: string, options: Verb) => {
+      emit(await (await import('./commands/cloud-device.js')).runDeviceRemove(id, options));
+    });
+  for (const [name, status] of [['disable', 'disabled'], ['enable', 'enabled']] as const) {
+    verb(device, name, `${name} a device (a disabled device cannot connect)`)
+      .argument('<id>', 'device id')
+      .action(async (id: string, options: Verb) => {
+        emit(await (await import('./commands/cloud-device.js')).runDeviceStatus(id, status, options));
+      });
+  }
+
+  const moduleCommand = cloud.command('module').description('module identities');
+  verb(moduleCommand, 'add', 'add a module to a device; prints its connection string')
+    .argument('<deviceId>', 'device id')
+    .argument('<moduleId>', 'module id')
+    .action(async (deviceId: string, moduleId: string, options: Verb) => {
+      emit(await (await import('./commands/cloud-module.js')).runModuleAdd(deviceId, moduleId, options));
+    });
+
+  const twin = cloud.command('twin').description('device and module twins');
+  verb(twin, 'show', 'print a twin')
+    .argument('<target>', 'DEVICE or DEVICE/MODULE')
+    .action(async (target: string, options: Verb) => {
+      emit(await (await import('./commands/cloud-twin.js')).runTwinShow(target, options));
+    });
+  verb(twin, 'update', 'merge a patch into the desired properties (null deletes); prints the twin')
+    .argument('<target>', 'DEVICE or DEVICE/MODULE')
+    .requiredOption('--desired <json>', 'the desired-properties patch, a JSON object')
+    .action(async (target: string, options: Verb & { desired: string }) => {
+      emit(await (await import('./commands/cloud-twin.js')).runTwinUpdate(target, options));
+    });
+
+  verb(cloud, 'invoke', 'call a direct method on a connected device or module; prints {"status", "payload"}')
+    .argument('<target>', 'DEVICE or DEVICE/MODULE')
+    .argument('<method>', 'method name')
+    .option('--payload <json>', 'the request payload, JSON')
+    .option('--timeout <seconds>', 'how long to wait for the answer (5 to 300, default 30)', wholeNumber('--timeout 60'))
+    .action(async (target: string, method: string, options: Verb & { payload?: string; timeout?: number }) => {
+      emit(await (await import('./commands/cloud-invoke.js')).runInvoke(target, method, options));
+    });
+
+  verb(cloud, 'deploy', 'lint a deployment manifest, then apply it to an edge device ($edgeAgent, $edgeHub and module twins)')
+    .argument('<edgeId>', 'edge device id')
+    .argument('<manifest>', 'deployment manifest (- for stdin)')
+    .action(async (edgeId: string, manifest: string, options: Verb) => {
+      emit(await (await import('./commands/cloud-deploy.js')).runDeploy(edgeId, manifest, options));
+    });
+
+  verb(cloud, 'messages', 'print device-to-cloud messages in arrival order, as a JSON array')
+    .option('--from <n>', 'start at this sequence number', wholeNumber('--from 1'))
+    .option('--follow', 'keep printing new messages until Ctrl-C')
+    .action(async (options: Verb & { from?: number; follow?: boolean }) => {
+      const [{ runMessages }, { stopOnSignals }] = await Promise.all([import('./commands/cloud-messages.js'), import('./commands/cloud-stop-signal.js')]);
+      const io = options.follow ? { write: (text: string) => process.stdout.write(text), stop: stopOnSignals() } : undefined;
+      emit(await runMessages(options, io));
+    });
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -5,10 +5,11 @@
 // server certificate that no longer fits (other names, near expiry, another CA) is made again.
 import { execFileSync } from 'node:child_process';
 import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
+import { readDataFile } from './data-folder-file.js';
 
 export interface CloudCertificates {
   caFile: string;
@@ -45,9 +46,9 @@ export function ensureCertificates(folder: string, options: { address: string; n
     caFile: files.caFile,
     certFile: files.certFile,
     keyFile: files.keyFile,
-    ca: readFileSync(files.caFile, 'utf8'),
-    cert: readFileSync(files.certFile, 'utf8'),
-    key: readFileSync(files.keyFile, 'utf8'),
+    ca: requiredDataFile(files.caFile),
+    cert: requiredDataFile(files.certFile),
+    key: requiredDataFile(files.keyFile),
   };
 }
 
@@ -83,7 +84,7 @@ function serverFits(files: { caFile: string; certFile: string; keyFile: string }
 function readCertificate(file: string): X509Certificate | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    return new X509Certificate(readFileSync(file));
+    return new X509Certificate(requiredDataFile(file));
   } catch {
     return undefined;
   }
@@ -92,7 +93,7 @@ function readCertificate(file: string): X509Certificate | undefined {
 function keyMatches(cert: X509Certificate, keyFile: string): boolean {
   if (!existsSync(keyFile)) return false;
   try {
-    return cert.checkPrivateKey(createPrivateKey(readFileSync(keyFile)));
+    return cert.checkPrivateKey(createPrivateKey(requiredDataFile(keyFile)));
   } catch {
     return false;
   }
@@ -154,4 +155,11 @@ function openssl(step: string, args: string[]): void {
     const detail = (failure.stderr?.toString() ?? '').split('\n').map((line) => line.trim()).filter(Boolean).pop() ?? failure.message;
     throw new InputError(`openssl could not ${step}: ${detail}`, 'openssl-failed');
   }
+}
+
+/** A file openssl has just written (or an earlier start did): unreadable now means the folder is damaged. */
+function requiredDataFile(path: string): string {
+  const text = readDataFile(path);
+  if (text === undefined) throw new InputError(`cannot read ${path}; the data folder is damaged: delete its certs folder to make new certificates`, 'certificates-unreadable');
+  return text;
 }

@@ -340,7 +340,16 @@ function addCloudCommands(program: Command): void {
     });
 }
 
+/** A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do, not with a stack trace. */
+function stopQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  stopQuietlyOnClosedPipe(process.stdout);
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {

@@ -5,11 +5,13 @@
 // the store and removes cloud.json, so a verb that finds no cloud.json knows no emulator runs.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { InputError } from '../../errors.js';
 import { openCloudStore, type CloudStore } from '../store/open-store.js';
 import { ensureCertificates } from './certificates.js';
 import { removeCloudInfo, writeCloudInfo, type CloudInfo } from './cloud-info.js';
 import { serviceConnectionString } from './connection-strings.js';
+import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { IdentityRegistry } from './identities.js';
 import { startMqttServer, type MqttServer } from './mqtt/mqtt-server.js';
 import { ensureOwnerPolicyKeys } from './owner-policy-keys.js';
@@ -44,7 +46,28 @@ export async function startCloud(options: CloudServeOptions): Promise<RunningClo
   const dataFolder = resolve(options.dataFolder);
   const address = options.address ?? CLOUD_DEFAULTS.address;
   const name = options.name ?? CLOUD_DEFAULTS.name;
-  mkdirSync(dataFolder, { recursive: true });
+  if (!isIP(address)) throw new InputError(`--address ${address} is not an IP address; give the loopback or interface address to listen on, e.g. 127.0.0.1`, 'invalid-option');
+  makeDataFolder(dataFolder);
+  const lock = lockDataFolder(dataFolder);
+  try {
+    return await startLocked(dataFolder, address, name, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function makeDataFolder(dataFolder: string): void {
+  try {
+    mkdirSync(dataFolder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new InputError(`--data ${dataFolder} is a file; name a folder for the emulator's data`, 'invalid-option');
+    throw new InputError(`cannot create --data ${dataFolder} (${code ?? (error as Error).message}); check the path and its permissions`, 'invalid-option');
+  }
+}
+
+async function startLocked(dataFolder: string, address: string, name: string, options: CloudServeOptions, lock: DataFolderLock): Promise<RunningCloud> {
   const certificates = ensureCertificates(join(dataFolder, 'certs'), { address, names: [name, 'localhost'] });
   const ownerKeys = ensureOwnerPolicyKeys(dataFolder);
   const store = openCloudStore(dataFolder);
@@ -86,6 +109,7 @@ export async function startCloud(options: CloudServeOptions): Promise<RunningClo
       closing ??= (async () => {
         removeCloudInfo(dataFolder);
         await stopAll(started, store);
+        lock.release();
       })();
       return closing;
     },

@@ -48,7 +48,11 @@ export interface InvokeOptions {
   connectTimeoutInSeconds?: number;
 }
 
-const id = encodeURIComponent;
+/** An id as a path segment; an empty one names no identity (and would shift the path onto another resource). */
+function id(value: string): string {
+  if (value === '') throw new InputError('an empty device or module id names no identity; give the id, e.g. sensor-1 or sensor-1/filter', 'invalid-option');
+  return encodeURIComponent(value);
+}
 
 export class ServiceClient {
   private constructor(

@@ -4,14 +4,24 @@
 // $edgeAgent, $edgeHub and module twins, and each failure is one line with its exit code.
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Message, type Client } from 'azure-iot-device';
-import { BIN, openDevice, ROOT, runCli, startTestCloud, tempFolder, type TestCloud } from './cloud-support.js';
+import { BIN, ROOT, runCli, startTestCloud, tempFolder, type TestCloud } from './cloud-support.js';
+import { openDevice } from './sdk-clients.js';
 
 let cloud: TestCloud;
 const devices: Client[] = [];
+/** Temp folders the tests below make (the emulator's own is removed by cloud.close()). */
+const folders: string[] = [];
+
+/** A temp folder that is removed after the tests of this file. */
+function testFolder(): string {
+  const folder = tempFolder();
+  folders.push(folder);
+  return folder;
+}
 
 beforeAll(async () => {
   cloud = await startTestCloud();
@@ -20,6 +30,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(devices.map((device) => device.close()));
   await cloud.close();
+});
+
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
 const edgewise = (...args: string[]) => runCli(['cloud', ...args, '--data', cloud.folder]);
@@ -140,7 +154,7 @@ describe('edgewise cloud deploy', () => {
   });
 
   it('refuses a manifest with lint errors (exit 1, one line per error) and changes nothing', async () => {
-    const folder = tempFolder();
+    const folder = testFolder();
     const broken = join(folder, 'broken.json');
     writeFileSync(broken, JSON.stringify({ modulesContent: { $edgeAgent: { 'properties.desired': { schemaVersion: '1.1' } }, $edgeHub: { 'properties.desired': { schemaVersion: '1.1' } } } }));
     const before = await cloud.client.getTwin('cli-deploy', '$edgeAgent');
@@ -149,18 +163,36 @@ describe('edgewise cloud deploy', () => {
     expect(refused.stderr).toMatch(new RegExp(`^edgewise cloud deploy: refused to apply ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} to cli-deploy: it has \\d+ lint errors?:\n(.+:\\d+:\\d+  error  .+\n)+$`));
     expect((await cloud.client.getTwin('cli-deploy', '$edgeAgent')).properties.desired).toEqual(before.properties.desired);
   });
+
+  it('refuses a manifest that does not parse as a lint error (exit 1, with its place), not as a usage error', async () => {
+    const trailing = join(testFolder(), 'trailing.json');
+    writeFileSync(trailing, '{"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1"}},}}');
+    const refused = await edgewise('deploy', 'cli-deploy', trailing);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^edgewise cloud deploy: refused to apply .*trailing\.json to cli-deploy: it has 1 lint error:\n.*trailing\.json:1:\d+  error  /);
+  });
+});
+
+describe('edgewise cloud verbs given an empty id', () => {
+  it('refuse it as a usage error (exit 2) before asking the hub', async () => {
+    for (const args of [['device', 'show', ''], ['device', 'remove', ''], ['module', 'add', 'cli-sensor', ''], ['invoke', '', 'reboot']]) {
+      const result = await edgewise(...args);
+      expect(result, args.join(' ')).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr, args.join(' ')).toMatch(/^edgewise: an empty device or module id names no identity/);
+    }
+  });
 });
 
 describe('edgewise cloud without an emulator', () => {
   const noEmulator = (folder: string) => ({ code: 2, stdout: '', stderr: `edgewise: no emulator at ${folder}: start it with \`edgewise cloud serve --data ${folder}\`\n` });
 
   it('says so in one line and exits 2', async () => {
-    const folder = tempFolder();
+    const folder = testFolder();
     expect(await runCli(['cloud', 'device', 'list', '--data', folder])).toEqual(noEmulator(folder));
   });
 
   it('says the same when cloud.json is left by an emulator that no longer runs', async () => {
-    const folder = tempFolder();
+    const folder = testFolder();
     const closedPort = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
         const { port } = server.address() as AddressInfo;

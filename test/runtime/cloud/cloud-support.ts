@@ -1,18 +1,17 @@
 // What the service-side tests (rest, serve, cli, service-sdk) share: an emulator started
 // in-process on ports the OS chooses in a temp folder, raw HTTPS calls with any token (for what
-// the clients never send), the official device SDK trusting the emulator's CA, and the CLI run as
-// a child process (bin/edgewise.js, the built bundle).
+// the clients never send), and the CLI run as a child process (bin/edgewise.js, the built bundle).
+// The device SDK clients (openDevice, openModule) are in sdk-clients.ts.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, ModuleClient } from 'azure-iot-device';
-import { Mqtt } from 'azure-iot-device-mqtt';
 import { startCloud, type CloudServeOptions, type RunningCloud } from '../../../src/runtime/cloud/cloud-server.js';
 import { parseConnectionString } from '../../../src/runtime/cloud/connection-strings.js';
 import { signSasToken } from '../../../src/runtime/cloud/sas.js';
 import { ServiceClient } from '../../../src/runtime/cloud/service-client.js';
+import { nowSeconds } from './sdk-clients.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const BIN = join(ROOT, 'bin', 'edgewise.js');
@@ -51,10 +50,6 @@ export function ownerToken(cloud: TestCloud, expiresAtSeconds = nowSeconds() + 3
   return signSasToken(settings.HostName!, keyOverride ?? settings.SharedAccessKey!, expiresAtSeconds, policy);
 }
 
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -81,21 +76,6 @@ export function rawRequest(cloud: TestCloud, method: string, path: string, optio
     call.on('error', reject);
     call.end(text);
   });
-}
-
-/** A device client of the official SDK over MQTT, opened, trusting the emulator's CA. */
-export async function openDevice(trust: { ca: string }, connectionString: string): Promise<Client> {
-  const client = Client.fromConnectionString(connectionString, Mqtt);
-  await client.setOptions({ ca: trust.ca });
-  await client.open();
-  return client;
-}
-
-export async function openModule(trust: { ca: string }, connectionString: string): Promise<ModuleClient> {
-  const client = ModuleClient.fromConnectionString(connectionString, Mqtt);
-  await client.setOptions({ ca: trust.ca });
-  await client.open();
-  return client;
 }
 
 export interface CliRun {

@@ -7,7 +7,8 @@ import { Client, Message } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceConnectionString } from '../../../src/runtime/cloud/connection-strings.js';
-import { nowSeconds, openDevice, RawClient, startHub, type Hub } from './mqtt-harness.js';
+import { RawClient, startHub, type Hub } from './mqtt-harness.js';
+import { nowSeconds, openDevice } from './sdk-clients.js';
 
 describe('MQTT authentication and topic access', () => {
   let hub: Hub;

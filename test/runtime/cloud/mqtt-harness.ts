@@ -1,12 +1,11 @@
 // What the MQTT tests share: a real store in a temp folder, real certificates, the MQTT server on
-// a port the OS chooses, connection strings the official device SDK reads unchanged, and a raw
-// MQTT client (mqtt-packet over TLS) for what the SDK never sends: foreign topics, broken packets.
+// a port the OS chooses, connection strings the official device SDK reads unchanged (open clients
+// with sdk-clients.ts), and a raw MQTT client (mqtt-packet over TLS) for what the SDK never sends:
+// foreign topics, broken packets.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
-import { Client, ModuleClient } from 'azure-iot-device';
-import { Mqtt } from 'azure-iot-device-mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { ensureCertificates } from '../../../src/runtime/cloud/certificates.js';
 import { deviceConnectionString } from '../../../src/runtime/cloud/connection-strings.js';
@@ -16,6 +15,7 @@ import { signSasToken } from '../../../src/runtime/cloud/sas.js';
 import { TelemetryLog } from '../../../src/runtime/cloud/telemetry-log.js';
 import { TwinStore } from '../../../src/runtime/cloud/twins.js';
 import { openCloudStore, type CloudStore } from '../../../src/runtime/store/open-store.js';
+import { nowSeconds } from './sdk-clients.js';
 
 export const ADDRESS = '127.0.0.1';
 
@@ -77,25 +77,6 @@ export async function startHub(): Promise<Hub> {
       rmSync(folder, { recursive: true, force: true });
     },
   };
-}
-
-/** An opened device client over MQTT, trusting the hub's CA. */
-export async function openDevice(hub: Hub, connectionString: string): Promise<Client> {
-  const client = Client.fromConnectionString(connectionString, Mqtt);
-  await client.setOptions({ ca: hub.ca });
-  await client.open();
-  return client;
-}
-
-export async function openModule(hub: Hub, connectionString: string): Promise<ModuleClient> {
-  const client = ModuleClient.fromConnectionString(connectionString, Mqtt);
-  await client.setOptions({ ca: hub.ca });
-  await client.open();
-  return client;
-}
-
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }
 
 /** A bare MQTT 3.1.1 client: sends what it is told and records what comes back. */

@@ -7,7 +7,8 @@ import { Client, type DeviceMethodRequest, type DeviceMethodResponse } from 'azu
 import { Mqtt } from 'azure-iot-device-mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudError } from '../../../src/runtime/cloud/cloud-error.js';
-import { nowSeconds, openDevice, openModule, startHub, type Hub } from './mqtt-harness.js';
+import { startHub, type Hub } from './mqtt-harness.js';
+import { nowSeconds, openDevice, openModule } from './sdk-clients.js';
 
 /** The connect timeout lets the call wait for the SDK's SUBSCRIBE, which onDeviceMethod sends in the background. */
 const UNTIL_SUBSCRIBED = { connectTimeoutInSeconds: 20 };

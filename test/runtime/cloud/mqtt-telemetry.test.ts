@@ -4,7 +4,8 @@
 // only after the log committed the message, so the log is read right after each await.
 import { Message } from 'azure-iot-device';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openDevice, openModule, startHub, type Hub } from './mqtt-harness.js';
+import { startHub, type Hub } from './mqtt-harness.js';
+import { openDevice, openModule } from './sdk-clients.js';
 
 describe('telemetry over MQTT', () => {
   let hub: Hub;

@@ -4,7 +4,8 @@
 // (docs/FACTS.md §5; docs/research/iothub-facts.md §5, §7).
 import type { Client, Twin } from 'azure-iot-device';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openDevice, openModule, RawClient, startHub, type Hub } from './mqtt-harness.js';
+import { RawClient, startHub, type Hub } from './mqtt-harness.js';
+import { openDevice, openModule } from './sdk-clients.js';
 
 function report(twin: Twin, patch: Record<string, unknown>): Promise<void> {
   return new Promise((resolve, reject) => twin.properties.reported.update(patch, (error?: Error) => (error ? reject(error) : resolve())));

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, ModuleClient } from 'azure-iot-device';
 import { deviceConnectionString } from '../../../src/runtime/cloud/connection-strings.js';
 import { signSasToken } from '../../../src/runtime/cloud/sas.js';
-import { nowSeconds, openDevice, openModule, ownerToken, rawRequest, startTestCloud, type TestCloud } from './cloud-support.js';
+import { ownerToken, rawRequest, startTestCloud, type TestCloud } from './cloud-support.js';
+import { nowSeconds, openDevice, openModule } from './sdk-clients.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const SAS_KEYS = { type: 'sas', symmetricKey: { primaryKey: '', secondaryKey: '' } };
@@ -130,6 +131,14 @@ describe('authorization', () => {
   it('answers 404 for an unknown path and 405 for a known path with another method', async () => {
     expect((await call('GET', '/jobs/v2')).status).toBe(404);
     expect((await call('POST', '/devices/signer')).status).toBe(405);
+  });
+
+  it('never reads an empty id as a shorter path: /devices//modules is not /devices/modules', async () => {
+    await addDevice('modules');
+    expect((await call('GET', '/devices//modules')).status).toBe(404);
+    expect((await call('DELETE', '/devices//modules')).status).toBe(404);
+    expect((await call('GET', '/devices/modules')).status).toBe(200);
+    expect((await call('GET', '/devices/modules/')).status).toBe(200);
   });
 });
 

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Message } from 'azure-iot-device';
 import { startCloud } from '../../../src/runtime/cloud/cloud-server.js';
 import { ServiceClient } from '../../../src/runtime/cloud/service-client.js';
-import { BIN, openDevice, startTestCloud, tempFolder, ROOT } from './cloud-support.js';
+import { BIN, startTestCloud, tempFolder, ROOT } from './cloud-support.js';
+import { openDevice } from './sdk-clients.js';
 
 const folders: string[] = [];
 const children: ChildProcessWithoutNullStreams[] = [];

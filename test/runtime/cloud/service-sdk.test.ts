@@ -10,7 +10,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'azure-iot-device';
-import { openDevice, ROOT, startTestCloud, type TestCloud } from './cloud-support.js';
+import { ROOT, startTestCloud, type TestCloud } from './cloud-support.js';
+import { openDevice } from './sdk-clients.js';
 
 const SDK_CLIENT = join(ROOT, 'test', 'fixtures', 'cloud-service', 'service-sdk-client.mjs');
 const ADDRESS = '127.0.0.2';

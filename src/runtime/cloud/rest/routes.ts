@@ -48,7 +48,9 @@ export interface MatchedRoute {
 
 /** The route for a method and path; 404 when no path matches, 405 when the path does but not the method. */
 export function matchRoute(method: string, pathname: string, routes: readonly Route[] = ROUTES): MatchedRoute {
-  const segments = pathname.split('/').filter((segment) => segment !== '');
+  // Only the leading and a trailing slash are dropped: an empty id (`/devices//modules`) must
+  // not shift the path onto another resource.
+  const segments = pathname.replace(/^\//, '').replace(/\/$/, '').split('/');
   let pathMatched = false;
   for (const route of routes) {
     const params = matchPath(route.path, segments);
@@ -67,6 +69,7 @@ function matchPath(path: string, segments: readonly string[]): Record<string, st
   for (const [index, part] of parts.entries()) {
     const segment = segments[index]!;
     if (part.startsWith(':')) {
+      if (segment === '') return undefined;
       const decoded = decodeSegment(segment);
       if (decoded === undefined || decoded === '') return undefined;
       params[part.slice(1)] = decoded;

@@ -157,10 +157,20 @@ describe('MQTT authentication and topic access', () => {
     await serverStillServes();
   });
 
-  it('closes a connection silent for 1.5 × its keepalive', async () => {
+  it('keeps a connection that pings within its keepalive, and closes it once silent for 1.5 × its keepalive', async () => {
     const raw = await RawClient.connect(hub);
     expect(await raw.login(hub, 'sensor', undefined, { keepalive: 1 })).toBe(0);
+    // Silent for half the keepalive at a time, four times: 2 s in all, past 1.5 × 1 s, so only the
+    // pings keep it open. A PINGRESP is the proof it is open; a closed socket yields undefined.
+    for (let ping = 1; ping <= 4; ping += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      raw.send({ cmd: 'pingreq' });
+      expect([ping, (await raw.next('pingresp'))?.cmd]).toEqual([ping, 'pingresp']);
+    }
+    const before = hub.refusals.length;
+    // Now silence: the hub closes it, and says why.
     await raw.closed;
+    expect(hub.refusals.slice(before)).toEqual([{ clientId: 'sensor', reason: 'it was silent for 1.5 s (its keepalive is 1 s)' }]);
   });
 
   it('drops the older connection when the same identity connects again', async () => {

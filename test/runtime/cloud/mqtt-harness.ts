@@ -147,3 +147,12 @@ export class RawClient {
     this.socket.destroy();
   }
 }
+
+/** A hub with the identities most tests use: the device `sensor`, and the module `filter` on the device `gateway`. */
+export async function startHubWithSensorAndGateway(): Promise<Hub> {
+  const hub = await startHub();
+  await hub.registry.createDevice({ deviceId: 'sensor' });
+  await hub.registry.createDevice({ deviceId: 'gateway' });
+  await hub.registry.createModule({ deviceId: 'gateway', moduleId: 'filter' });
+  return hub;
+}

@@ -7,7 +7,7 @@ import { Client, type DeviceMethodRequest, type DeviceMethodResponse } from 'azu
 import { Mqtt } from 'azure-iot-device-mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudError } from '../../../src/runtime/cloud/cloud-error.js';
-import { startHub, type Hub } from './mqtt-harness.js';
+import { startHubWithSensorAndGateway, type Hub } from './mqtt-harness.js';
 import { nowSeconds, openDevice, openModule } from './sdk-clients.js';
 
 /** The connect timeout lets the call wait for the SDK's SUBSCRIBE, which onDeviceMethod sends in the background. */
@@ -33,10 +33,7 @@ describe('direct methods over MQTT', () => {
   let hub: Hub;
 
   beforeAll(async () => {
-    hub = await startHub();
-    await hub.registry.createDevice({ deviceId: 'sensor' });
-    await hub.registry.createDevice({ deviceId: 'gateway' });
-    await hub.registry.createModule({ deviceId: 'gateway', moduleId: 'filter' });
+    hub = await startHubWithSensorAndGateway();
   });
 
   afterAll(async () => {

@@ -4,17 +4,14 @@
 // only after the log committed the message, so the log is read right after each await.
 import { Message } from 'azure-iot-device';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startHub, type Hub } from './mqtt-harness.js';
+import { startHubWithSensorAndGateway, type Hub } from './mqtt-harness.js';
 import { openDevice, openModule } from './sdk-clients.js';
 
 describe('telemetry over MQTT', () => {
   let hub: Hub;
 
   beforeAll(async () => {
-    hub = await startHub();
-    await hub.registry.createDevice({ deviceId: 'sensor' });
-    await hub.registry.createDevice({ deviceId: 'gateway' });
-    await hub.registry.createModule({ deviceId: 'gateway', moduleId: 'filter' });
+    hub = await startHubWithSensorAndGateway();
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@
 // (docs/FACTS.md §5; docs/research/iothub-facts.md §5, §7).
 import type { Client, Twin } from 'azure-iot-device';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RawClient, startHub, type Hub } from './mqtt-harness.js';
+import { RawClient, startHubWithSensorAndGateway, type Hub } from './mqtt-harness.js';
 import { openDevice, openModule } from './sdk-clients.js';
 
 function report(twin: Twin, patch: Record<string, unknown>): Promise<void> {
@@ -16,10 +16,7 @@ describe('twins over MQTT', () => {
   let device: Client;
 
   beforeAll(async () => {
-    hub = await startHub();
-    await hub.registry.createDevice({ deviceId: 'sensor' });
-    await hub.registry.createDevice({ deviceId: 'gateway' });
-    await hub.registry.createModule({ deviceId: 'gateway', moduleId: 'filter' });
+    hub = await startHubWithSensorAndGateway();
     device = await openDevice(hub, hub.connectionString('sensor'));
   });
 

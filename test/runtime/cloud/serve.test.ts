@@ -6,11 +6,11 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Message } from 'azure-iot-device';
+import { Message, type Client, type ModuleClient } from 'azure-iot-device';
 import { startCloud } from '../../../src/runtime/cloud/cloud-server.js';
 import { ServiceClient } from '../../../src/runtime/cloud/service-client.js';
-import { BIN, startTestCloud, tempFolder, ROOT } from './cloud-support.js';
-import { openDevice } from './sdk-clients.js';
+import { BIN, runCli, startTestCloud, tempFolder, ROOT } from './cloud-support.js';
+import { openDevice, openModule } from './sdk-clients.js';
 
 const folders: string[] = [];
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -103,6 +103,55 @@ describe('edgewise cloud serve (the executable)', () => {
     expect((await again.getDevice('survivor')).deviceId).toBe('survivor');
     expect((await again.readMessages()).map((message) => [message.deviceId, message.body])).toEqual([['survivor', 'before restart']]);
     second.child.kill('SIGINT');
+    expect(await second.exited).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('lists telemetry from a device and a module in `cloud messages` in arrival order, with properties, and still after a restart', async () => {
+    const folder = tempFolder();
+    folders.push(folder);
+    const cloud = (...args: string[]) => runCli(['cloud', ...args, '--data', folder]);
+    const first = await serve(folder);
+    const ca = readFileSync(JSON.parse(readFileSync(join(folder, 'cloud.json'), 'utf8')).ca, 'utf8');
+    const meter = await cloud('device', 'add', 'meter');
+    expect(meter).toMatchObject({ code: 0, stderr: '' });
+    expect((await cloud('device', 'add', 'gateway')).code).toBe(0);
+    const filter = await cloud('module', 'add', 'gateway', 'filter');
+    expect(filter).toMatchObject({ code: 0, stderr: '' });
+
+    const clients: (Client | ModuleClient)[] = [];
+    try {
+      const device = await openDevice({ ca }, meter.stdout.trim());
+      clients.push(device);
+      const module = await openModule({ ca }, filter.stdout.trim());
+      clients.push(module);
+      const message = (body: string, step: string): Message => {
+        const built = new Message(body);
+        built.properties.add('step', step);
+        return built;
+      };
+      // One after the other: each send resolves on its PUBACK, so this is the arrival order.
+      await device.sendEvent(message('{"reading":1}', 'first'));
+      await module.sendEvent(message('{"filtered":2}', 'second'));
+      await device.sendEvent(message('{"reading":3}', 'third'));
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+    }
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toEqual({ code: 0, stderr: '' });
+
+    const second = await serve(folder);
+    const listed = await cloud('messages');
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    const messages = JSON.parse(listed.stdout) as { sequenceNumber: number; deviceId: string; moduleId: string | null; body: string; properties: Record<string, string> }[];
+    expect(messages.map(({ deviceId, moduleId, body, properties }) => ({ deviceId, moduleId, body, properties }))).toEqual([
+      { deviceId: 'meter', moduleId: null, body: '{"reading":1}', properties: { step: 'first' } },
+      { deviceId: 'gateway', moduleId: 'filter', body: '{"filtered":2}', properties: { step: 'second' } },
+      { deviceId: 'meter', moduleId: null, body: '{"reading":3}', properties: { step: 'third' } },
+    ]);
+    const sequence = messages.map((entry) => entry.sequenceNumber);
+    expect(sequence[0]).toBeLessThan(sequence[1]!);
+    expect(sequence[1]).toBeLessThan(sequence[2]!);
+    second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, stderr: '' });
   });
 });

@@ -330,6 +330,14 @@ function addCloudCommands(program: Command): void {
       emit(await (await import('./commands/cloud-deploy.js')).runDeploy(edgeId, manifest, options));
     });
 
+  verb(cloud, 'send', 'queue a cloud-to-device message; the device receives it when connected (prints its message id)')
+    .argument('<deviceId>', 'device id')
+    .requiredOption('--body <text>', 'the message body, as text')
+    .option('--property <key=value>', 'an application property (repeat for more)', (value: string, previous: string[] = []) => [...previous, value])
+    .action(async (deviceId: string, options: Verb & { body: string; property?: string[] }) => {
+      emit(await (await import('./commands/cloud-send.js')).runSend(deviceId, options));
+    });
+
   verb(cloud, 'messages', 'print device-to-cloud messages in arrival order, as a JSON array')
     .option('--from <n>', 'start at this sequence number', wholeNumber('--from 1'))
     .option('--follow', 'keep printing new messages until Ctrl-C')

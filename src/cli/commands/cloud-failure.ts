@@ -12,6 +12,7 @@ const HINTS: Record<string, string> = {
   ModuleAlreadyExistsOnDevice: 'it exists already; `edgewise cloud twin show DEVICE/MODULE` shows it',
   DeviceNotOnline: 'the target is not connected, or has not subscribed to direct methods; connect it and retry',
   GatewayTimeout: 'the target did not answer in time; a longer --timeout may help',
+  DeviceMaximumQueueDepthExceeded: 'the device has 50 messages waiting; connect it so it receives them, then send again',
   PreconditionFailed: 'it changed meanwhile; retry',
   IotHubUnauthorizedAccess: 'the emulator refused the key in cloud.json; is --data the folder of the emulator that runs?',
   SystemModuleModifyUnauthorizedAccess: 'change $edgeAgent and $edgeHub with `edgewise cloud deploy EDGE_ID MANIFEST`',

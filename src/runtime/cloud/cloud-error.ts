@@ -13,6 +13,7 @@ const NUMERIC_CODES: Readonly<Record<string, number>> = {
   IotHubUnauthorizedAccess: 401002,
   IotHubUnauthorized: 401003,
   IotHubQuotaExceeded: 403002,
+  DeviceMaximumQueueDepthExceeded: 403004,
   DeviceNotFound: 404001,
   ModuleNotFound: 404010,
   DeviceNotOnline: 404103,

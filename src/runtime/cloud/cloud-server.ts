@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { InputError } from '../../errors.js';
 import { openCloudStore, type CloudStore } from '../store/open-store.js';
 import { ensureCertificates } from './certificates.js';
+import { CloudToDeviceQueue } from './cloud-to-device-queue.js';
 import { removeCloudInfo, writeCloudInfo, type CloudInfo } from './cloud-info.js';
 import { serviceConnectionString } from './connection-strings.js';
 import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
@@ -74,6 +75,7 @@ async function startLocked(dataFolder: string, address: string, name: string, op
   const registry = new IdentityRegistry(store);
   const twins = new TwinStore(store);
   const telemetry = new TelemetryLog(store);
+  const cloudToDevice = new CloudToDeviceQueue(store, registry);
   const started: { mqtt?: MqttServer; rest?: RestServer } = {};
   // Clients sign for whatever their connection string's HostName says: the name, the address, either with a port.
   const hostNames = (): string[] => {
@@ -84,11 +86,11 @@ async function startLocked(dataFolder: string, address: string, name: string, op
   try {
     const tls = { key: certificates.key, cert: certificates.cert };
     started.mqtt = await listening('--mqtt-port', address, options.mqttPort ?? CLOUD_DEFAULTS.mqttPort, (port) =>
-      startMqttServer({ host: address, port, tls, hostName: name, hostNames, registry, twins, telemetry }),
+      startMqttServer({ host: address, port, tls, hostName: name, hostNames, registry, twins, telemetry, cloudToDevice }),
     );
     const mqtt = started.mqtt;
     started.rest = await listening('--https-port', address, options.httpsPort ?? CLOUD_DEFAULTS.httpsPort, (port) =>
-      startRestServer({ host: address, port, tls, hostNames, ownerKeys: [ownerKeys.primaryKey, ownerKeys.secondaryKey], registry, twins, telemetry, methods: mqtt.methods, onInternalError: options.onInternalError }),
+      startRestServer({ host: address, port, tls, hostNames, ownerKeys: [ownerKeys.primaryKey, ownerKeys.secondaryKey], registry, twins, telemetry, cloudToDevice, methods: mqtt.methods, onInternalError: options.onInternalError }),
     );
   } catch (error) {
     await stopAll(started, store);

@@ -42,6 +42,16 @@ export interface CloudMessage {
   enqueuedTimeUtc: string;
 }
 
+/** A cloud-to-device message as `POST /edgewise/devices/{id}/messages` takes it. */
+export interface CloudToDeviceRequest {
+  body: string;
+  bodyEncoding?: 'base64';
+  properties?: Record<string, string>;
+  messageId?: string;
+  correlationId?: string;
+  expiryTimeUtc?: string;
+}
+
 export interface InvokeOptions {
   payload?: unknown;
   responseTimeoutInSeconds?: number;
@@ -143,6 +153,11 @@ export class ServiceClient {
     if (options.waitSeconds !== undefined) query.set('wait', String(options.waitSeconds));
     const timeoutMs = ((options.waitSeconds ?? 0) + 30) * 1000;
     return (await this.call({ method: 'GET', path: `/edgewise/messages?${query}`, timeoutMs, signal: options.signal })) as CloudMessage[];
+  }
+
+  /** Queues a cloud-to-device message (the emulator's extra: IoT Hub's own send is AMQP); resolves to its message id. */
+  async sendCloudToDevice(deviceId: string, message: CloudToDeviceRequest): Promise<{ messageId: string }> {
+    return (await this.call({ method: 'POST', path: `/edgewise/devices/${id(deviceId)}/messages`, body: message })) as { messageId: string };
   }
 
   private async call(call: ServiceCall): Promise<unknown> {

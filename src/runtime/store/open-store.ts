@@ -24,6 +24,8 @@ export interface CloudStore {
   readonly twins: Database<unknown, [string, string]>;
   /** sequence number → device-to-cloud message. */
   readonly telemetry: Database<unknown, number>;
+  /** [deviceId, sequence number] → cloud-to-device message waiting for the device's PUBACK. */
+  readonly cloudToDevice: Database<unknown, [string, number]>;
   /** Emulator settings (policy keys and the like), by name. */
   readonly settings: Database<unknown, string>;
   /** Runs `write` in one synchronous write transaction: all of it is committed, or none if it throws. */
@@ -45,6 +47,7 @@ export function openCloudStore(folder: string): CloudStore {
     modules: named<[string, string]>('modules'),
     twins: named<[string, string]>('twins'),
     telemetry: named<number>('telemetry'),
+    cloudToDevice: named<[string, number]>('cloudToDevice'),
     settings: named<string>('settings'),
     writeSync<T>(write: () => T): T {
       return root.transactionSync(() => {

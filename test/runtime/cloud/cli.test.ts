@@ -230,3 +230,30 @@ describe('edgewise cloud messages --follow', () => {
     expect(printed.map((message) => [message.deviceId, message.body])).toEqual([['cli-follow', 'followed-message']]);
   });
 });
+
+describe('edgewise cloud send', () => {
+  it('queues a cloud-to-device message that the device SDK receives with its properties, and prints its id', async () => {
+    const connectionString = (await edgewise('device', 'add', 'cli-c2d')).stdout.trim();
+    const sent = await edgewise('send', 'cli-c2d', '--body', 'reboot at 3', '--property', 'priority=high', '--property', 'reason=update', '--json');
+    expect(sent).toMatchObject({ code: 0, stderr: '' });
+    const { messageId } = JSON.parse(sent.stdout) as { messageId: string };
+    const device = await openDevice(cloud, connectionString);
+    devices.push(device);
+    const message = await new Promise<Message>((resolve) => device.on('message', (received: Message) => device.complete(received, () => resolve(received))));
+    expect(message.getBytes().toString('utf8')).toBe('reboot at 3');
+    expect(message.messageId).toBe(messageId);
+    expect([0, 1].map((index) => message.properties.getItem(index))).toEqual([
+      { key: 'priority', value: 'high' },
+      { key: 'reason', value: 'update' },
+    ]);
+  });
+
+  it('fails in one line for an unknown device and for a property that is not KEY=VALUE', async () => {
+    const unknown = await edgewise('send', 'no-such-device', '--body', 'x');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^edgewise cloud send: .*404 DeviceNotFound.*\n$/);
+    const bad = await edgewise('send', 'cli-c2d', '--body', 'x', '--property', 'novalue');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('edgewise: --property novalue is not KEY=VALUE; write e.g. --property priority=high\n');
+  });
+});

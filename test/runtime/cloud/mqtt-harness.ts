@@ -9,6 +9,7 @@ import { connect, type TLSSocket } from 'node:tls';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { ensureCertificates } from '../../../src/runtime/cloud/certificates.js';
 import { deviceConnectionString } from '../../../src/runtime/cloud/connection-strings.js';
+import { CloudToDeviceQueue } from '../../../src/runtime/cloud/cloud-to-device-queue.js';
 import { IdentityRegistry } from '../../../src/runtime/cloud/identities.js';
 import { startMqttServer, type MqttServer } from '../../../src/runtime/cloud/mqtt/mqtt-server.js';
 import { signSasToken } from '../../../src/runtime/cloud/sas.js';
@@ -24,6 +25,7 @@ export interface Hub {
   registry: IdentityRegistry;
   twins: TwinStore;
   telemetry: TelemetryLog;
+  cloudToDevice: CloudToDeviceQueue;
   server: MqttServer;
   /** What the server said when it refused a CONNECT or closed a connection. */
   refusals: { clientId: string; reason: string }[];
@@ -43,6 +45,7 @@ export async function startHub(): Promise<Hub> {
   const registry = new IdentityRegistry(store);
   const twins = new TwinStore(store);
   const telemetry = new TelemetryLog(store);
+  const cloudToDevice = new CloudToDeviceQueue(store, registry);
   const refusals: Hub['refusals'] = [];
   const server = await startMqttServer({
     host: ADDRESS,
@@ -52,6 +55,7 @@ export async function startHub(): Promise<Hub> {
     registry,
     twins,
     telemetry,
+    cloudToDevice,
     onRefusal: (clientId, reason) => refusals.push({ clientId, reason }),
   });
   const hostName = `${ADDRESS}:${server.port}`;
@@ -64,6 +68,7 @@ export async function startHub(): Promise<Hub> {
     registry,
     twins,
     telemetry,
+    cloudToDevice,
     server,
     refusals,
     ca: certificates.ca,

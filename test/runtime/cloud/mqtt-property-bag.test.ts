@@ -3,7 +3,7 @@
 // (docs/research/iothub-facts.md §6).
 import { stringify } from 'node:querystring';
 import { describe, expect, it } from 'vitest';
-import { parsePropertyBag } from '../../../src/runtime/cloud/mqtt/property-bag.js';
+import { formatPropertyBag, parsePropertyBag } from '../../../src/runtime/cloud/mqtt/property-bag.js';
 
 describe('parsePropertyBag', () => {
   it('names system properties as the service side reads them and keeps application properties', () => {
@@ -36,5 +36,14 @@ describe('parsePropertyBag', () => {
   it('refuses broken percent-encoding and an empty key', () => {
     expect(parsePropertyBag('a=%E0%A4%A')).toBeUndefined();
     expect(parsePropertyBag('=value')).toBeUndefined();
+  });
+});
+
+describe('formatPropertyBag', () => {
+  it('percent-encodes every name and value, so the bag of a cloud-to-device topic reads back the same', () => {
+    const bag = formatPropertyBag({ 'a b&c': 'x=y/z', unit: '°C' }, { '$.mid': 'm 1', '$.to': '/devices/d/messages/devicebound' });
+    // No `/` may stay unencoded: the device SDK reads the bag as one topic segment.
+    expect(bag).not.toContain('/');
+    expect(parsePropertyBag(bag)).toEqual({ properties: { 'a b&c': 'x=y/z', unit: '°C' }, systemProperties: { 'message-id': 'm 1', to: '/devices/d/messages/devicebound' } });
   });
 });

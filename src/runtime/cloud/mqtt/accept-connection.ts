@@ -47,5 +47,8 @@ function accept(channel: PacketChannel, packet: IConnectPacket, context: AcceptC
   const { sessionPresent } = context.sessions.attach(connection, { clean: packet.clean === true, generationId: verdict.generationId });
   channel.onClose(() => context.sessions.detach(connection));
   channel.send({ cmd: 'connack', returnCode: CONNACK.accepted, sessionPresent });
+  // A kept session is still subscribed: what was queued, or sent and never acknowledged, goes now.
+  context.cloudToDevice.purge(verdict.identity.deviceId, verdict.generationId).catch(() => undefined);
+  connection.deliverCloudToDevice();
   return connection;
 }

@@ -4,9 +4,11 @@
 // identity's own, a QoS 2 PUBLISH or an unexpected packet closes the connection, as IoT Hub
 // "terminates the connection" where AMQP would return an error (docs/research/iothub-facts.md §7).
 import type { IPublishPacket, ISubscribePacket, IUnsubscribePacket, Packet } from 'mqtt-packet';
+import type { CloudToDeviceQueue } from '../cloud-to-device-queue.js';
 import type { TelemetryLog } from '../telemetry-log.js';
 import type { TwinStore } from '../twins.js';
 import { identityKey, type ClientIdentity } from './client-identity.js';
+import { CloudToDeviceDelivery } from './cloud-to-device-delivery.js';
 import type { DirectMethodBroker } from './method-broker.js';
 import type { PacketChannel } from './packet-channel.js';
 import { parsePropertyBag } from './property-bag.js';
@@ -25,6 +27,7 @@ export interface DeviceServices {
   telemetry: TelemetryLog;
   sessions: SessionRegistry;
   methods: DirectMethodBroker;
+  cloudToDevice: CloudToDeviceQueue;
   /** Told why the hub closes a connection, for the operator's log. */
   onRefusal?: (clientId: string, reason: string) => void;
 }
@@ -33,6 +36,7 @@ export class DeviceConnection implements LiveConnection {
   /** Twin requests in arrival order; each waits for the one before. */
   private twinQueue: Promise<void> = Promise.resolve();
   private readonly expiryTimer: NodeJS.Timeout | undefined;
+  private readonly delivery: CloudToDeviceDelivery;
 
   constructor(
     private readonly channel: PacketChannel,
@@ -45,6 +49,7 @@ export class DeviceConnection implements LiveConnection {
     // SDK renews 15 minutes before, by reconnecting.
     if (tokenExpiresInMs <= MAX_TIMER_MS) this.expiryTimer = setTimeout(() => this.refuse('its SharedAccessSignature expired'), Math.max(tokenExpiresInMs, 0));
     channel.onClose(() => clearTimeout(this.expiryTimer));
+    this.delivery = new CloudToDeviceDelivery(channel, identity, generationId, services.cloudToDevice);
   }
 
   get clientId(): string {
@@ -57,6 +62,11 @@ export class DeviceConnection implements LiveConnection {
 
   close(): void {
     this.channel.close();
+  }
+
+  /** Sends the device's queued cloud-to-device messages, when its session subscribed to them. */
+  deliverCloudToDevice(): void {
+    if (this.services.sessions.subscriber(this.identity, 'cloud-to-device') === this) this.delivery.deliverPending();
   }
 
   /** Closes the connection for a reason the operator may want to know. */
@@ -77,7 +87,8 @@ export class DeviceConnection implements LiveConnection {
       case 'pingreq':
         return this.channel.send({ cmd: 'pingresp' });
       case 'puback':
-        // Acknowledges a QoS 1 delivery; the hub delivers nothing it would have to resend.
+        // Acknowledges a cloud-to-device message, which then leaves the queue.
+        this.delivery.acknowledge(packet.messageId).catch((error: unknown) => this.refuse(`its acknowledgement could not be stored (${(error as Error).message})`));
         return;
       case 'disconnect':
         return this.close();
@@ -141,6 +152,7 @@ export class DeviceConnection implements LiveConnection {
     const granted = packet.subscriptions.map((subscription) => Math.min(subscription.qos, 1));
     kinds.forEach((kind, index) => this.services.sessions.subscribe(this, kind!, granted[index]!));
     this.channel.send({ cmd: 'suback', messageId: packet.messageId, granted });
+    if (kinds.includes('cloud-to-device')) this.deliverCloudToDevice();
   }
 
   private onUnsubscribe(packet: IUnsubscribePacket): void {

@@ -3,6 +3,7 @@
 // this file listens, wires the shared pieces together, and stops them all on close().
 import type { AddressInfo, Socket } from 'node:net';
 import { createServer, type Server } from 'node:tls';
+import type { CloudToDeviceQueue } from '../cloud-to-device-queue.js';
 import type { IdentityRegistry } from '../identities.js';
 import type { TelemetryLog } from '../telemetry-log.js';
 import type { TwinStore } from '../twins.js';
@@ -27,6 +28,7 @@ export interface MqttServerOptions {
   registry: IdentityRegistry;
   twins: TwinStore;
   telemetry: TelemetryLog;
+  cloudToDevice: CloudToDeviceQueue;
   /** Told why a CONNECT was refused or a connection closed by the hub (client id, one line), for the operator's log. */
   onRefusal?: (clientId: string, reason: string) => void;
 }
@@ -45,6 +47,7 @@ export async function startMqttServer(options: MqttServerOptions): Promise<MqttS
     registry: options.registry,
     twins: options.twins,
     telemetry: options.telemetry,
+    cloudToDevice: options.cloudToDevice,
     sessions,
     methods,
     hostNames: () => distinct([...ownNames, ...(options.hostNames?.() ?? [])]),
@@ -64,10 +67,13 @@ export async function startMqttServer(options: MqttServerOptions): Promise<MqttS
   const port = (server.address() as AddressInfo).port;
   ownNames = acceptedHostNames(options.hostName, options.host, port);
   const stopPushing = pushDesiredPatches(options.twins, sessions);
+  // A message sent while its device is connected and subscribed goes out at once.
+  const stopDelivering = options.cloudToDevice.onEnqueue((deviceId) => sessions.subscriber({ deviceId }, 'cloud-to-device')?.deliverCloudToDevice?.());
 
   let closing: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     stopPushing();
+    stopDelivering();
     methods.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await sessions.closeAll();

@@ -58,3 +58,14 @@ function percentDecode(text: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The bag of a cloud-to-device delivery: application properties, then the system keys (`$.mid`,
+ * `$.cid`, `$.to`, `$.exp` …), each name and value percent-encoded as the device SDK decodes them
+ * (decodeURIComponent on both; docs/research/iothub-facts.md §6–§7).
+ */
+export function formatPropertyBag(properties: Record<string, string>, systemKeys: Record<string, string>): string {
+  return [...Object.entries(properties), ...Object.entries(systemKeys)]
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('&');
+}

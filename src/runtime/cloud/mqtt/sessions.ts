@@ -12,6 +12,8 @@ export interface LiveConnection {
   readonly identity: ClientIdentity;
   /** Delivers at QoS 0, as IoT Hub sends twin answers, desired patches and method requests. */
   publish(topic: string, payload: string): void;
+  /** Sends the queued cloud-to-device messages it has not sent yet (a device connection only). */
+  deliverCloudToDevice?(): void;
   close(): void;
 }
 

@@ -71,6 +71,11 @@ export function methodRequestTopic(methodName: string, rid: string): string {
   return `$iothub/methods/POST/${methodName}/?$rid=${rid}`;
 }
 
+/** Where a cloud-to-device message is delivered: `devices/{d}/messages/devicebound/{bag}`. */
+export function cloudToDeviceTopic(deviceId: string, bag: string): string {
+  return `devices/${deviceId}/messages/devicebound/${bag}`;
+}
+
 function identityRoot(identity: ClientIdentity): string {
   return identity.moduleId === undefined ? `devices/${identity.deviceId}` : `devices/${identity.deviceId}/modules/${identity.moduleId}`;
 }

@@ -1,6 +1,7 @@
 // What a REST handler sees and returns: the request already authorized and its JSON body parsed,
 // and a plain response that rest-server.ts writes. Handlers never touch node:http, so they read
 // as IoT Hub's operations and nothing else.
+import type { CloudToDeviceQueue } from '../cloud-to-device-queue.js';
 import type { IdentityRegistry } from '../identities.js';
 import type { MethodBroker } from '../mqtt/method-broker.js';
 import type { TelemetryLog } from '../telemetry-log.js';
@@ -35,6 +36,7 @@ export interface RestContext {
   twins: TwinStore;
   telemetry: TelemetryLog;
   methods: MethodBroker;
+  cloudToDevice: CloudToDeviceQueue;
 }
 
 export type RestHandler = (request: RestRequest, context: RestContext) => Promise<RestResponse>;

@@ -3,6 +3,7 @@
 // the call for its own scope (`device`: the path's device must be the caller); every other call
 // needs the iothubowner policy. Literal path parts match case-insensitively; ids are exact.
 import { CloudError } from '../cloud-error.js';
+import { sendCloudToDevice } from './cloud-to-device-handler.js';
 import { applyConfiguration } from './configuration-handler.js';
 import { deleteDevice, getDevice, listDevices, putDevice } from './device-handlers.js';
 import { devicesAndModulesInTargetDeviceScope } from './device-scope-handler.js';
@@ -39,6 +40,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/twins/:deviceId/methods', handler: invokeMethod },
   { method: 'POST', path: '/twins/:deviceId/modules/:moduleId/methods', handler: invokeMethod },
   { method: 'GET', path: '/edgewise/messages', handler: readMessages },
+  { method: 'POST', path: '/edgewise/devices/:deviceId/messages', handler: sendCloudToDevice },
 ];
 
 export interface MatchedRoute {

@@ -11,7 +11,7 @@ import { openCloudStore, type CloudStore } from '../store/open-store.js';
 import { ensureCertificates } from './certificates.js';
 import { CloudToDeviceQueue } from './cloud-to-device-queue.js';
 import { removeCloudInfo, writeCloudInfo, type CloudInfo } from './cloud-info.js';
-import { serviceConnectionString } from './connection-strings.js';
+import { serviceConnectionString } from '../iothub/connection-strings.js';
 import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { IdentityRegistry } from './identities.js';
 import { startMqttServer, type MqttServer } from './mqtt/mqtt-server.js';

@@ -4,7 +4,7 @@
 // An emulator that is not running (no cloud.json, or nothing answers) is one clear error.
 import { InputError } from '../../errors.js';
 import { readCloudInfo, type CloudInfo } from './cloud-info.js';
-import { deviceConnectionString, parseConnectionString } from './connection-strings.js';
+import { deviceConnectionString, parseConnectionString } from '../iothub/connection-strings.js';
 import type { DeviceIdentity, ModuleIdentity } from './identities.js';
 import type { MethodResult } from './mqtt/method-broker.js';
 import { EmulatorUnreachableError, serviceRequest, type ServiceCall, type ServiceEndpoint } from './rest/service-request.js';

@@ -8,8 +8,8 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCloud, type CloudServeOptions, type RunningCloud } from '../../../src/runtime/cloud/cloud-server.js';
-import { parseConnectionString } from '../../../src/runtime/cloud/connection-strings.js';
-import { signSasToken } from '../../../src/runtime/cloud/sas.js';
+import { parseConnectionString } from '../../../src/runtime/iothub/connection-strings.js';
+import { signSasToken } from '../../../src/runtime/iothub/sas.js';
 import { ServiceClient } from '../../../src/runtime/cloud/service-client.js';
 import { nowSeconds } from './sdk-clients.js';
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Message } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceConnectionString } from '../../../src/runtime/cloud/connection-strings.js';
+import { deviceConnectionString } from '../../../src/runtime/iothub/connection-strings.js';
 import { RawClient, startHub, type Hub } from './mqtt-harness.js';
 import { nowSeconds, openDevice } from './sdk-clients.js';
 

@@ -3,8 +3,8 @@
 // the owner policy and for an edge device's own scope, and the emulator's telemetry extra.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, ModuleClient } from 'azure-iot-device';
-import { deviceConnectionString } from '../../../src/runtime/cloud/connection-strings.js';
-import { signSasToken } from '../../../src/runtime/cloud/sas.js';
+import { deviceConnectionString } from '../../../src/runtime/iothub/connection-strings.js';
+import { signSasToken } from '../../../src/runtime/iothub/sas.js';
 import { ownerToken, rawRequest, startTestCloud, type TestCloud } from './cloud-support.js';
 import { nowSeconds, openDevice, openModule } from './sdk-clients.js';
 

@@ -4,8 +4,8 @@
 // §7–§8). The verdict is data; the connection turns a refusal into a CONNACK return code.
 import type { IConnectPacket } from 'mqtt-packet';
 import type { DeviceIdentity, IdentityRegistry, ModuleIdentity } from '../identities.js';
-import { parseSasToken, verifySasToken } from '../sas.js';
-import { audiencePath, identityFromClientId, type ClientIdentity } from './client-identity.js';
+import { parseSasToken, verifySasToken } from '../../iothub/sas.js';
+import { audiencePath, identityFromClientId, type ClientIdentity } from '../../iothub/client-identity.js';
 
 /** CONNACK return codes of MQTT 3.1.1 §3.2.2.3 that a refusal uses. */
 export const CONNACK = {

@@ -3,10 +3,10 @@
 // queue only when the device PUBACKs it; what a connection sent but never saw acknowledged is sent
 // again on the next connection, as IoT Hub redelivers a message that was not completed.
 import type { CloudToDeviceQueue, QueuedCloudToDeviceMessage } from '../cloud-to-device-queue.js';
-import type { ClientIdentity } from './client-identity.js';
+import type { ClientIdentity } from '../../iothub/client-identity.js';
 import type { PacketChannel } from './packet-channel.js';
-import { formatPropertyBag } from './property-bag.js';
-import { cloudToDeviceTopic } from './topics.js';
+import { formatPropertyBag } from '../../iothub/property-bag.js';
+import { cloudToDeviceTopic } from '../../iothub/topics.js';
 
 export class CloudToDeviceDelivery {
   /** MQTT packet id → the message's sequence number, for messages sent and not yet acknowledged. */

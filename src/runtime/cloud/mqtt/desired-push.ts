@@ -4,7 +4,7 @@
 // (docs/FACTS.md §5; docs/research/iothub-facts.md §5).
 import type { TwinStore } from '../twins.js';
 import type { SessionRegistry } from './sessions.js';
-import { desiredPatchTopic } from './topics.js';
+import { desiredPatchTopic } from '../../iothub/topics.js';
 import { withoutMetadata } from './twin-requests.js';
 
 /** Starts pushing; the returned function stops it. */

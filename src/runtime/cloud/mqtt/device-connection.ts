@@ -7,14 +7,14 @@ import type { IPublishPacket, ISubscribePacket, IUnsubscribePacket, Packet } fro
 import type { CloudToDeviceQueue } from '../cloud-to-device-queue.js';
 import type { TelemetryLog } from '../telemetry-log.js';
 import type { TwinStore } from '../twins.js';
-import { identityKey, type ClientIdentity } from './client-identity.js';
+import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
 import { CloudToDeviceDelivery } from './cloud-to-device-delivery.js';
 import type { DirectMethodBroker } from './method-broker.js';
 import type { PacketChannel } from './packet-channel.js';
-import { parsePropertyBag } from './property-bag.js';
+import { parsePropertyBag } from '../../iothub/property-bag.js';
 import type { LiveConnection, SessionRegistry } from './sessions.js';
 import { telemetryMessage } from './telemetry.js';
-import { classifyPublish, classifySubscription, twinResponseTopic } from './topics.js';
+import { classifyPublish, classifySubscription, twinResponseTopic } from '../../iothub/topics.js';
 import { answerReportedPatch, answerTwinGet, type TwinReply } from './twin-requests.js';
 
 /** IoT Hub's largest device-to-cloud message (docs/FACTS.md §5). */

@@ -4,9 +4,9 @@
 // the connect timeout, 504 GatewayTimeout (504101) when it does not answer within the response
 // timeout (docs/FACTS.md §4; docs/research/iothub-facts.md §2).
 import { CloudError } from '../cloud-error.js';
-import { identityKey, type ClientIdentity } from './client-identity.js';
+import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
 import type { SessionRegistry } from './sessions.js';
-import { methodRequestTopic } from './topics.js';
+import { methodRequestTopic } from '../../iothub/topics.js';
 
 export interface MethodRequest {
   methodName: string;

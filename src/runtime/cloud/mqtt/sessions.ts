@@ -4,8 +4,8 @@
 // drops the old), and shows the identity as Connected or Disconnected in its registry
 // (docs/FACTS.md §5; docs/research/iothub-facts.md §7).
 import type { IdentityRegistry } from '../identities.js';
-import { identityKey, type ClientIdentity } from './client-identity.js';
-import type { SubscriptionKind } from './topics.js';
+import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
+import type { SubscriptionKind } from '../../iothub/topics.js';
 
 /** What the registry needs of a connection: who it is, how to deliver to it, how to end it. */
 export interface LiveConnection {

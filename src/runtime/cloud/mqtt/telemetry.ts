@@ -2,8 +2,8 @@
 // application and system properties, and the connection stamps IoT Hub adds so a reader knows
 // which identity sent it (Microsoft Learn, *Create and read IoT Hub messages*, system properties
 // and "anti-spoofing properties"; docs/research/iothub-facts.md §6).
-import type { ClientIdentity } from './client-identity.js';
-import type { PropertyBag } from './property-bag.js';
+import type { ClientIdentity } from '../../iothub/client-identity.js';
+import type { PropertyBag } from '../../iothub/property-bag.js';
 
 export interface TelemetryMessage {
   deviceId: string;

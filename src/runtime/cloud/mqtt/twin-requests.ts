@@ -4,7 +4,7 @@
 // ignores the status code) (docs/FACTS.md §5; docs/research/iothub-facts.md §7).
 import { CloudError } from '../cloud-error.js';
 import type { TwinStore } from '../twins.js';
-import type { ClientIdentity } from './client-identity.js';
+import type { ClientIdentity } from '../../iothub/client-identity.js';
 
 export interface TwinReply {
   status: number;

@@ -6,7 +6,7 @@
 // clients sign whatever their connection string's HostName says.
 import { CloudError } from '../cloud-error.js';
 import type { IdentityRegistry } from '../identities.js';
-import { parseSasToken, verifySasToken, type SasVerdict } from '../sas.js';
+import { parseSasToken, verifySasToken, type SasVerdict } from '../../iothub/sas.js';
 import type { Principal } from './rest-types.js';
 
 export const OWNER_POLICY = 'iothubowner';

@@ -3,7 +3,7 @@
 // and out, and an error answer turned back into the CloudError it came from.
 import { request as httpsRequest } from 'node:https';
 import { CloudError } from '../cloud-error.js';
-import { signSasToken } from '../sas.js';
+import { signSasToken } from '../../iothub/sas.js';
 
 /** The api-version the Node service SDK sends; the emulator takes any. */
 const API_VERSION = '2021-04-12';

@@ -2,8 +2,8 @@
 // and the connection strings that carry the keys.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { deviceConnectionString, parseConnectionString, serviceConnectionString } from '../../../src/runtime/cloud/connection-strings.js';
-import { parseSasToken, signSasToken, verifySasToken } from '../../../src/runtime/cloud/sas.js';
+import { deviceConnectionString, parseConnectionString, serviceConnectionString } from '../../../src/runtime/iothub/connection-strings.js';
+import { parseSasToken, signSasToken, verifySasToken } from '../../../src/runtime/iothub/sas.js';
 
 const hub = 'local-hub:18883';
 const deviceAudience = `${hub}/devices/sensor-1`;

@@ -7,7 +7,7 @@ import {
   desiredPatchTopic,
   methodRequestTopic,
   twinResponseTopic,
-} from '../../../src/runtime/cloud/mqtt/topics.js';
+} from '../../../src/runtime/iothub/topics.js';
 
 const device = { deviceId: 'thermostat' };
 const module = { deviceId: 'gateway', moduleId: 'filter' };

@@ -3,7 +3,7 @@
 // (docs/research/iothub-facts.md §6).
 import { stringify } from 'node:querystring';
 import { describe, expect, it } from 'vitest';
-import { formatPropertyBag, parsePropertyBag } from '../../../src/runtime/cloud/mqtt/property-bag.js';
+import { formatPropertyBag, parsePropertyBag } from '../../../src/runtime/iothub/property-bag.js';
 
 describe('parsePropertyBag', () => {
   it('names system properties as the service side reads them and keeps application properties', () => {

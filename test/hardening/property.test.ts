@@ -105,28 +105,36 @@ function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'edgewise-fuzz-'));
 }
 
+type CaseFiles = ReturnType<typeof writeCaseFiles>;
+
+/** Writes one case into a scratch folder, lets `check` list its violations, and fails with the case when there are any. */
+async function checkCase(shape: Parameters<typeof materialize>[0], choices: Parameters<typeof writeCaseFiles>[2], check: (files: CaseFiles, materialized: ReturnType<typeof materialize>, dir: string) => Promise<string[]>): Promise<void> {
+  const materialized = materialize(shape);
+  const dir = scratch();
+  try {
+    const violations = await check(writeCaseFiles(dir, materialized, choices), materialized, dir);
+    if (violations.length > 0) throw new Error(`${violations.join('\n')}\n--- case: ${describeCase(materialized)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('property: every command on generated manifests and mutations', () => {
   it(
     'in process: exit 0/1/2, no internal error, bounded output, prototypes untouched, no planted secret printed',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fuzzCase, commandChoices, async (shape, choices) => {
-          const materialized = materialize(shape);
-          const dir = scratch();
-          try {
-            const files = writeCaseFiles(dir, materialized, choices);
+        fc.asyncProperty(fuzzCase, commandChoices, (shape, choices) =>
+          checkCase(shape, choices, async (files, materialized) => {
             const polluted: string[] = [];
             const runs = await runEveryCommand(files, materialized, choices, (run) => {
               const pollution = pollutionAfter(run.label);
               if (pollution) polluted.push(pollution);
             });
             const secrets = secretsOf(materialized, choices);
-            const violations = [...polluted, ...runs.flatMap((run) => violationsOf(run, secrets))];
-            if (violations.length > 0) throw new Error(`${violations.join('\n')}\n--- case: ${describeCase(materialized)}`);
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
-          }
-        }),
+            return [...polluted, ...runs.flatMap((run) => violationsOf(run, secrets))];
+          }),
+        ),
         { numRuns: IN_PROCESS_CASES, seed: SEED, ...BUDGET, ...REPLAY },
       );
     },
@@ -137,11 +145,8 @@ describe('property: every command on generated manifests and mutations', () => {
     'through the built CLI: the same properties, with the wiring of every command',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fuzzCase, commandChoices, async (shape, choices) => {
-          const materialized = materialize(shape);
-          const dir = scratch();
-          try {
-            const files = writeCaseFiles(dir, materialized, choices);
+        fc.asyncProperty(fuzzCase, commandChoices, (shape, choices) =>
+          checkCase(shape, choices, async (files, materialized, dir) => {
             const base = BASES.find((candidate) => materialized.fileName.startsWith(`${candidate.name}.`))!;
             const basePath = join(import.meta.dirname, '..', 'fixtures', 'corpus', base.source);
             const ext = materialized.fileName.endsWith('.yaml') ? 'yaml' : 'json';
@@ -183,11 +188,9 @@ describe('property: every command on generated manifests and mutations', () => {
               );
               for (const output of outputs) if (/FATAL ERROR|Maximum call stack|out of memory/.test(output.text)) violations.push(`${output.where}: ${output.text.slice(0, 300)}`);
             }
-            if (violations.length > 0) throw new Error(`${violations.join('\n')}\n--- case: ${describeCase(materialized)}`);
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
-          }
-        }),
+            return violations;
+          }),
+        ),
         { numRuns: CLI_CASES, seed: SEED + 1, ...BUDGET, ...REPLAY },
       );
     },

@@ -4,7 +4,7 @@
 // its owner may read it.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readDataFile } from './data-folder-file.js';
+import { readDataFile } from '../data-folder/data-folder-file.js';
 
 export interface CloudInfo {
   /** The hub's name: the host name service tokens are signed for. */

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
-import { readDataFile } from './data-folder-file.js';
+import { readDataFile } from '../data-folder/data-folder-file.js';
 
 export interface PolicyKeys {
   keyName: string;

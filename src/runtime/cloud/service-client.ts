@@ -8,7 +8,7 @@ import { deviceConnectionString, parseConnectionString } from '../iothub/connect
 import type { DeviceIdentity, ModuleIdentity } from './identities.js';
 import type { MethodResult } from './mqtt/method-broker.js';
 import { EmulatorUnreachableError, serviceRequest, type ServiceCall, type ServiceEndpoint } from './rest/service-request.js';
-import { readDataFile } from './data-folder-file.js';
+import { readDataFile } from '../data-folder/data-folder-file.js';
 
 export const DEFAULT_DATA_FOLDER = '.edgewise/cloud';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
 import mqttPacket, { type Packet } from 'mqtt-packet';
-import { ensureCertificates } from '../../../src/runtime/cloud/certificates.js';
+import { ensureCertificates } from '../../../src/runtime/data-folder/certificates.js';
 import { deviceConnectionString } from '../../../src/runtime/iothub/connection-strings.js';
 import { CloudToDeviceQueue } from '../../../src/runtime/cloud/cloud-to-device-queue.js';
 import { IdentityRegistry } from '../../../src/runtime/cloud/identities.js';

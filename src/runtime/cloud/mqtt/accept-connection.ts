@@ -5,7 +5,7 @@ import type { IConnectPacket } from 'mqtt-packet';
 import type { IdentityRegistry } from '../identities.js';
 import { authenticateConnect, CONNACK } from './authenticate.js';
 import { DeviceConnection, type DeviceServices } from './device-connection.js';
-import { PacketChannel } from './packet-channel.js';
+import { PacketChannel } from '../../iothub/packet-channel.js';
 
 export interface AcceptContext extends DeviceServices {
   registry: IdentityRegistry;

@@ -4,7 +4,7 @@
 // again on the next connection, as IoT Hub redelivers a message that was not completed.
 import type { CloudToDeviceQueue, QueuedCloudToDeviceMessage } from '../cloud-to-device-queue.js';
 import type { ClientIdentity } from '../../iothub/client-identity.js';
-import type { PacketChannel } from './packet-channel.js';
+import type { PacketChannel } from '../../iothub/packet-channel.js';
 import { formatPropertyBag } from '../../iothub/property-bag.js';
 import { cloudToDeviceTopic } from '../../iothub/topics.js';
 

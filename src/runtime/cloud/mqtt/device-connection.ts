@@ -10,7 +10,7 @@ import type { TwinStore } from '../twins.js';
 import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
 import { CloudToDeviceDelivery } from './cloud-to-device-delivery.js';
 import type { DirectMethodBroker } from './method-broker.js';
-import type { PacketChannel } from './packet-channel.js';
+import type { PacketChannel } from '../../iothub/packet-channel.js';
 import { parsePropertyBag } from '../../iothub/property-bag.js';
 import type { LiveConnection, SessionRegistry } from './sessions.js';
 import { telemetryMessage } from './telemetry.js';

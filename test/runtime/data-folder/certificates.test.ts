@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureCertificates } from '../../../src/runtime/cloud/certificates.js';
+import { ensureCertificates } from '../../../src/runtime/data-folder/certificates.js';
 
 const folders: string[] = [];
 function scratch(): string {

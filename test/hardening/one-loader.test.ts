@@ -52,7 +52,8 @@ describe('one guarded loader', () => {
       ['src/runtime/data-folder/certificates.ts', "the emulator's own openssl config in its data folder"],
       ['src/runtime/cloud/cloud-info.ts', "the emulator's cloud.json, in its data folder, written whole then renamed"],
       ['src/runtime/cloud/owner-policy-keys.ts', "the emulator's iothubowner keys, in its data folder, written whole then renamed"],
-      ['src/runtime/data-folder/data-folder-lock.ts', "the emulator's lock file in its data folder (created exclusively)"],
+      ['src/runtime/data-folder/data-folder-lock.ts', "a server's lock file in its data folder (created exclusively)"],
+      ['src/runtime/hub/identity/identity-cache-key.ts', "the hub's identity-cache seal key, in its data folder, created exclusively, owner-only"],
     ]);
     const writers = filesMatching(/import\s*\{[^}]*\b(writeFileSync|appendFileSync|createWriteStream|writeFile)\b[^}]*\}\s*from\s*'(node:)?fs(\/promises)?'|import\s*\*\s*as\s*\w+\s*from\s*'(node:)?fs/);
     expect(writers.filter((file) => !allowed.has(file))).toEqual([]);

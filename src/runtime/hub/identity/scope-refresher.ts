@@ -1,0 +1,100 @@
+// Keeps the identity cache fresh, as edgeHub's DeviceScopeIdentitiesCache does (docs/FACTS.md §4):
+// on start and each time the upstream becomes connected, every hour, and when a client the cache
+// does not know (or whose key no longer matches) tries to connect — at most once per 30 s for
+// those, so a misconfigured client retrying in a loop cannot flood the cloud. A refresh that fails
+// keeps the cache as it was and is tried again sooner (retryMs).
+import type { CachedIdentity, UpstreamState } from '../hub-types.js';
+import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
+import type { IdentityCache } from './identity-cache.js';
+
+export interface ScopeRefresherOptions {
+  cache: IdentityCache;
+  fetch: () => Promise<CachedIdentity[]>;
+  /** Identities that left the scope, were disabled or recreated: the hub disconnects them. */
+  onRemoved: (identities: ClientIdentity[]) => void;
+  log: (line: string) => void;
+  /** edgeHub's DeviceScopeCacheRefreshRateSecs default: one hour. */
+  intervalMs?: number;
+  /** After a failed refresh, the next try comes this soon (default 30 s). */
+  retryMs?: number;
+  /** At most one refresh per this period for unknown clients (default 30 s). */
+  unknownThrottleMs?: number;
+  /** When given, a refresh runs each time the upstream becomes connected. */
+  upstream?: { onStateChange(listener: (state: UpstreamState) => void): () => void };
+  clock?: () => number;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+const THIRTY_SECONDS_MS = 30 * 1000;
+
+export class ScopeRefresher {
+  private running: Promise<boolean> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private lastUnknownRefreshMs = Number.NEGATIVE_INFINITY;
+  private started = false;
+
+  constructor(private readonly options: ScopeRefresherOptions) {}
+
+  /** Refreshes now (or joins the refresh under way); false when the cloud could not be reached or refused (the cache is kept). */
+  refreshNow(): Promise<boolean> {
+    this.running ??= this.refresh().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** A client the cache could not authenticate: re-read the scope unless that was done in the last 30 s. */
+  unknownIdentity(identity: ClientIdentity): void {
+    const now = this.now();
+    if (now - this.lastUnknownRefreshMs < (this.options.unknownThrottleMs ?? THIRTY_SECONDS_MS)) return;
+    this.lastUnknownRefreshMs = now;
+    this.options.log(`identity cache: ${identityKey(identity)} is not known or its key did not match; refreshing the device scope`);
+    void this.refreshNow();
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.unsubscribe = this.options.upstream?.onStateChange((state) => {
+      if (state === 'connected') void this.refreshNow();
+    });
+    void this.refreshNow();
+  }
+
+  stop(): void {
+    this.started = false;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private async refresh(): Promise<boolean> {
+    let removed: ClientIdentity[];
+    try {
+      const scope = await this.options.fetch();
+      ({ removed } = await this.options.cache.replace(scope));
+      this.options.log(`identity cache: device scope refreshed, ${scope.length} identities${removed.length === 0 ? '' : `; ${removed.length} left or disabled: ${removed.map(identityKey).join(', ')}`}`);
+    } catch (error) {
+      this.options.log(`identity cache: device scope not refreshed, the cached one is kept${this.options.cache.synced ? '' : ' (none yet: child devices and modules cannot connect until a sync succeeds)'}: ${(error as Error).message}`);
+      this.schedule(Math.min(this.options.retryMs ?? THIRTY_SECONDS_MS, this.options.intervalMs ?? HOUR_MS));
+      return false;
+    }
+    this.schedule(this.options.intervalMs ?? HOUR_MS);
+    if (removed.length > 0) this.options.onRemoved(removed);
+    return true;
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.started) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refreshNow(), delayMs);
+    // The hub's servers keep the process alive; this timer alone must not.
+    this.timer.unref();
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
+  }
+}

@@ -85,14 +85,24 @@ function mergeLevel(target: Json, metadata: Json | undefined, patch: Json, stamp
       delete target[key];
       if (metadata) delete metadata[key];
     } else if (isPlainObject(value)) {
-      if (!isPlainObject(target[key])) target[key] = {};
-      if (metadata && !isPlainObject(metadata[key])) metadata[key] = {};
-      mergeLevel(target[key] as Json, metadata?.[key] as Json | undefined, value, stamp);
+      if (!isPlainObject(ownMember(target, key))) setOwnMember(target, key, {});
+      if (metadata && !isPlainObject(ownMember(metadata, key))) setOwnMember(metadata, key, {});
+      mergeLevel(ownMember(target, key) as Json, metadata === undefined ? undefined : (ownMember(metadata, key) as Json), value, stamp);
     } else {
-      target[key] = structuredClone(value);
-      if (metadata) metadata[key] = { ...stamp };
+      setOwnMember(target, key, structuredClone(value));
+      if (metadata) setOwnMember(metadata, key, { ...stamp });
     }
   }
+}
+
+// A client's `__proto__` or `constructor` key is a plain member: read and written as an own data
+// property, it never reaches a prototype (a device may send such a reported patch).
+function ownMember(target: Json, key: string): unknown {
+  return Object.hasOwn(target, key) ? target[key] : undefined;
+}
+
+function setOwnMember(target: Json, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** The section as IoT Hub shows it: members, then `$metadata` and `$version`. */

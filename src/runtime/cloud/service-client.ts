@@ -6,7 +6,7 @@ import { InputError } from '../../errors.js';
 import { readCloudInfo, type CloudInfo } from './cloud-info.js';
 import { deviceConnectionString, parseConnectionString } from '../iothub/connection-strings.js';
 import type { DeviceIdentity, ModuleIdentity } from './identities.js';
-import type { MethodResult } from './mqtt/method-broker.js';
+import type { MethodResult } from '../iothub/method-broker.js';
 import { EmulatorUnreachableError, serviceRequest, type ServiceCall, type ServiceEndpoint } from './rest/service-request.js';
 import { readDataFile } from '../data-folder/data-folder-file.js';
 

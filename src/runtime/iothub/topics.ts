@@ -76,6 +76,11 @@ export function cloudToDeviceTopic(deviceId: string, bag: string): string {
   return `devices/${deviceId}/messages/devicebound/${bag}`;
 }
 
+/** Where a module input is delivered: `devices/{d}/modules/{m}/inputs/{input}/{bag}`, the bag segment always present (docs/FACTS.md §5). */
+export function moduleInputTopic(identity: { deviceId: string; moduleId: string }, inputName: string, bag: string): string {
+  return `${identityRoot(identity)}/inputs/${inputName}/${bag}`;
+}
+
 function identityRoot(identity: ClientIdentity): string {
   return identity.moduleId === undefined ? `devices/${identity.deviceId}` : `devices/${identity.deviceId}/modules/${identity.moduleId}`;
 }

@@ -1,11 +1,14 @@
-// A new TLS socket's first packet must be CONNECT; an accepted one becomes the identity's live
-// connection and a refused one gets its CONNACK return code and is closed (docs/FACTS.md §5).
+// The emulator's answer to a CONNECT: checked against its registry; an accepted one becomes the
+// identity's live connection, a refused one gets its CONNACK return code and is closed
+// (docs/FACTS.md §5).
 import type { TLSSocket } from 'node:tls';
 import type { IConnectPacket } from 'mqtt-packet';
 import type { IdentityRegistry } from '../identities.js';
-import { authenticateConnect, CONNACK } from './authenticate.js';
+import { authenticateConnect, CONNACK } from '../../iothub/authenticate-connect.js';
 import { DeviceConnection, type DeviceServices } from './device-connection.js';
-import { PacketChannel } from '../../iothub/packet-channel.js';
+import type { PacketChannel } from '../../iothub/packet-channel.js';
+import { refuseConnect, serveMqttSocket } from '../../iothub/serve-mqtt-socket.js';
+import { registryCredentials } from './registry-credentials.js';
 
 export interface AcceptContext extends DeviceServices {
   registry: IdentityRegistry;
@@ -14,31 +17,22 @@ export interface AcceptContext extends DeviceServices {
 }
 
 export function serveSocket(socket: TLSSocket, context: AcceptContext): void {
-  let connection: DeviceConnection | undefined;
-  // Until CONNECT names the client, the log line names its address.
-  const peer = `${socket.remoteAddress}:${socket.remotePort}`;
-  const report = (reason: string): void => context.onRefusal?.(connection?.clientId ?? peer, reason);
-  const channel: PacketChannel = new PacketChannel(
-    socket,
-    (packet) => {
-      if (connection !== undefined) connection.handle(packet);
-      else if (packet.cmd === 'connect') connection = accept(channel, packet, context);
-      else {
-        report(`it sent ${packet.cmd.toUpperCase()} before CONNECT`);
-        channel.close();
-      }
-    },
-    report,
-  );
+  serveMqttSocket(socket, {
+    accept: (channel, packet) => accept(channel, packet, context),
+    onRefusal: (clientId, reason) => context.onRefusal?.(clientId, reason),
+  });
 }
 
 function accept(channel: PacketChannel, packet: IConnectPacket, context: AcceptContext): DeviceConnection | undefined {
   const nowMs = Date.now();
-  const verdict = authenticateConnect(packet, { hostNames: context.hostNames(), registry: context.registry, nowSeconds: Math.floor(nowMs / 1000) });
+  const verdict = authenticateConnect(packet, {
+    hostNames: context.hostNames(),
+    credentialsOf: (identity) => registryCredentials(context.registry, identity),
+    nowSeconds: Math.floor(nowMs / 1000),
+  });
   if (!verdict.ok) {
     context.onRefusal?.(packet.clientId.slice(0, 200), verdict.reason);
-    channel.send({ cmd: 'connack', returnCode: verdict.returnCode, sessionPresent: false });
-    channel.close();
+    refuseConnect(channel, verdict.returnCode);
     return undefined;
   }
   const connection = new DeviceConnection(channel, verdict.identity, verdict.generationId, verdict.expiresAtSeconds * 1000 - nowMs, context);

@@ -3,7 +3,7 @@
 // no notification for a disconnected device: it reads the whole twin when it connects again
 // (docs/FACTS.md §5; docs/research/iothub-facts.md §5).
 import type { TwinStore } from '../twins.js';
-import type { SessionRegistry } from './sessions.js';
+import type { SessionRegistry } from '../../iothub/sessions.js';
 import { desiredPatchTopic } from '../../iothub/topics.js';
 import { withoutMetadata } from './twin-requests.js';
 

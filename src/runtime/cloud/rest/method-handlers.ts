@@ -4,7 +4,7 @@
 // DeviceNotOnline when it is not connected and subscribed, 504 GatewayTimeout when it does not
 // answer in time, with the bodies IoT Hub sends (error-response.ts).
 import { CloudError } from '../cloud-error.js';
-import type { MethodRequest } from '../mqtt/method-broker.js';
+import type { MethodRequest } from '../../iothub/method-broker.js';
 import { errorResponse } from './error-response.js';
 import { objectBody } from './read-json-body.js';
 import type { RestHandler } from './rest-types.js';

@@ -3,7 +3,7 @@
 // as IoT Hub's operations and nothing else.
 import type { CloudToDeviceQueue } from '../cloud-to-device-queue.js';
 import type { IdentityRegistry } from '../identities.js';
-import type { MethodBroker } from '../mqtt/method-broker.js';
+import type { MethodBroker } from '../../iothub/method-broker.js';
 import type { TelemetryLog } from '../telemetry-log.js';
 import type { TwinStore } from '../twins.js';
 

@@ -1,0 +1,72 @@
+// A TLS listener for an MQTT head: listens, hands each socket to the caller, and on close stops
+// accepting and ends the sockets that belong to no session yet (still in their handshake, or not
+// past CONNECT), so close() never hangs on a silent client.
+import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+
+export interface TlsListenerOptions {
+  host: string;
+  /** 0: the OS chooses. */
+  port: number;
+  tls: { key: string; cert: string };
+  onSocket(socket: TLSSocket): void;
+}
+
+export interface TlsListener {
+  port: number;
+  /** Stops accepting; `beforeDestroy` closes the sessions, then every socket left is destroyed. */
+  close(beforeDestroy?: () => Promise<void>): Promise<void>;
+}
+
+export async function listenTls(options: TlsListenerOptions): Promise<TlsListener> {
+  const server = createServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, options.onSocket);
+  const sockets = trackSockets(server);
+  // A failed handshake concerns that client only.
+  server.on('tlsClientError', () => undefined);
+  await listen(server, options.port, options.host);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    close: async (beforeDestroy) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await beforeDestroy?.();
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+/**
+ * The host names a client may write in its username and SAS audience: the configured name, and
+ * `{host}:{port}` of this listener, which is what a connection string's HostName holds when it must
+ * also say where to connect (with port 0 it is known only after listening).
+ */
+export function acceptedHostNames(hostName: string, host: string, port: number): string[] {
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '';
+  return wildcard ? [hostName] : [hostName, host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`];
+}
+
+/** Host names compare case-insensitively, so one spelling of each is enough. */
+export function distinctHostNames(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((name) => !seen.has(name.toLowerCase()) && seen.add(name.toLowerCase()));
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function trackSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}

@@ -5,7 +5,7 @@
 // docs/research/iothub-facts.md §7).
 import type { ClientIdentity } from '../../iothub/client-identity.js';
 import type { TwinAnswer } from '../../iothub/dialect-connection.js';
-import type { TwinService } from '../upstream/twin-service.js';
+import { TwinRequestError, type TwinService } from '../upstream/twin-service.js';
 
 export async function answerTwinGet(twins: TwinService, identity: ClientIdentity): Promise<TwinAnswer> {
   try {
@@ -28,9 +28,10 @@ export async function answerReportedPatch(twins: TwinService, identity: ClientId
   }
 }
 
-/** The hub's own failure: 500 ServerError (500001), with the reason for the client's log. */
+/** A request the twin service refused keeps its status (400 bad patch, 503 stopping); anything else is the hub's own 500 ServerError (500001). */
 function failure(error: unknown, what: string): TwinAnswer {
   const reason = error instanceof Error ? error.message : String(error);
+  if (error instanceof TwinRequestError) return { status: error.status, body: JSON.stringify({ errorCode: error.status * 1000 + 4, message: `${what}: ${reason}` }) };
   return { status: 500, body: JSON.stringify({ errorCode: 500001, message: `${what}: ${reason}` }) };
 }
 

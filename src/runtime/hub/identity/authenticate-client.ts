@@ -6,10 +6,10 @@ import type { AuthenticatedClient, CachedIdentity } from '../hub-types.js';
 import { audiencePath, identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
 import { parseSasToken, verifySasToken, type SasVerdict } from '../../iothub/sas.js';
 import { hostOnly } from './host-name.js';
-import { CONNACK, readConnectForm, refuse, type ConnectRefusal, type ConnectRequest } from './connect-form.js';
+import { CONNACK, readConnectForm, refuse, type ConnectRefusal, type ConnectRequest } from '../../iothub/authenticate-connect.js';
 import type { IdentityCache } from './identity-cache.js';
 
-export type { ConnectRequest } from './connect-form.js';
+export type { ConnectRequest } from '../../iothub/authenticate-connect.js';
 
 export interface CacheAuthenticationContext {
   cache: IdentityCache;

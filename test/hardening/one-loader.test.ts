@@ -28,6 +28,7 @@ describe('one guarded loader', () => {
       ['src/manifest/bounded-read.ts', 'the guarded reader itself'],
       ['src/schema/load-fast-validators.ts', 'reads the validators bundled with edgewise'],
       ['src/init/init-manifest.ts', 'reads the templates bundled with edgewise'],
+      ['src/runtime/store/hub-store-check.ts', "reads the lmdb header pages (and, only when truncation is suspected, the tree pages) of the hub store's data.mdb before lmdb maps it"],
     ]);
     // Imports of node:fs's readers by name, or of the whole module (fs.readFileSync…).
     const readers = filesMatching(/import\s*\{[^}]*\b(readFileSync|openSync|readSync|createReadStream|readFile|open)\b[^}]*\}\s*from\s*'(node:)?fs(\/promises)?'|import\s*\*\s*as\s*\w+\s*from\s*'(node:)?fs/);

@@ -1,7 +1,7 @@
 // Command-line wiring only: flags to the command adapters (commands/*.ts), their results to
 // stdout/stderr/files (emit.ts), errors to exit codes. Exit codes follow ESLint: 0 clean,
 // 1 findings, 2 usage or internal error.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Flavour } from '../manifest/normalize-manifest.js';
 import { checkFormat, formatNames } from '../report/formatters.js';
 import { EdgewiseError, InputError } from '../errors.js';
@@ -218,6 +218,7 @@ function buildProgram(): Command {
     });
 
   addCloudCommands(program);
+  addHubCommands(program);
 
   program
     .command('rules')
@@ -345,6 +346,49 @@ function addCloudCommands(program: Command): void {
       const [{ runMessages }, { stopOnSignals }] = await Promise.all([import('./commands/cloud-messages.js'), import('./commands/cloud-stop-signal.js')]);
       const io = options.follow ? { write: (text: string) => process.stdout.write(text), stop: stopOnSignals() } : undefined;
       emit(await runMessages(options, io));
+    });
+}
+
+/** `edgewise run` (the edge hub) and `edgewise hub …` (what a running hub says and does). */
+function addHubCommands(program: Command): void {
+  const dataOption = (): Option => new Option('--data <dir>', "the hub's data folder (store, identity cache, edge CA, hub.json)").default('.edgewise/hub');
+  program
+    .command('run')
+    .description("run the edge hub of a deployment: MQTT for modules and child devices, store-and-forward to the cloud; writes DIR/hub.json when ready, stops on Ctrl-C or SIGTERM")
+    .argument('<manifest>', 'the deployment manifest whose $edgeHub routes and settings the hub runs')
+    .option('--connection-string <cs>', "the edge device's connection string (default $EDGEWISE_CONNECTION_STRING)")
+    .addOption(dataOption())
+    .option('--cloud-ca <file>', "the CA the cloud's certificate chains to (the emulator's); default the system CAs")
+    .option('--cloud-https-port <port>', "the cloud's HTTPS port, for the device-scope listing", port, 443)
+    .option('--address <address>', 'address to listen on', '127.0.0.1')
+    .option('--mqtt-port <port>', 'MQTT (TLS) port for modules and child devices', port, 8883)
+    .option('--https-port <port>', 'HTTPS port of the gateway (module-to-module direct methods reach only 443)', port, 443)
+    .option('--gateway-host-name <name>', 'the name clients put in GatewayHostName, written in the server certificate (default the address)')
+    .option('--sync', 'flush every commit to disk before acknowledging it (survives a power cut; slower)')
+    .option('--force', 'run a manifest that has lint errors')
+    .action(async (manifest: string, options: { connectionString?: string; data: string; cloudCa?: string; cloudHttpsPort: number; address: string; mqttPort: number; httpsPort: number; gatewayHostName?: string; sync?: boolean; force?: boolean }) => {
+      const [{ runRun }, { stopOnSignals }] = await Promise.all([import('./commands/run.js'), import('./commands/cloud-stop-signal.js')]);
+      const io = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text), stop: stopOnSignals(), env: process.env };
+      emit(await runRun(manifest, options, io));
+      // The hub has closed what it owns and its store; a socket a library left open must not keep the process up after SIGTERM.
+      setTimeout(() => process.exit(), 2000).unref();
+    });
+
+  const hub = program.command('hub').description('ask or drive the edge hub running on a data folder');
+  hub
+    .command('status')
+    .description('print the running hub\'s status as JSON: upstream, clients, queues, store, counters')
+    .addOption(dataOption())
+    .action(async (options: { data: string }) => {
+      emit(await (await import('./commands/hub-status.js')).runHubStatus(options));
+    });
+  hub
+    .command('upstream')
+    .description('simulate an outage (cut) and its end (restore) without stopping anything')
+    .addArgument(new Argument('<action>', 'cut or restore').choices(['cut', 'restore']))
+    .addOption(dataOption())
+    .action(async (action: string, options: { data: string }) => {
+      emit(await (await import('./commands/hub-upstream.js')).runHubUpstream(action, options));
     });
 }
 

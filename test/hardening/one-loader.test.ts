@@ -54,6 +54,8 @@ describe('one guarded loader', () => {
       ['src/runtime/cloud/cloud-info.ts', "the emulator's cloud.json, in its data folder, written whole then renamed"],
       ['src/runtime/cloud/owner-policy-keys.ts', "the emulator's iothubowner keys, in its data folder, written whole then renamed"],
       ['src/runtime/data-folder/data-folder-lock.ts', "a server's lock file in its data folder (created exclusively)"],
+      ['src/runtime/hub/hub-info.ts', "the hub's hub.json, in its data folder, written whole then renamed"],
+      ['src/runtime/hub/edge-certificates.ts', 'DIR/edge-ca.pem, a copy of the edge CA clients trust, written whole then renamed'],
       ['src/runtime/hub/identity/identity-cache-key.ts', "the hub's identity-cache seal key, in its data folder, created exclusively, owner-only"],
     ]);
     const writers = filesMatching(/import\s*\{[^}]*\b(writeFileSync|appendFileSync|createWriteStream|writeFile)\b[^}]*\}\s*from\s*'(node:)?fs(\/promises)?'|import\s*\*\s*as\s*\w+\s*from\s*'(node:)?fs/);

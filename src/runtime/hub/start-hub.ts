@@ -30,6 +30,7 @@ import { authenticateFromCache, type CacheVerdict, type ConnectRequest } from '.
 import { fetchDeviceScope } from './identity/fetch-device-scope.js';
 import { IdentityCache } from './identity/identity-cache.js';
 import { ensureIdentityCacheKey } from './identity/identity-cache-key.js';
+import { scopeRefreshMethod } from './identity/scope-refresh-method.js';
 import { ScopeRefresher } from './identity/scope-refresher.js';
 import { createIngest } from './ingest.js';
 import { listening } from './listening.js';
@@ -166,6 +167,8 @@ async function startLocked(options: HubOptions & { address: string }, edge: Edge
   });
   closers.push(() => refresher.stop());
   refresher.start();
+  // The cloud asks the hub to re-read its scope with this method on $edgeHub (docs/FACTS.md §4).
+  closers.push(link.onMethod({ deviceId: edge.deviceId, moduleId: '$edgeHub' }, scopeRefreshMethod(refresher)));
 
   const ingest = createIngest({ router, store: messages, counters, log });
   const hostNames = (): string[] => {

@@ -94,4 +94,15 @@ describe('direct methods through the hub', () => {
     await expect(forged.invokeMethod(EDGE, 'sink', { methodName: 'secret', payload: null, responseTimeoutInSeconds: 5 })).rejects.toMatchObject({ name: 'UnauthorizedError' });
     expect(called).toBe(false);
   });
+
+  it('answers the cloud\'s RefreshDeviceScopeIdentityCache on $edgeHub by re-reading its scope', async () => {
+    const answer = await waitFor('the hub to answer the scope refresh method', async () => {
+      try {
+        return await scenario.cloud.client.invokeMethod(EDGE, '$edgeHub', 'RefreshDeviceScopeIdentityCache', { payload: null, responseTimeoutInSeconds: 10 });
+      } catch {
+        return undefined; // until the hub's own $edgeHub connection subscribed to methods
+      }
+    });
+    expect(answer).toMatchObject({ status: 200 });
+  });
 });

@@ -14,6 +14,13 @@ import { classifyPublish, classifySubscription, twinResponseTopic, type Subscrip
 
 /** IoT Hub's largest device-to-cloud message (docs/FACTS.md §5). */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
+/**
+ * Telemetry received and not yet kept (so not yet acknowledged) that one connection may have:
+ * past either limit the server stops reading its socket, and reads again below half of both, so
+ * a client cannot make the server hold any amount in memory while storage is slow.
+ */
+export const MAX_UNACKNOWLEDGED_MESSAGES = 256;
+export const MAX_UNACKNOWLEDGED_BYTES = 16 * 1024 * 1024;
 /** setTimeout's longest delay; a token valid for longer is not timed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -37,6 +44,7 @@ export abstract class DialectConnection implements LiveConnection {
   /** Twin requests in arrival order; each waits for the one before. */
   private twinQueue: Promise<void> = Promise.resolve();
   private readonly expiryTimer: NodeJS.Timeout | undefined;
+  private readonly unacknowledged = { messages: 0, bytes: 0 };
 
   constructor(
     protected readonly channel: PacketChannel,
@@ -127,13 +135,24 @@ export abstract class DialectConnection implements LiveConnection {
     const bag = parsePropertyBag(bagText);
     if (bag === undefined) return this.refuse(`its property bag ${quoted(bagText)} is not valid percent-encoding`);
     if (body.length > MAX_MESSAGE_BYTES) return this.refuse(`its message of ${body.length} bytes is over IoT Hub's ${MAX_MESSAGE_BYTES}-byte limit`);
+    this.holdUnacknowledged(1, body.length);
     // Kept in arrival order, so the PUBACKs keep that order too.
-    const work = this.keepTelemetry(bag, body, packet.retain).then(
-      () => this.acknowledge(packet),
-      // Not kept, so not acknowledged: the client sends it again on its next connection.
-      (error: unknown) => this.refuse(`its message could not be stored (${(error as Error).message})`),
-    );
+    const work = this.keepTelemetry(bag, body, packet.retain)
+      .then(
+        () => this.acknowledge(packet),
+        // Not kept, so not acknowledged: the client sends it again on its next connection.
+        (error: unknown) => this.refuse(`its message could not be stored (${(error as Error).message})`),
+      )
+      .finally(() => this.holdUnacknowledged(-1, -body.length));
     this.trackTelemetry(work);
+  }
+
+  private holdUnacknowledged(messages: number, bytes: number): void {
+    const held = this.unacknowledged;
+    held.messages += messages;
+    held.bytes += bytes;
+    if (held.messages >= MAX_UNACKNOWLEDGED_MESSAGES || held.bytes >= MAX_UNACKNOWLEDGED_BYTES) this.channel.pause();
+    else if (held.messages <= MAX_UNACKNOWLEDGED_MESSAGES / 2 && held.bytes <= MAX_UNACKNOWLEDGED_BYTES / 2) this.channel.resume();
   }
 
   private answerTwin(rid: string, answer: () => TwinAnswer | Promise<TwinAnswer>): void {

@@ -1,6 +1,8 @@
 // One TLS socket as a stream of MQTT packets, both ways, with the limits that keep a bad client
 // from hurting the server: a packet the parser rejects, one larger than IoT Hub takes, a client that
 // never sends CONNECT, or one silent past its keepalive, each closes this socket and nothing else.
+// The server may pause reading (too much of this client's traffic not yet handled); the client's
+// silence is not held against it meanwhile.
 import type { TLSSocket } from 'node:tls';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 
@@ -14,7 +16,10 @@ const MAX_SILENCE_SECONDS = 1767;
 
 export class PacketChannel {
   private closed = false;
+  private paused = false;
   private silenceTimer: NodeJS.Timeout;
+  /** What the silence timer waits for, so a resume can start it again. */
+  private silence: { ms: number; reason: string } = { ms: CONNECT_DEADLINE_MS, reason: `it sent no CONNECT within ${CONNECT_DEADLINE_MS / 1000} s` };
   /** Bytes handed to the parser since it last produced a packet: what a partial packet holds. */
   private pendingBytes = 0;
   private readonly closeListeners: (() => void)[] = [];
@@ -28,7 +33,7 @@ export class PacketChannel {
     const parser = mqttPacket.parser({ protocolVersion: 4 });
     parser.on('packet', (packet) => {
       this.pendingBytes = 0;
-      this.silenceTimer.refresh();
+      if (!this.paused) this.silenceTimer.refresh();
       if (!this.closed) onPacket(packet);
     });
     parser.on('error', (error: Error) => this.fault(`it sent a malformed packet (${error.message})`));
@@ -45,7 +50,7 @@ export class PacketChannel {
     });
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
-    this.silenceTimer = setTimeout(() => this.fault(`it sent no CONNECT within ${CONNECT_DEADLINE_MS / 1000} s`), CONNECT_DEADLINE_MS);
+    this.silenceTimer = this.armSilence();
   }
 
   get isClosed(): boolean {
@@ -55,8 +60,30 @@ export class PacketChannel {
   /** After CONNECT: how long the client may stay silent, from its keepalive (0 means "none": the cap). */
   setKeepalive(keepaliveSeconds: number): void {
     const seconds = keepaliveSeconds > 0 ? Math.min(keepaliveSeconds * KEEPALIVE_FACTOR, MAX_SILENCE_SECONDS) : MAX_SILENCE_SECONDS;
+    this.silence = { ms: seconds * 1000, reason: `it was silent for ${seconds} s (its keepalive is ${keepaliveSeconds} s)` };
     clearTimeout(this.silenceTimer);
-    this.silenceTimer = setTimeout(() => this.fault(`it was silent for ${seconds} s (its keepalive is ${keepaliveSeconds} s)`), seconds * 1000);
+    if (!this.paused) this.silenceTimer = this.armSilence();
+  }
+
+  /** Stops reading the client's packets (TCP then holds the client back) until resume(). */
+  pause(): void {
+    if (this.closed || this.paused) return;
+    this.paused = true;
+    clearTimeout(this.silenceTimer);
+    this.socket.pause();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.closed) return;
+    this.silenceTimer = this.armSilence();
+    this.socket.resume();
+  }
+
+  private armSilence(): NodeJS.Timeout {
+    const { ms, reason } = this.silence;
+    return setTimeout(() => this.fault(reason), ms);
   }
 
   send(packet: Packet): void {

@@ -24,11 +24,15 @@ export interface HubMqttServerOptions {
   /** Host names clients may write in their username and SAS audience; this listener's `{host}:{port}` is added. */
   hostNames: () => readonly string[];
   services: DownstreamServices;
-  /** The edge device whose modules' input queues are delivered; undefined: a module of any device, by its module id. */
-  edgeDeviceId?: string;
+  /** The edge device whose modules' input queues are delivered (a module of another device gets none). */
+  edgeDeviceId: string;
   /** Module-input messages in flight to one module (default module-inputs.ts DEFAULT_INPUT_WINDOW). */
   inputWindow?: number;
+  /** How long close() lets messages being stored finish before it closes their connections anyway; default 10 s. */
+  closeTimeoutMs?: number;
 }
+
+const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 
 export interface HubMqttServer {
   port: number;
@@ -37,7 +41,7 @@ export interface HubMqttServer {
   clients(): { clientId: string; connectedAtMs: number }[];
   /** Closes these identities' connections and forgets their sessions (they left the scope). */
   disconnect(identities: readonly ClientIdentity[]): void;
-  /** Stops accepting, lets ingests in flight commit and be acknowledged, then closes every connection. */
+  /** Stops accepting, lets ingests in flight commit and be acknowledged (for a while), then closes every connection. */
   close(): Promise<void>;
 }
 
@@ -79,8 +83,10 @@ export async function startHubMqttServer(options: HubMqttServerOptions): Promise
     stopWaking();
     broker.close();
     await listener.close(async () => {
-      // A message committed gets its PUBACK before its connection closes.
-      while (ingests.size > 0) await Promise.allSettled(ingests);
+      // A message committed gets its PUBACK before its connection closes; one whose commit does not
+      // come in time stays unacknowledged, so its client sends it again (at least once).
+      const unfinished = await settleWithin(ingests, options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+      if (unfinished > 0) log(services, `closing with ${unfinished} messages still being stored; they were not acknowledged, so their clients send them again`);
       await sessions.closeAll();
       await inputs.close();
     });
@@ -94,6 +100,21 @@ export async function startHubMqttServer(options: HubMqttServerOptions): Promise
     },
     close: () => (closing ??= stop()),
   };
+}
+
+/** Waits until the set is empty or the time is up; says how many were left. */
+async function settleWithin(work: Set<Promise<unknown>>, timeoutMs: number): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      resolve();
+    }, timeoutMs);
+  });
+  while (work.size > 0 && !timedOut) await Promise.race([Promise.allSettled(work), deadline]);
+  clearTimeout(timer);
+  return work.size;
 }
 
 /** The operator's log failing is no reason to stop serving. */

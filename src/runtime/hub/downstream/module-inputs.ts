@@ -18,8 +18,8 @@ export interface ModuleInputsOptions {
   store: Pick<MessageStore, 'endpoints' | 'priorities' | 'read' | 'acknowledge'>;
   counters: HubCounters;
   log(line: string): void;
-  /** The edge device whose modules the input endpoints name; undefined: any device's module of that name. */
-  edgeDeviceId?: string;
+  /** The edge device whose modules the input endpoints name. */
+  edgeDeviceId: string;
   window?: number;
 }
 
@@ -47,7 +47,7 @@ export class ModuleInputs {
 
   /** Whether this identity is a module whose inputs the hub's queues hold. */
   receives(identity: ClientIdentity): identity is ClientIdentity & { moduleId: string } {
-    return identity.moduleId !== undefined && (this.options.edgeDeviceId === undefined || identity.deviceId === this.options.edgeDeviceId);
+    return identity.moduleId !== undefined && identity.deviceId === this.options.edgeDeviceId;
   }
 
   /** Starts delivering to this connection, from the oldest entry not acknowledged. */

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
+import { MethodCallError } from '../../iothub/method-broker.js';
 import { answers, badRequest, methodSuccess, type GatewayAnswer } from './method-answers.js';
 import { MethodInvocationError, type MethodInvocation, type MethodInvoker } from './method-invoker.js';
 import { methodInvocationOf, MethodRequestError } from './method-request.js';
@@ -71,6 +72,15 @@ async function answer(request: IncomingMessage, options: GatewayHttpsOptions, lo
   const target = targetOf(match[1]!, match[2]);
   if (!target) return badRequest('The device or module id in the path is not URL-encoded correctly.');
 
+  // Who calls is settled before the body is read: a stranger costs no body read or parse.
+  const caller = callerOf(request.headers[CALLER_HEADER.toLowerCase()]);
+  if (!caller) return answers.invalidCaller(CALLER_HEADER);
+  if (options.edgeDeviceId !== undefined && caller.deviceId !== options.edgeDeviceId) return answers.otherDevice();
+  if (!options.verify(request.headers.authorization, caller)) {
+    log(`gateway HTTPS: ${identityKey(caller)} could not be authenticated; its method call on ${identityKey(target)} was refused`);
+    return answers.unauthenticated(identityKey(caller));
+  }
+
   let invocation: MethodInvocation;
   try {
     invocation = methodInvocationOf(await readJson(request));
@@ -79,20 +89,15 @@ async function answer(request: IncomingMessage, options: GatewayHttpsOptions, lo
     throw error;
   }
 
-  const caller = callerOf(request.headers[CALLER_HEADER.toLowerCase()]);
-  if (!caller) return answers.invalidCaller(CALLER_HEADER);
-  if (options.edgeDeviceId !== undefined && caller.deviceId !== options.edgeDeviceId) return answers.otherDevice();
-  if (!options.verify(request.headers.authorization, caller)) {
-    log(`gateway HTTPS: ${identityKey(caller)} could not be authenticated; method ${invocation.methodName} on ${identityKey(target)} refused`);
-    return answers.unauthenticated(identityKey(caller));
-  }
-
   try {
     const result = await options.methods.invoke(target, invocation);
     return methodSuccess(result.status, result.payload);
   } catch (error) {
-    if (!(error instanceof MethodInvocationError)) throw error;
-    return error.httpStatus === 404 ? answers.notConnected(identityKey(target)) : answers.timedOut(randomUUID());
+    if (error instanceof MethodInvocationError) return error.httpStatus === 404 ? answers.notConnected(identityKey(target)) : answers.timedOut(randomUUID());
+    // The broker's own refusals: a request it cannot send (400), or the hub stopping (503).
+    if (error instanceof MethodCallError && error.httpStatus === 400) return badRequest(error.message);
+    if (error instanceof MethodCallError && error.httpStatus === 503) return answers.stopping();
+    throw error;
   }
 }
 

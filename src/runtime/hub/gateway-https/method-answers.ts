@@ -31,4 +31,5 @@ export const answers = {
   notConnected: (targetId: string): GatewayAnswer => methodError(404, `Client ${targetId} not found`),
   timedOut: (requestId: string): GatewayAnswer => methodError(504, `Timed out waiting for device to respond to method request ${requestId}`),
   failed: (): GatewayAnswer => methodError(500, 'The edge hub failed to invoke the method; see its log.'),
+  stopping: (): GatewayAnswer => methodError(503, 'The edge hub is stopping; the method call was not completed.'),
 };

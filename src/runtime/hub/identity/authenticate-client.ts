@@ -39,6 +39,7 @@ export function authenticateFromCache(request: ConnectRequest, context: CacheAut
   if (!form.ok) return form;
   const { identity, token } = form;
   // Every refusal below is "not authorized" (5), as IoT Hub answers (docs/research/iothub-facts.md §7).
+  if (isOwnSystemModule(identity, context.cache.edgeDeviceId)) return refuse(CONNACK.notAuthorized, `${identityKey(identity)} is this edge device's own system module and cannot connect as a client`);
   if (!context.cache.synced) return refuse(CONNACK.notAuthorized, NOT_SYNCED_REASON);
   const signers = signersOf(identity, context.cache);
   if (typeof signers === 'string') {
@@ -66,6 +67,18 @@ export function acceptedHostNames(options: { iotHubHostName: string; gatewayHost
 }
 
 const UNKNOWN = 'unknown';
+
+/**
+ * This edge device's $edgeHub is the hub itself: a client posing as it would take over the hub's
+ * own cloud connection (its method handler, its twin). $edgeAgent is refused too: the agent is to
+ * run inside this process (the next issue), never as a downstream client. Both are in the scope
+ * listing with keys, so the cache alone would let them in.
+ */
+const SYSTEM_MODULES = new Set(['$edgeHub', '$edgeAgent']);
+
+function isOwnSystemModule(identity: ClientIdentity, edgeDeviceId: string): boolean {
+  return identity.deviceId === edgeDeviceId && identity.moduleId !== undefined && SYSTEM_MODULES.has(identity.moduleId);
+}
 
 /** The identity's own record first, then (for a module) its device's; or why none may sign. */
 function signersOf(identity: ClientIdentity, cache: IdentityCache): CachedIdentity[] | string {

@@ -82,7 +82,14 @@ export class ScopeRefresher {
       return false;
     }
     this.schedule(this.options.intervalMs ?? HOUR_MS);
-    if (removed.length > 0) this.options.onRemoved(removed);
+    if (removed.length > 0) {
+      // Callers start refreshes with `void`: a throw here would be an unhandled rejection, which ends the process.
+      try {
+        this.options.onRemoved(removed);
+      } catch (error) {
+        this.options.log(`identity cache: disconnecting the identities that left the scope failed (${(error as Error).message}); they are refused from their next connection`);
+      }
+    }
     return true;
   }
 

@@ -5,6 +5,7 @@
 // The SAS token is renewed by reconnecting before it expires, as the device SDK does (IoT Hub
 // severs a connection whose token expired; docs/FACTS.md §5).
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import mqttPacket from 'mqtt-packet';
 import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
 import { Backoff, type BackoffRange } from './backoff.js';
 import { connectUsername, identityToken, type UpstreamEndpoint } from './upstream-endpoint.js';
@@ -47,6 +48,8 @@ export interface UpstreamConnectionOptions {
 /** One try at a connection: events of an earlier one are recognized as stale and ignored. */
 interface Attempt {
   client: MqttClient;
+  /** PUBACKs we send ourselves go in the order their PUBLISHes came (MQTT 3.1.1 §4.6). */
+  acknowledgements: Promise<void>;
 }
 
 interface QueuedPublish {
@@ -219,10 +222,8 @@ export class UpstreamConnection {
       queueQoSZero: false,
     };
     const client = connect(clientOptions);
-    const attempt: Attempt = { client };
+    const attempt: Attempt = { client, acknowledgements: Promise.resolve() };
     this.current = attempt;
-    // MQTT.js handles inbound packets one at a time and sends a QoS 1 PUBACK when this calls back;
-    // calling back with an error skips the PUBACK (the cloud then redelivers on the next connection).
     client.handleMessage = (packet, callback) => this.onInbound(attempt, packet as IPublishPacket, callback);
     client.on('connect', (connack) => void this.onConnected(attempt, connack.sessionPresent, expiresAtSeconds));
     client.on('error', (error) => {
@@ -233,11 +234,8 @@ export class UpstreamConnection {
 
   private async onConnected(attempt: Attempt, sessionPresent: boolean, expiresAtSeconds: number): Promise<void> {
     try {
-      if (sessionPresent) {
-        const stale = this.options.knownFilters.filter((filter) => !this.filters.has(filter));
-        if (stale.length > 0) await new Promise<void>((resolve, reject) => attempt.client.unsubscribe(stale, (error) => (error ? reject(error) : resolve())));
-      }
-      if (this.filters.size > 0) await this.sendSubscribe(attempt, [...this.filters]);
+      // A cloud that never answers must not hold the attempt in `connecting` forever.
+      await withDeadline(this.restoreSubscriptions(attempt, sessionPresent), this.options.timings.connectTimeoutMs, `the cloud did not answer within ${this.options.timings.connectTimeoutMs / 1000} s`);
     } catch (error) {
       if (this.current === attempt) {
         this.lastError = `its subscriptions failed (${describe(error)})`;
@@ -256,6 +254,14 @@ export class UpstreamConnection {
     for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
   }
 
+  private async restoreSubscriptions(attempt: Attempt, sessionPresent: boolean): Promise<void> {
+    if (sessionPresent) {
+      const stale = this.options.knownFilters.filter((filter) => !this.filters.has(filter));
+      if (stale.length > 0) await new Promise<void>((resolve, reject) => attempt.client.unsubscribe(stale, (error) => (error ? reject(error) : resolve())));
+    }
+    if (this.filters.size > 0) await this.sendSubscribe(attempt, [...this.filters]);
+  }
+
   private onClosed(attempt: Attempt): void {
     if (this.current !== attempt) return;
     this.current = undefined;
@@ -263,9 +269,13 @@ export class UpstreamConnection {
     clearTimeout(this.renewTimer);
     this.renewTimer = undefined;
     const reason = this.lastError ?? 'the connection closed';
+    const lostInFlight = this.inFlight.size > 0;
     for (const fail of [...this.inFlight]) fail(this.unavailable(reason));
     if (this.renewing) {
       this.renewing = false;
+      // Publishes queued behind one that just failed must fail too: sent on the next connection
+      // they would reach the cloud before the failed one is sent again (order per identity).
+      if (lostInFlight) this.rejectQueued(reason);
       if (this.wanted && !this.suspended && !this.closed) return this.connectNow();
     }
     this.afterFailure();
@@ -286,6 +296,15 @@ export class UpstreamConnection {
     this.retryTimer.unref();
   }
 
+  /**
+   * MQTT.js (5.16, lib/handlers/publish.js) handles inbound packets one at a time: the next one,
+   * a telemetry PUBACK or a PINGRESP included, waits until this calls back, and for QoS 1 it sends
+   * the PUBACK on a plain callback and none on an error. A QoS 1 message whose handling waits
+   * (a cloud-to-device message until the child device acknowledges it) would hold up the whole
+   * connection, so it calls back at once with an error (no PUBACK from MQTT.js) and sends the
+   * PUBACK itself once handled, in arrival order; none when handling fails or the connection has
+   * gone (the cloud then redelivers on the next connection).
+   */
   private onInbound(attempt: Attempt, packet: IPublishPacket, callback: (error?: Error) => void): void {
     if (this.current !== attempt) return callback(new Error('stale connection'));
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload, 'utf8') : Buffer.from(packet.payload);
@@ -296,10 +315,18 @@ export class UpstreamConnection {
       return callback(error as Error);
     }
     if (packet.qos === 0 || handled === undefined) return callback();
-    handled.then(
-      () => callback(),
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    callback(new Error('acknowledged once handled'));
+    const { messageId } = packet;
+    const delivered = handled.then(
+      () => true,
+      () => false,
     );
+    attempt.acknowledgements = attempt.acknowledgements
+      .then(() => delivered)
+      .then((ok) => {
+        if (!ok || this.current !== attempt || !attempt.client.connected || messageId === undefined) return;
+        mqttPacket.writeToStream({ cmd: 'puback', messageId }, attempt.client.stream);
+      });
   }
 
   private flush(): void {
@@ -349,7 +376,9 @@ export class UpstreamConnection {
     while (this.inFlight.size > 0 && Date.now() < deadline && this.current === attempt) await new Promise((resolve) => setTimeout(resolve, 20));
     if (this.current !== attempt) return;
     this.options.log(`upstream ${this.clientId}: renewing its SharedAccessSignature`);
-    attempt.client.end(false);
+    // MQTT.js's end(false) would wait for every PUBACK still missing, for ever if one was lost:
+    // past the drain time the connection closes anyway, and what was in flight fails (sent again).
+    attempt.client.end(this.inFlight.size > 0);
   }
 
   /**
@@ -374,8 +403,12 @@ export class UpstreamConnection {
   }
 
   private rejectWaiting(reason: string): void {
-    for (const item of this.queue.splice(0)) item.reject(this.unavailable(reason));
+    this.rejectQueued(reason);
     for (const waiter of this.readyWaiters.splice(0)) waiter.reject(this.unavailable(reason));
+  }
+
+  private rejectQueued(reason: string): void {
+    for (const item of this.queue.splice(0)) item.reject(this.unavailable(reason));
   }
 
   private clearRetry(): void {
@@ -404,6 +437,14 @@ function endClient(client: MqttClient): Promise<void> {
       resolve();
     });
   });
+}
+
+function withDeadline<T>(work: Promise<T>, timeoutMs: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), timeoutMs);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 function describe(error: unknown): string {

@@ -84,7 +84,7 @@ interface IdentityEntry {
   connection: UpstreamConnection;
   twin: CloudTwinRequests;
   attached: number;
-  /** When it last carried telemetry or a twin request; undefined when never. */
+  /** When it last carried telemetry or a twin request, or its last client left; undefined when never. */
   lastTrafficMs?: number;
   /** The hub's own connection: always wanted. */
   pinned: boolean;
@@ -204,6 +204,9 @@ class MqttUpstreamLink implements UpstreamLink {
     const entry = this.entries.get(identityKey(identity));
     if (entry === undefined) return;
     entry.attached = Math.max(0, entry.attached - 1);
+    // The idle sweep decides, as edgeHub keeps a cloud connection for its idle timeout: a client
+    // that reconnects downstream (its token renewal) finds its upstream connection still there.
+    entry.lastTrafficMs = Date.now();
     this.releaseIfUnneeded(entry);
   }
 

@@ -4,6 +4,9 @@
 // an entry acknowledged in the store only after the cloud's PUBACK, and after a failure the lane
 // resends from its first unacknowledged entry (at least once: the cloud may see a message twice,
 // never out of order within an identity's queue, never not at all while its TTL lasts).
+// A lane's PUBACKs count in send order: a success behind an earlier send that has not succeeded
+// is not final, since if that earlier one fails, both go again, the earlier first (a connection
+// lost during a token renewal can fail an earlier publish after a later one went through).
 //
 // Memory stays bounded whatever the queue's length: entries are read in pages into a budget of
 // held entries. A lane that keeps failing while the link is up (say an identity the cloud refuses)
@@ -51,13 +54,23 @@ export interface UpstreamPumpOptions {
  */
 export const DEFAULT_WINDOW = 100;
 
+type SendOutcome = 'in-flight' | 'delivered' | 'dropped' | 'failed';
+
+/** One send of a lane, kept in send order until it and every send before it settled. */
+interface Sent {
+  entry: StoredEntry;
+  outcome: SendOutcome;
+}
+
 interface Lane {
   key: string;
   /** Held entries not in flight, per priority, each in offset order. */
   queues: Map<number, StoredEntry[]>;
   inFlight: number;
-  /** Entries whose send failed while others of the lane were still in flight. */
-  failed: StoredEntry[];
+  /** Sends not yet final, in send order: the head is in flight or failed. */
+  sent: Sent[];
+  /** A send of the lane failed: nothing more goes until every send settled and the lane starts again. */
+  failing: boolean;
   retryAtMs: number;
   backoff: Backoff;
   /** Priority → the first offset of this lane given back and not held: the reader skips the lane there. */
@@ -220,11 +233,11 @@ export class UpstreamPump {
   }
 
   private dispatch(now: number): void {
-    const ready = [...this.lanes.values()].filter((lane) => lane.retryAtMs <= now && lane.failed.length === 0);
+    const ready = [...this.lanes.values()].filter((lane) => lane.retryAtMs <= now && !lane.failing);
     // Lanes whose next entry has the highest priority go first.
     ready.sort((a, b) => headPriority(a) - headPriority(b));
     for (const lane of ready) {
-      while (lane.inFlight < this.window && lane.failed.length === 0) {
+      while (lane.sent.length < this.window && !lane.failing) {
         const entry = nextEntry(lane);
         if (entry === undefined) break;
         // Expired while held: never delivered; the store removes and counts it (read or cleanup).
@@ -238,47 +251,57 @@ export class UpstreamPump {
   }
 
   private send(lane: Lane, entry: StoredEntry): void {
+    const sent: Sent = { entry, outcome: 'in-flight' };
+    lane.sent.push(sent);
     lane.inFlight += 1;
     this.inFlight += 1;
     this.options.link.sendTelemetry(entry.message).then(
-      () => {
-        lane.inFlight -= 1;
-        this.inFlight -= 1;
-        lane.backoff.reset();
-        this.acknowledge(entry, true);
-        this.wake();
-      },
+      () => this.onSettled(lane, sent, 'delivered'),
       (error: unknown) => {
-        lane.inFlight -= 1;
-        this.inFlight -= 1;
-        this.onSendFailed(lane, entry, error);
+        if (error instanceof UpstreamRejectedError) {
+          // The cloud can never take it (edgeHub drops such a message too); keeping it would block the lane.
+          this.log(`upstream pump: dropped a message of ${lane.key}: ${error.message}`);
+          return this.onSettled(lane, sent, 'dropped');
+        }
+        if (!lane.failing && this.running && this.options.link.state === 'connected') {
+          this.log(`upstream pump: sending as ${lane.key} failed (${(error as Error).message}); it is sent again with what followed it`);
+        }
+        this.onSettled(lane, sent, 'failed');
       },
     );
   }
 
-  private onSendFailed(lane: Lane, entry: StoredEntry, error: unknown): void {
-    if (error instanceof UpstreamRejectedError) {
-      // The cloud can never take it (edgeHub drops such a message too); keeping it would block the lane.
-      this.log(`upstream pump: dropped a message of ${lane.key}: ${error.message}`);
-      this.acknowledge(entry, false);
-      this.wake();
-      return;
+  private onSettled(lane: Lane, sent: Sent, outcome: Exclude<SendOutcome, 'in-flight'>): void {
+    lane.inFlight -= 1;
+    this.inFlight -= 1;
+    sent.outcome = outcome;
+    if (outcome === 'failed') lane.failing = true;
+    // Final only in send order: a success waits for every earlier send of its lane.
+    while (!lane.failing && lane.sent.length > 0 && lane.sent[0]!.outcome !== 'in-flight') {
+      const head = lane.sent.shift()!;
+      if (head.outcome === 'delivered') lane.backoff.reset();
+      this.acknowledge(head.entry, head.outcome === 'delivered');
     }
-    lane.failed.push(entry);
-    if (lane.inFlight > 0) return;
-    // Every send of the lane has settled: put the failed ones back first, in order, and wait.
-    for (const failed of lane.failed.sort(byPriorityThenOffset).reverse()) {
-      const queue = lane.queues.get(failed.priority) ?? [];
-      queue.unshift(failed);
-      lane.queues.set(failed.priority, queue);
-    }
-    lane.failed = [];
-    const delayMs = lane.backoff.next();
-    lane.retryAtMs = this.now() + delayMs;
-    if (this.running && this.options.link.state === 'connected') {
-      this.log(`upstream pump: sending as ${lane.key} failed (${(error as Error).message}); retrying in ${(delayMs / 1000).toFixed(1)} s`);
-    }
+    if (lane.failing && lane.inFlight === 0) this.restartLane(lane);
     this.wake();
+  }
+
+  /**
+   * Every send of a failing lane has settled: the failed one and everything sent after it (even
+   * what the cloud took: it would otherwise arrive before the failed one) go back first, in
+   * order, and the lane waits out its backoff. Dropped entries stay dropped.
+   */
+  private restartLane(lane: Lane): void {
+    const again = lane.sent.filter((sent) => sent.outcome !== 'dropped').map((sent) => sent.entry);
+    for (const sent of lane.sent) if (sent.outcome === 'dropped') this.acknowledge(sent.entry, false);
+    lane.sent = [];
+    lane.failing = false;
+    for (const entry of again.sort(byPriorityThenOffset).reverse()) {
+      const queue = lane.queues.get(entry.priority) ?? [];
+      queue.unshift(entry);
+      lane.queues.set(entry.priority, queue);
+    }
+    lane.retryAtMs = this.now() + lane.backoff.next();
   }
 
   /** Acknowledgements of one event-loop turn go to the store together, one call per priority. */
@@ -336,7 +359,7 @@ export class UpstreamPump {
   private laneOf(key: string): Lane {
     let lane = this.lanes.get(key);
     if (lane === undefined) {
-      lane = { key, queues: new Map(), inFlight: 0, failed: [], retryAtMs: 0, backoff: new Backoff(this.options.backoff ?? DEFAULT_BACKOFF, this.options.random), evictedFrom: new Map() };
+      lane = { key, queues: new Map(), inFlight: 0, sent: [], failing: false, retryAtMs: 0, backoff: new Backoff(this.options.backoff ?? DEFAULT_BACKOFF, this.options.random), evictedFrom: new Map() };
       this.lanes.set(key, lane);
     }
     return lane;

@@ -156,6 +156,8 @@ export interface TestHubOptions {
   /** Deliver module inputs from the store by routing every message to these targets instead of recording it. */
   routeTo?: (message: HubMessage) => { endpoint: string; priority: number; ttlSeconds: number }[];
   inputWindow?: number;
+  /** HubMqttServer's closeTimeoutMs. */
+  closeTimeoutMs?: number;
 }
 
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
@@ -202,6 +204,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     services,
     edgeDeviceId: EDGE_DEVICE_ID,
     ...(options.inputWindow === undefined ? {} : { inputWindow: options.inputWindow }),
+    ...(options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: options.closeTimeoutMs }),
   });
   const keyOf = (deviceId: string, moduleId?: string): string => identities.get(identityKey(moduleId === undefined ? { deviceId } : { deviceId, moduleId }))!.key;
   return Object.assign(hub, {

@@ -82,7 +82,16 @@ describe('authenticateFromCache: refused', () => {
 
   it('a key of another identity: a device may not sign with its module\'s key, a module not with a sibling\'s', () => {
     expect(refusal(connect({ deviceId: EDGE }, { key: world.keyOf({ deviceId: EDGE, moduleId: 'filter' }) })).reason).toMatch(/not signed with a key of this identity/);
-    expect(refusal(connect({ deviceId: EDGE, moduleId: '$edgeAgent' }, { key: world.keyOf({ deviceId: EDGE, moduleId: 'filter' }) })).reason).toMatch(/not signed with a key of this identity/);
+    expect(refusal(connect({ deviceId: EDGE, moduleId: 'filter' }, { key: world.keyOf({ deviceId: EDGE, moduleId: '$edgeAgent' }) })).reason).toMatch(/not signed with a key of this identity/);
+  });
+
+  it('this edge device\'s own $edgeHub and $edgeAgent, even with their valid keys (the hub is $edgeHub; the agent runs in-process)', () => {
+    for (const moduleId of ['$edgeHub', '$edgeAgent']) {
+      const refreshed: ClientIdentity[] = [];
+      expect(refusal(connect({ deviceId: EDGE, moduleId }), refreshed)).toEqual({ returnCode: 5, reason: `${EDGE}/${moduleId} is this edge device's own system module and cannot connect as a client` });
+      expect(refusal(connect({ deviceId: EDGE, moduleId }, { key: world.keyOf({ deviceId: EDGE }) })).returnCode).toBe(5);
+      expect(refreshed).toEqual([]);
+    }
   });
 
   it('an expired token', () => {

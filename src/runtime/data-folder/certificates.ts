@@ -1,4 +1,4 @@
-// The emulator's TLS material: a CA of its own and a server certificate it signs, made with the
+// A server's TLS material (the emulator's, the edge hub's): a CA of its own and a server certificate it signs, made with the
 // openssl CLI (no hand-written X.509). Clients trust the CA file; the server certificate names the
 // address and host names clients dial, as subjectAltName entries (TLS clients ignore the CN).
 // Existing files are reused across restarts, so a CA that users trusted once stays valid; only a
@@ -26,12 +26,12 @@ const SERVER_DAYS = 825;
 const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
 const HOST_NAME = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
 
-export function ensureCertificates(folder: string, options: { address: string; names: string[] }): CloudCertificates {
+export function ensureCertificates(folder: string, options: { address: string; names: string[]; caName?: string }): CloudCertificates {
   const subjects = subjectsOf(options);
   mkdirSync(folder, { recursive: true });
   const files = { caFile: join(folder, 'ca.pem'), caKeyFile: join(folder, 'ca-key.pem'), certFile: join(folder, 'server.pem'), keyFile: join(folder, 'server-key.pem') };
   if (!pairIsUsable(files.caFile, files.caKeyFile)) {
-    makeInFolder(folder, (work) => makeCa(work), [
+    makeInFolder(folder, (work) => makeCa(work, options.caName ?? 'edgewise local IoT Hub CA'), [
       ['ca-key.pem', files.caKeyFile],
       ['ca.pem', files.caFile],
     ]);
@@ -63,7 +63,7 @@ function subjectsOf(options: { address: string; names: string[] }): Subjects {
   for (const name of [options.address, ...options.names]) {
     if (isIP(name)) ips.push(name);
     else if (HOST_NAME.test(name) && name.length <= 253) dns.push(name);
-    else throw new InputError(`"${name}" is neither an IP address nor a host name, so it cannot go into the emulator's server certificate.`, 'bad-certificate-name');
+    else throw new InputError(`"${name}" is neither an IP address nor a host name, so it cannot go into the server certificate.`, 'bad-certificate-name');
   }
   return { dns: [...new Set(dns)], ips: [...new Set(ips)] };
 }
@@ -114,9 +114,9 @@ function makeInFolder(folder: string, make: (work: string) => void, moves: [stri
   }
 }
 
-function makeCa(work: string): void {
+function makeCa(work: string, caName: string): void {
   const config = join(work, 'openssl.cnf');
-  writeFileSync(config, ['[req]', 'distinguished_name = dn', 'prompt = no', '[dn]', 'CN = edgewise local IoT Hub CA', '[ca_ext]', 'basicConstraints = critical, CA:TRUE, pathlen:0', 'keyUsage = critical, keyCertSign, cRLSign', 'subjectKeyIdentifier = hash', ''].join('\n'));
+  writeFileSync(config, ['[req]', 'distinguished_name = dn', 'prompt = no', '[dn]', `CN = ${caName}`, '[ca_ext]', 'basicConstraints = critical, CA:TRUE, pathlen:0', 'keyUsage = critical, keyCertSign, cRLSign', 'subjectKeyIdentifier = hash', ''].join('\n'));
   openssl('make the CA', ['req', '-x509', '-config', config, '-extensions', 'ca_ext', ...newKey(join(work, 'ca-key.pem')), '-days', String(CA_DAYS), '-set_serial', serial(), '-out', join(work, 'ca.pem')]);
   chmodSync(join(work, 'ca-key.pem'), 0o600);
 }
@@ -151,7 +151,7 @@ function openssl(step: string, args: string[]): void {
     execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const failure = error as NodeJS.ErrnoException & { stderr?: Buffer };
-    if (failure.code === 'ENOENT') throw new InputError('The openssl command was not found; install OpenSSL so the emulator can make its certificates.', 'openssl-missing');
+    if (failure.code === 'ENOENT') throw new InputError('The openssl command was not found; install OpenSSL so edgewise can make its certificates.', 'openssl-missing');
     const detail = (failure.stderr?.toString() ?? '').split('\n').map((line) => line.trim()).filter(Boolean).pop() ?? failure.message;
     throw new InputError(`openssl could not ${step}: ${detail}`, 'openssl-failed');
   }

@@ -1,5 +1,5 @@
-// One emulator per data folder: two would each count telemetry sequence numbers in memory and
-// overwrite each other's acknowledged messages, and each would rewrite cloud.json. The lock
+// One server (emulator or edge hub) per data folder: two would share one store and one admin
+// socket, each count sequence numbers in memory and rewrite the other's cloud.json or hub.json. The lock
 // file holds the owner's process id; a lock whose process is gone (killed with -9) is taken over.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,11 +21,11 @@ export function lockDataFolder(folder: string): DataFolderLock {
     }
     const owner = Number(readDataFile(path)?.trim());
     if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
-      throw new InputError(`another emulator (process ${owner}) serves ${folder}; stop it first, or give this one another --data folder`, 'data-folder-in-use');
+      throw new InputError(`another edgewise server (process ${owner}) uses ${folder}; stop it first, or give this one another --data folder`, 'data-folder-in-use');
     }
-    rmSync(path, { force: true }); // left by an emulator that did not stop cleanly
+    rmSync(path, { force: true }); // left by a server that did not stop cleanly
   }
-  throw new InputError(`cannot lock ${folder}: another emulator keeps taking it; stop the others first`, 'data-folder-in-use');
+  throw new InputError(`cannot lock ${folder}: another edgewise server keeps taking it; stop the others first`, 'data-folder-in-use');
 }
 
 function isRunning(pid: number): boolean {

@@ -18,7 +18,7 @@ export interface EdgeCertificates {
 }
 
 export function ensureEdgeCertificates(dataFolder: string, subjects: { address: string; names: string[] }): EdgeCertificates {
-  const made = ensureCertificates(join(dataFolder, 'certs'), subjects);
+  const made = ensureCertificates(join(dataFolder, 'certs'), { ...subjects, caName: 'edgewise edge CA' });
   const caFile = join(dataFolder, EDGE_CA_FILE);
   if (readDataFile(caFile) !== made.ca) {
     const temporary = `${caFile}.${process.pid}.tmp`;

@@ -1,0 +1,139 @@
+// edgewise's edge hub as a peer the scenarios drive (see scenarios.mjs): `edgewise run` from the
+// build, a fresh data folder per instance, publishers as child devices of the edge device
+// (IoT Hub's dialect: SAS tokens, their own topics), the upstream cut so messages queue; the
+// drain is `hub upstream restore`, timed until the hub's $upstream queue is empty (every entry
+// acknowledged by the emulator), then the emulator's log says which messages arrived.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import mqtt from 'mqtt';
+import { freePort, startLogged, stop, waitFor, sleep } from './processes.mjs';
+
+const STATUS_POLL_MS = 50;
+/** Extra node options for the hub process, to profile it: EDGEWISE_BENCH_HUB_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'. */
+const nodeArgs = () => (process.env.EDGEWISE_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const STALL_MS = 60_000;
+
+export async function hubPeer({ root, emulator, sync, tempRoot, logFolder, manifest }) {
+  const dist = (file) => import(pathToFileURL(path.join(root, 'dist', file)).href);
+  const { askHub } = await dist('runtime/hub/admin-client.js');
+  const cloudCa = emulator.info.ca;
+  let instances = 0;
+
+  const clientsFor = (count) => emulator.clients(count);
+
+  async function status(folder) {
+    return askHub(folder, { command: 'status' });
+  }
+
+  async function upstreamDepth(folder) {
+    const { queues } = await status(folder);
+    return queues.filter((queue) => queue.endpoint === '$upstream').reduce((sum, queue) => sum + queue.depth, 0);
+  }
+
+  /** Waits until the $upstream queue is empty; gives up when it stops shrinking for a while. */
+  async function drained(folder) {
+    let last = Infinity;
+    let lastProgressAt = Date.now();
+    for (;;) {
+      const depth = await upstreamDepth(folder);
+      if (depth === 0) return;
+      if (depth < last) {
+        last = depth;
+        lastProgressAt = Date.now();
+      } else if (Date.now() - lastProgressAt > STALL_MS) {
+        throw new Error(`the hub's $upstream queue stopped draining at ${depth} entries (no progress for ${STALL_MS / 1000} s)`);
+      }
+      await sleep(STATUS_POLL_MS);
+    }
+  }
+
+  /** A child can connect once the hub's first scope sync is done (before it, children are refused). */
+  async function childAccepted(url, ca) {
+    const [client] = clientsFor(1);
+    return new Promise((resolve) => {
+      const probe = mqtt.connect(url, { clientId: client.clientId, username: client.username, password: client.password, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5_000, ca, rejectUnauthorized: true });
+      let settled = false;
+      const done = (accepted) => {
+        if (settled) return;
+        settled = true;
+        resolve(accepted);
+        probe.end(true);
+      };
+      probe.once('connect', () => done(true));
+      probe.once('error', () => done(false));
+      probe.once('close', () => done(false));
+    });
+  }
+
+  return {
+    name: sync ? 'hub-sync' : 'hub',
+    label: sync ? 'edgewise hub --sync (commit flushed to disk before PUBACK)' : 'edgewise hub (commit before PUBACK, no fsync)',
+    async open() {
+      const folder = fs.mkdtempSync(path.join(tempRoot, `h${instances++}-`));
+      const logFile = path.join(logFolder, `${path.basename(folder)}.log`);
+      const [mqttPort, httpsPort] = [await freePort(), await freePort()];
+      const args = [...nodeArgs(), path.join(root, 'bin/edgewise.js'), 'run', manifest, '--connection-string', emulator.edgeConnectionString, '--data', folder,
+        '--cloud-ca', cloudCa, '--cloud-https-port', String(emulator.info.https.port), '--address', '127.0.0.1', '--mqtt-port', String(mqttPort), '--https-port', String(httpsPort),
+        ...(sync ? ['--sync'] : [])];
+      let child;
+      let info;
+      const start = async () => {
+        child = startLogged(process.execPath, args, logFile, { cwd: root });
+        info = await waitFor('edgewise run (hub.json)', () => {
+          if (child.exitCode !== null) throw new Error(`edgewise run exited ${child.exitCode}; see ${logFile}`);
+          try {
+            const written = JSON.parse(fs.readFileSync(path.join(folder, 'hub.json'), 'utf8'));
+            return written.pid === child.pid ? written : undefined;
+          } catch {
+            return undefined;
+          }
+        }, { timeoutMs: 60_000 });
+      };
+      const cut = async () => {
+        await askHub(folder, { command: 'upstream', action: 'cut' });
+        await waitFor('upstream cut', async () => (await status(folder)).upstream === 'cut');
+      };
+      try {
+        await start();
+        const url = `mqtts://${info.mqtt.host}:${info.mqtt.port}`;
+        const ca = fs.readFileSync(info.ca, 'utf8');
+        await waitFor('the first scope sync (a child device accepted)', () => childAccepted(url, ca), { timeoutMs: 60_000, everyMs: 250 });
+        await emulator.skipToEnd();
+        await cut();
+      } catch (error) {
+        await stop(child, 'SIGKILL');
+        fs.rmSync(folder, { recursive: true, force: true });
+        throw new Error(`${error.message}; the hub's log: ${logFile}`);
+      }
+      return {
+        get pid() {
+          return child.pid;
+        },
+        url: `mqtts://${info.mqtt.host}:${info.mqtt.port}`,
+        ca: info.ca,
+        folder,
+        clients: clientsFor,
+        async drain({ tag, expected }) {
+          const start = performance.now();
+          await askHub(folder, { command: 'upstream', action: 'restore' });
+          await drained(folder);
+          const elapsedMs = performance.now() - start;
+          await sleep(200);
+          const keys = await emulator.readKeys(tag);
+          return { keys, elapsedMs, complete: keys.size >= expected };
+        },
+        requeue: cut,
+        kill: () => stop(child, 'SIGKILL'),
+        async restart() {
+          await start();
+          await waitFor('the hub upstream after restart', async () => ['connected', 'cut'].includes((await status(folder)).upstream), { timeoutMs: 60_000 });
+        },
+        async close() {
+          await stop(child, 'SIGTERM');
+          fs.rmSync(folder, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}

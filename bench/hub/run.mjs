@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// Edge hub benchmark (issue 12): store-and-forward ingest with durable acknowledgements, drain
+// after an outage, survival of kill -9, and memory while the queue grows; edgewise's hub against
+// mosquitto 2 with persistence on the same workload, and the hub's store on its own.
+//
+//   npm run bench:hub                 (builds, then runs this; about 6 minutes on 2 cores)
+//   node bench/hub/run.mjs [--quick] [--runs 5] [--messages 10000] [--sections store,ingest,kill,memory]
+//                          [--out bench/hub/RESULTS.md]
+//
+//   --quick      about a minute: 1 run, 2,000 messages a sample, memory up to 50,000 queued
+//   --messages   messages per ingest sample (all publishers together)
+//   EDGEWISE_BENCH_BUILD=DIR   measure the build in DIR (its bin/ and dist/) instead of this tree's
+//   EDGEWISE_BENCH_HUB_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'   node options for the hub processes
+//
+// Publishers are MQTT.js clients over TLS (QoS 1, 100 unacknowledged each) in their own process.
+// Rates are medians of interleaved runs with min–max; the load average is recorded with every
+// sample because other processes may share the machine. Results: Markdown on stdout and in
+// --out (default bench/hub/RESULTS.md for a full run), raw numbers in bench/.data/hub-results.json.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator } from './emulator.mjs';
+import { hubPeer } from './hub-peer.mjs';
+import { describeMachine, loadAverage } from './machine.mjs';
+import { findMosquitto } from './mosquitto.mjs';
+import { mosquittoPeer } from './mosquitto-peer.mjs';
+import { ingestAndDrain, ingestOnly, killAndCount, residentWhileQueued, WINDOW } from './scenarios.mjs';
+import { runStoreBench, storeUnavailable } from './store-bench.mjs';
+import { makeServerCertificates } from './tls.mjs';
+import { renderReport } from './report.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+const BUILD = process.env.EDGEWISE_BENCH_BUILD ? path.resolve(process.env.EDGEWISE_BENCH_BUILD) : ROOT;
+const DATA = path.join(ROOT, 'bench/.data');
+const SECTIONS = ['store', 'ingest', 'kill', 'memory'];
+const PUBLISHERS = 10;
+const log = (line) => process.stderr.write(`[bench:hub] ${line}\n`);
+
+function parseArgs(argv) {
+  const args = { quick: false, runs: undefined, messages: undefined, sections: SECTIONS, out: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const [key, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    if (key === '--quick') args.quick = true;
+    else if (key === '--runs') args.runs = Number(value());
+    else if (key === '--messages') args.messages = Number(value());
+    else if (key === '--sections') args.sections = value().split(',');
+    else if (key === '--out') args.out = value();
+    else {
+      console.error(`unknown argument: ${argv[i]}\nusage: node bench/hub/run.mjs [--quick] [--runs 5] [--messages 10000] [--sections ${SECTIONS.join(',')}] [--out FILE]`);
+      process.exit(2);
+    }
+  }
+  const unknown = args.sections.filter((s) => !SECTIONS.includes(s));
+  if (unknown.length) {
+    console.error(`unknown section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}`);
+    process.exit(2);
+  }
+  args.runs ??= args.quick ? 1 : 5;
+  args.messages ??= args.quick ? 2_000 : 10_000;
+  if (!Number.isInteger(args.runs) || args.runs < 1 || !Number.isInteger(args.messages) || args.messages < PUBLISHERS) {
+    console.error('--runs must be a positive integer and --messages at least 10');
+    process.exit(2);
+  }
+  args.out ??= args.quick ? undefined : path.join(HERE, 'RESULTS.md');
+  return args;
+}
+
+/** Why `edgewise run` cannot be benchmarked in this build, or undefined when it can. */
+function hubUnavailable() {
+  if (!fs.existsSync(path.join(BUILD, 'dist/runtime/hub/admin-client.js'))) return 'dist/runtime/hub/admin-client.js is not in this build';
+  const help = spawnSync(process.execPath, [path.join(BUILD, 'bin/edgewise.js'), 'run', '--help'], { encoding: 'utf8' });
+  if (help.status !== 0 || !help.stdout.includes('--connection-string')) return '`edgewise run` is not in this build';
+  return undefined;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const settings = {
+  runs: args.runs,
+  messages: args.messages,
+  // mosquitto rewrites its whole database on every save; saving after every change makes the
+  // cost per message grow with the queue, so its samples are smaller (see the report).
+  everyChangeMessages: Math.max(PUBLISHERS, Math.floor(args.messages / 4)),
+  killAfter: args.quick ? 2_000 : 10_000,
+  killRuns: args.quick ? 1 : 2,
+  memoryLevels: args.quick ? [0, 10_000, 50_000] : [0, 100_000, 1_000_000],
+  storeCount: args.quick ? 2_000 : 20_000,
+  storeSizes: [200],
+  workloads: [
+    { size: 200, publishers: 1 },
+    { size: 200, publishers: PUBLISHERS },
+    { size: 1024, publishers: 1 },
+    { size: 1024, publishers: PUBLISHERS },
+  ],
+  window: WINDOW,
+};
+
+fs.mkdirSync(DATA, { recursive: true });
+const logFolder = path.join(DATA, 'hub-logs');
+fs.rmSync(logFolder, { recursive: true, force: true });
+fs.mkdirSync(logFolder, { recursive: true });
+// Short: the hub's admin socket lives in its data folder, and unix socket paths hold 107 bytes.
+const tempRoot = fs.mkdtempSync('/tmp/ewb-');
+const mosquittoBinary = findMosquitto();
+const machine = describeMachine(ROOT, { mosquittoBinary, tempRoot });
+const results = { machine, settings, sections: args.sections, build: BUILD === ROOT ? undefined : BUILD, command: `node bench/hub/run.mjs ${process.argv.slice(2).join(' ')}`.trim(), unavailable: {}, store: undefined, ingest: {}, kill: {}, memory: {} };
+log(`load average at start: ${machine.loadAtStart.one} ${machine.loadAtStart.five} ${machine.loadAtStart.fifteen}`);
+
+let emulator;
+const cleanup = async () => {
+  await emulator?.close().catch(() => {});
+  fs.rmSync(tempRoot, { recursive: true, force: true });
+};
+process.on('SIGINT', () => cleanup().then(() => process.exit(130)));
+
+try {
+  // ---------------------------------------------------------------- peers
+  const peers = [];
+  if (mosquittoBinary) {
+    const certificates = makeServerCertificates(path.join(tempRoot, 'tls'));
+    peers.push(mosquittoPeer({ binary: mosquittoBinary, autosave: 'periodic', certificates, tempRoot }));
+    peers.push(mosquittoPeer({ binary: mosquittoBinary, autosave: 'every-change', certificates, tempRoot }));
+  } else {
+    results.unavailable.mosquitto = 'mosquitto is not installed (Debian: apt-get install -y mosquitto)';
+    log(`mosquitto rows: not available: ${results.unavailable.mosquitto}`);
+  }
+  const hubReason = args.sections.some((s) => s !== 'store') ? hubUnavailable() : undefined;
+  if (hubReason) {
+    results.unavailable.hub = hubReason;
+    log(`hub rows: not available: ${hubReason}`);
+  } else if (args.sections.some((s) => s !== 'store')) {
+    emulator = await startEmulator({ root: BUILD, folder: path.join(tempRoot, 'cloud'), logFile: path.join(logFolder, 'cloud.log'), publishers: PUBLISHERS });
+    const manifest = path.join(HERE, 'edge-manifest.json');
+    for (const sync of [false, true]) peers.push(await hubPeer({ root: BUILD, emulator, sync, tempRoot, logFolder, manifest }));
+  }
+  results.peers = peers.map(({ name, label }) => ({ name, label }));
+  const failed = new Map(); // peer name → why its rows stopped
+  const fail = (peer, error) => {
+    failed.set(peer.name, error.message);
+    log(`${peer.name}: failed: ${error.message}`);
+  };
+
+  // ---------------------------------------------------------------- store alone
+  if (args.sections.includes('store')) {
+    const reason = storeUnavailable(BUILD);
+    if (reason) {
+      results.unavailable.store = reason;
+      log(`store rows: not available: ${reason}`);
+    } else {
+      results.store = runStoreBench({ build: BUILD, tempRoot, runs: args.runs, count: settings.storeCount, sizes: settings.storeSizes, log });
+    }
+  }
+
+  // ---------------------------------------------------------------- ingest and drain, interleaved
+  if (args.sections.includes('ingest')) {
+    for (let run = 0; run < args.runs; run++) {
+      const order = peers.map((_, i) => peers[(i + run) % peers.length]);
+      for (const peer of order) {
+        if (failed.has(peer.name)) continue;
+        let instance;
+        try {
+          instance = await peer.open();
+          for (const workload of settings.workloads) {
+            const total = peer.name === 'mosquitto-every-change' ? settings.everyChangeMessages : args.messages;
+            const perPublisher = Math.floor(total / workload.publishers);
+            const key = `${workload.size}|${workload.publishers}`;
+            const sample = await ingestAndDrain(instance, { ...workload, perPublisher, tag: `i${run}${peer.name}${key}` }, tempRoot);
+            ((results.ingest[peer.name] ??= {})[key] ??= []).push(sample);
+            log(`run ${run + 1}/${args.runs} ${peer.name} ${workload.size} B × ${workload.publishers}: ingest ${Math.round(sample.ingestRate)}/s, drain ${Math.round(sample.drainRate)}/s (${sample.drained}/${sample.total}), load ${sample.load.join('→')}`);
+          }
+        } catch (error) {
+          fail(peer, error);
+        } finally {
+          await instance?.close().catch((error) => log(`${peer.name}: close: ${error.message}`));
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- the drain's receiver alone
+  // The hub drains into the emulator, whose own commit per message bounds the drain: its ingest
+  // rate, with the same publishers as devices connected to it directly, is the ceiling.
+  if (args.sections.includes('ingest') && emulator) {
+    for (let run = 0; run < args.runs; run++) {
+      for (const workload of settings.workloads.filter((w) => w.size === 200)) {
+        try {
+          const sample = await ingestOnly(emulator.direct, { ...workload, perPublisher: Math.floor(args.messages / workload.publishers), tag: `c${run}` }, tempRoot);
+          ((results.ingest.cloud ??= {})[`${workload.size}|${workload.publishers}`] ??= []).push(sample);
+          log(`run ${run + 1}/${args.runs} cloud direct ${workload.size} B × ${workload.publishers}: ingest ${Math.round(sample.ingestRate)}/s`);
+        } catch (error) {
+          results.unavailable.cloud = error.message;
+          log(`cloud direct: failed: ${error.message}`);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- kill -9
+  if (args.sections.includes('kill')) {
+    for (let run = 0; run < settings.killRuns; run++) {
+      for (const peer of peers) {
+        if (failed.has(peer.name)) continue;
+        try {
+          const perPublisher = Math.ceil((settings.killAfter * 3) / PUBLISHERS);
+          const sample = await killAndCount(peer, { publishers: PUBLISHERS, perPublisher, size: 200, killAfter: settings.killAfter, tag: `k${run}${peer.name}` }, tempRoot);
+          (results.kill[peer.name] ??= []).push(sample);
+          log(`kill -9 ${peer.name}: ${sample.acked} acknowledged, ${sample.survivors} survived, ${sample.lost} lost`);
+        } catch (error) {
+          fail(peer, error);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- memory while queued
+  if (args.sections.includes('memory')) {
+    for (const peer of peers.filter((p) => p.name !== 'mosquitto-every-change')) {
+      if (failed.has(peer.name) || peer.name === 'hub-sync') continue;
+      try {
+        results.memory[peer.name] = await residentWhileQueued(peer, { levels: settings.memoryLevels, publishers: PUBLISHERS, size: 200, tag: `m${peer.name}` }, tempRoot, log);
+      } catch (error) {
+        fail(peer, error);
+      }
+    }
+  }
+  results.failed = Object.fromEntries(failed);
+} finally {
+  results.machine.loadAtEnd = loadAverage();
+  await cleanup();
+}
+
+fs.writeFileSync(path.join(DATA, 'hub-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+const markdown = renderReport(results);
+process.stdout.write(markdown);
+if (args.out) {
+  fs.writeFileSync(args.out, markdown);
+  log(`written to ${path.relative(ROOT, args.out)}`);
+}

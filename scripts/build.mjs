@@ -144,7 +144,7 @@ async function bundleCli() {
     target: 'node20',
     minify: true,
     mainFields: ['module', 'main'],
-    external: ['ajv', 'lmdb'],
+    external: ['ajv', 'lmdb', 'dockerode'],
     plugins: [lazyChildProcess()],
     // commander is CommonJS and calls require(); give the ES module bundle one.
     banner: { js: "import{createRequire as __edgewiseRequire}from'node:module';const require=__edgewiseRequire(import.meta.url);" },

@@ -1,0 +1,68 @@
+// Shared by the docker backend tests: temp folders, a command run inside a container, a free
+// port, a unix socket standing in for a module's workload socket, and a poll with a generous
+// deadline (a busy machine only makes these slower, never wrong).
+import Docker from 'dockerode';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+
+const folders: string[] = [];
+
+export function tempFolder(prefix = 'edgewise-docker-'): string {
+  const made = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(made);
+  return made;
+}
+
+export function removeTempFolders(): void {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+}
+
+export function engineClient(host: string): Docker {
+  return new Docker({ socketPath: host.slice('unix://'.length) });
+}
+
+/** Runs `command` inside a running container; resolves with its output and exit code. */
+export async function execIn(docker: Docker, containerId: string, command: string[]): Promise<{ output: string; exitCode: number | null }> {
+  const exec = await docker.getContainer(containerId).exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  let output = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      output += chunk.toString();
+      done();
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.demuxStream(stream, sink, sink);
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  return { output, exitCode: (await exec.inspect()).ExitCode };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function listenOnSocket(path: string): Promise<Server> {
+  const server = createServer((socket) => socket.end('workload\n'));
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  return server;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, deadlineMs = 20_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -28,6 +28,8 @@ describe('one guarded loader', () => {
       ['src/manifest/bounded-read.ts', 'the guarded reader itself'],
       ['src/schema/load-fast-validators.ts', 'reads the validators bundled with edgewise'],
       ['src/init/init-manifest.ts', 'reads the templates bundled with edgewise'],
+      ['src/runtime/agent/process/module-log-reader.ts', 'reads module logs in DATA/logs for edgewise logs: opened without following links or blocking, regular files only'],
+      ['src/runtime/agent/process/module-log-writer.ts', "opens DATA/logs/{module}.log to append a module's output (write-only, no links followed, owner-only); reads nothing"],
       ['src/runtime/store/hub-store-check.ts', "reads the lmdb header pages (and, only when truncation is suspected, the tree pages) of the hub store's data.mdb before lmdb maps it"],
     ]);
     // Imports of node:fs's readers by name, or of the whole module (fs.readFileSync…).
@@ -54,6 +56,7 @@ describe('one guarded loader', () => {
       ['src/runtime/cloud/cloud-info.ts', "the emulator's cloud.json, in its data folder, written whole then renamed"],
       ['src/runtime/cloud/owner-policy-keys.ts', "the emulator's iothubowner keys, in its data folder, written whole then renamed"],
       ['src/runtime/data-folder/data-folder-lock.ts', "a server's lock file in its data folder (created exclusively)"],
+      ['src/runtime/agent/process/process-records.ts', "the process backend's pid records, DATA/process-modules.json, written whole then renamed"],
       ['src/runtime/hub/hub-info.ts', "the hub's hub.json, in its data folder, written whole then renamed"],
       ['src/runtime/hub/edge-certificates.ts', 'DIR/edge-ca.pem, a copy of the edge CA clients trust, written whole then renamed'],
       ['src/runtime/hub/identity/identity-cache-key.ts', "the hub's identity-cache seal key, in its data folder, created exclusively, owner-only"],

@@ -370,8 +370,19 @@ function addHubCommands(program: Command): void {
       const [{ runRun }, { stopOnSignals }] = await Promise.all([import('./commands/run.js'), import('./commands/cloud-stop-signal.js')]);
       const io = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text), stop: stopOnSignals(), env: process.env };
       emit(await runRun(manifest, options, io));
-      // The hub has closed what it owns and its store; a socket a library left open must not keep the process up after SIGTERM.
-      setTimeout(() => process.exit(), 2000).unref();
+    });
+
+  program
+    .command('logs')
+    .description("print what a module run by the process backend wrote (DIR/logs/MODULE.log); -f keeps printing until Ctrl-C")
+    .argument('<module>', 'the module name')
+    .addOption(dataOption())
+    .option('-f, --follow', 'keep printing what the module writes until Ctrl-C')
+    .option('--tail <n>', 'only the last N lines', wholeNumber('--tail 100'))
+    .action(async (module: string, options: { data: string; follow?: boolean; tail?: number }) => {
+      const [{ runLogs }, { stopOnSignals }] = await Promise.all([import('./commands/logs.js'), import('./commands/cloud-stop-signal.js')]);
+      const io = options.follow ? { write: (text: string) => process.stdout.write(text), stop: stopOnSignals() } : undefined;
+      emit(await runLogs(module, options, io));
     });
 
   const hub = program.command('hub').description('ask or drive the edge hub running on a data folder');

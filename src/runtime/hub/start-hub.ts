@@ -143,13 +143,13 @@ async function startLocked(options: HubOptions & { address: string }, edge: Edge
   for (const warning of cache.warnings) log(warning);
 
   const router = new Router(initialSettings);
-  const link = createUpstreamLink(edge.deviceId, { hostName: edge.hostName, protocol: initialSettings.upstreamProtocol, ca: options.cloudCa, keyOf: (identity) => cache.keyOf(identity), backoff: options.upstreamBackoff, log });
+  // The outage flag is read before the link is made, so a hub restarted while cut starts its link
+  // cut and never opens a connection to the cloud; the outage drives the link bound just below.
+  const outage = new SimulatedOutage({ get state() { return link.state; }, cut: () => link.cut(), restore: () => link.restore() }, store.settings);
+  const startCut = outage.persisted;
+  const link = createUpstreamLink(edge.deviceId, { hostName: edge.hostName, protocol: initialSettings.upstreamProtocol, ca: options.cloudCa, keyOf: (identity) => cache.keyOf(identity), backoff: options.upstreamBackoff, log, startCut });
   closers.push(() => link.close());
-  const outage = new SimulatedOutage(link, store.settings);
-  if (outage.persisted) {
-    link.cut();
-    log('the upstream stays cut, as `edgewise hub upstream cut` left it; `edgewise hub upstream restore` ends the outage');
-  }
+  if (startCut) log('the upstream stays cut, as `edgewise hub upstream cut` left it; `edgewise hub upstream restore` ends the outage');
   const twins = createTwinService({ link, records: store.twins, log });
   closers.push(() => twins.close());
 

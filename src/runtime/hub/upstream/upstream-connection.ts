@@ -113,11 +113,11 @@ export class UpstreamConnection {
     this.connectNow();
   }
 
-  /** Nothing needs it any more: closes it and stops retrying (open() starts again). */
-  release(): void {
+  /** Nothing needs it any more: closes it and stops retrying (open() starts again); resolves once its socket is closed. */
+  release(): Promise<void> {
     this.wanted = false;
     this.clearRetry();
-    void this.drop('it is no longer needed', true);
+    return this.drop('it is no longer needed', true);
   }
 
   /** A cut: closes it and refuses to reconnect until resume(). */
@@ -233,6 +233,7 @@ export class UpstreamConnection {
   }
 
   private async onConnected(attempt: Attempt, sessionPresent: boolean, expiresAtSeconds: number): Promise<void> {
+    if (this.current !== attempt) return;
     try {
       // A cloud that never answers must not hold the attempt in `connecting` forever.
       await withDeadline(this.restoreSubscriptions(attempt, sessionPresent), this.options.timings.connectTimeoutMs, `the cloud did not answer within ${this.options.timings.connectTimeoutMs / 1000} s`);
@@ -384,7 +385,7 @@ export class UpstreamConnection {
   /**
    * Ends the current connection and does the bookkeeping at once, so the caller goes on as if the
    * socket were gone already (its close event is then ignored). A cut ends it abruptly, as an
-   * outage would; a release says DISCONNECT first.
+   * outage would; a release says DISCONNECT first, but only on a connection the cloud accepted.
    */
   private drop(reason: string, graceful: boolean): Promise<void> {
     const attempt = this.current;
@@ -398,8 +399,10 @@ export class UpstreamConnection {
     this.setState('disconnected');
     this.rejectWaiting(reason);
     if (attempt === undefined) return Promise.resolve();
-    if (graceful) return endClient(attempt.client);
-    return new Promise((resolve) => attempt.client.end(true, () => resolve()));
+    // Before CONNACK, MQTT.js's graceful end only queues the DISCONNECT for after the connect and
+    // calls back at once, leaving the socket open (nothing sends it once the client has ended).
+    if (graceful && attempt.client.connected) return endClient(attempt.client);
+    return destroyClient(attempt.client);
   }
 
   private rejectWaiting(reason: string): void {
@@ -427,16 +430,32 @@ export class UpstreamConnection {
   }
 }
 
-/** A graceful end (DISCONNECT), forced after a second so a dead socket cannot hold close() up. */
+/** A graceful end (DISCONNECT), forced after a second so a dead socket cannot hold close() up; resolves once the socket is closed. */
 function endClient(client: MqttClient): Promise<void> {
   return new Promise((resolve) => {
-    const force = setTimeout(() => client.end(true, () => resolve()), 1000);
+    const force = setTimeout(() => void destroyClient(client).then(resolve), 1000);
     force.unref();
     client.end(false, () => {
       clearTimeout(force);
-      resolve();
+      void socketClosed(client).then(resolve);
     });
   });
+}
+
+/** Ends the client and destroys its socket at once (mid-handshake too); resolves once the socket is closed. */
+function destroyClient(client: MqttClient): Promise<void> {
+  const closed = socketClosed(client);
+  client.end(true);
+  // end() is a no-op on a client already ending gracefully, and its callback comes before the
+  // socket has closed when there was no CONNACK: the socket is destroyed here in any case.
+  client.stream?.destroy();
+  return closed;
+}
+
+function socketClosed(client: MqttClient): Promise<void> {
+  const stream = client.stream as (MqttClient['stream'] & { closed?: boolean }) | undefined;
+  if (stream === undefined || stream.closed === true) return Promise.resolve();
+  return new Promise((resolve) => stream.once('close', () => resolve()));
 }
 
 function withDeadline<T>(work: Promise<T>, timeoutMs: number, message: string): Promise<T> {

@@ -97,6 +97,8 @@ class MqttUpstreamLink implements UpstreamLink {
   private readonly edge: IdentityEntry;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly idleMs: number;
+  /** Connections released and still closing: close() waits for their sockets too. */
+  private readonly releasing = new Set<Promise<void>>();
   private cutNow = false;
   private closed = false;
   private lastState: UpstreamState;
@@ -214,7 +216,7 @@ class MqttUpstreamLink implements UpstreamLink {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweepTimer);
-    await Promise.all([...this.entries.values()].map((entry) => entry.connection.close()));
+    await Promise.all([...[...this.entries.values()].map((entry) => entry.connection.close()), ...this.releasing]);
     this.emitState();
     this.stateListeners.clear();
   }
@@ -282,7 +284,8 @@ class MqttUpstreamLink implements UpstreamLink {
     if (entry.pinned || entry.attached > 0 || this.inbound.listens(entry.identity)) return;
     if (entry.lastTrafficMs !== undefined && Date.now() - entry.lastTrafficMs < this.idleMs) return;
     this.entries.delete(entry.key);
-    entry.connection.release();
+    const released = entry.connection.release().finally(() => this.releasing.delete(released));
+    this.releasing.add(released);
     entry.twin.failAll(`upstream ${entry.key}: the connection was released`);
   }
 

@@ -27,6 +27,7 @@ export function readRegularFile(path: string, limit: number): BoundedRead {
     return { ok: true, text: bytes.toString('utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, message: 'the file does not exist (ENOENT); check the path' };
     return { ok: false, message: `cannot read the file (${code ?? (error as Error).message}); check its permissions` };
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);

@@ -30,7 +30,7 @@ describe('one guarded loader', () => {
       ['src/init/init-manifest.ts', 'reads the templates bundled with edgewise'],
       ['src/runtime/agent/process/module-log-reader.ts', 'reads module logs in DATA/logs for edgewise logs: opened without following links or blocking, regular files only'],
       ['src/runtime/agent/process/module-log-writer.ts', "opens DATA/logs/{module}.log to append a module's output (write-only, no links followed, owner-only); reads nothing"],
-      ['src/runtime/store/hub-store-check.ts', "reads the lmdb header pages (and, only when truncation is suspected, the tree pages) of the hub store's data.mdb before lmdb maps it"],
+      ['src/runtime/store/hub-store-check.ts', "reads the lmdb header pages and every tree page of the hub store's data.mdb before lmdb maps it (a damaged page would crash lmdb)"],
     ]);
     // Imports of node:fs's readers by name, or of the whole module (fs.readFileSync…).
     const readers = filesMatching(/import\s*\{[^}]*\b(readFileSync|openSync|readSync|createReadStream|readFile|open)\b[^}]*\}\s*from\s*'(node:)?fs(\/promises)?'|import\s*\*\s*as\s*\w+\s*from\s*'(node:)?fs/);

@@ -1,16 +1,16 @@
-// Looks at the lmdb data file before lmdb maps it. lmdb trusts its meta pages: a data file cut
-// short (a copy that stopped, a full disk at the wrong moment) is mapped as if whole, and the first
-// read of a missing page kills the process with SIGBUS, which no JavaScript can catch. So the
-// store reads the two meta pages itself (layout of LMDB 0.9's MDB_meta, as vendored by lmdb-js
-// 3.5: page header 24 bytes, then magic, version, address, map size, two MDB_db records, last
-// page, txn id). A file shorter than the last page its newest commit counts is usually cut, but
-// not always: pages a transaction took and freed again are counted and never written (seen here
-// with lmdb-js 3.5.6). Then every page the trees reach is checked to lie inside the file
-// (hub-store-walk.ts), and only a reachable missing page refuses the store.
+// Looks at the lmdb data file before lmdb maps it. lmdb trusts what it reads: a data file cut short
+// (a copy that stopped, a full disk at the wrong moment) or a page overwritten with other bytes is
+// mapped as if whole, and the first read of the missing or garbled page kills the process with
+// SIGBUS or an assertion, which no JavaScript can catch. So the store reads the two meta pages
+// itself (layout of LMDB 0.9's MDB_meta, as vendored by lmdb-js 3.5: page header 24 bytes, then
+// magic, version, address, map size, two MDB_db records, last page, txn id), then walks every page
+// the newest commit's trees reach (hub-store-walk.ts) at every open. A file shorter than the last
+// page its newest commit counts is not always cut: pages a transaction took and freed again are
+// counted and never written (seen here with lmdb-js 3.5.6); only a reachable missing page refuses it.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreOpenError } from './hub-store-errors.js';
-import { firstMissingPage } from './hub-store-walk.js';
+import { firstPageFault } from './hub-store-walk.js';
 
 const MAGIC = 0xbeefc0de;
 const DATA_VERSION = 2;
@@ -56,15 +56,18 @@ export function checkDataFile(folder: string): void {
     if (newest.roots.some((root) => root !== NO_PAGE && root > newest.lastPage)) {
       throw new StoreOpenError(folder, 'data.mdb is damaged: a tree root lies past the last page');
     }
-    if (BigInt(size) < needed) {
-      const missing = firstMissingPage(
-        (buffer, position) => readSync(fd, buffer, 0, buffer.length, position),
-        newest.pageSize,
-        BigInt(size) / BigInt(newest.pageSize),
-        newest.roots.filter((root) => root !== NO_PAGE),
-      );
-      if (missing !== undefined) throw new StoreOpenError(folder, `data.mdb is truncated: ${size} bytes, and page ${missing} its data needs lies past the end`);
+    // The trees of the newest commit reach no page past its last one, whatever the file's size.
+    const pagesInFile = BigInt(size) / BigInt(newest.pageSize);
+    const fault = firstPageFault(
+      (buffer, position) => readSync(fd, buffer, 0, buffer.length, position),
+      newest.pageSize,
+      Number(pagesInFile < newest.lastPage + 1n ? pagesInFile : newest.lastPage + 1n),
+      newest.roots.filter((root) => root !== NO_PAGE).map(Number),
+    );
+    if (fault?.kind === 'missing' && BigInt(size) < needed) {
+      throw new StoreOpenError(folder, `data.mdb is truncated: ${size} bytes, and page ${fault.page} its data needs lies past the end`);
     }
+    if (fault !== undefined) throw new StoreOpenError(folder, `data.mdb is damaged: page ${fault.page} ${fault.kind === 'missing' ? 'its data needs lies past the last page' : `is garbled (${fault.detail})`}`);
   } finally {
     closeSync(fd);
   }

@@ -4,7 +4,7 @@
 // committed it, so what the hub acknowledged survives a process kill, and with `sync` the commit is
 // also flushed to disk first (power loss). A store that looks truncated or corrupted is refused at
 // open with StoreOpenError; nothing is ever wiped.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { open, type RootDatabase } from 'lmdb';
 import { GroupCommit } from './hub-store-commit.js';
 import { DEFAULT_MIN_FREE_DISK_BYTES, DiskGuard } from './hub-store-disk-guard.js';
@@ -41,7 +41,7 @@ export interface HubStoreOptions {
   mapSizeBytes?: number;
   /** Most writes in one commit. */
   maxWritesPerCommit?: number;
-  /** Expired entries removed per transaction by removeExpired. */
+  /** Expired entries removed per write, by removeExpired and by a read (which skips at most this many); default 500. */
   expiryChunk?: number;
   /** Refuse new messages while the disk has less free space than this (default 32 MB; 0 turns it off): deliveries need room to free space. */
   minFreeDiskBytes?: number;
@@ -49,7 +49,7 @@ export interface HubStoreOptions {
 
 /** Opens (creating when missing) the hub store in `folder`. Throws StoreOpenError when it cannot be opened safely. */
 export function openHubStore(folder: string, options: HubStoreOptions = {}): HubStore {
-  mkdirSync(folder, { recursive: true });
+  makeOwnerOnly(folder);
   checkDataFile(folder);
   let root: RootDatabase;
   try {
@@ -92,6 +92,17 @@ export function openHubStore(folder: string, options: HubStoreOptions = {}): Hub
     void root.close();
     if (error instanceof StoreOpenError) throw error;
     throw new StoreOpenError(folder, `reading it failed (${reason(error)})`);
+  }
+}
+
+/** The store holds message bodies and twins: owner-only, like the other secrets of the data folder (a folder made by an older edgewise too). */
+function makeOwnerOnly(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    chmodSync(folder, 0o700);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? reason(error);
+    throw new StoreOpenError(folder, `the folder cannot be made or made owner-only (${code}); check the data folder's permissions and owner`);
   }
 }
 

@@ -46,7 +46,12 @@ export interface MessageStore {
    * call order, many in one transaction. A message without targets is not stored.
    */
   append(message: StoreMessage, targets: readonly StoreTarget[]): Promise<void>;
-  /** Up to `limit` live entries of one queue with offset > afterOffset, in offset order; expired entries are skipped, removed and counted (onExpired). */
+  /**
+   * Up to `limit` live entries of one queue with offset > afterOffset, in offset order; expired
+   * entries are skipped, removed and counted (onExpired). A read skips at most `expiryChunk` expired
+   * entries and then returns what it found, possibly fewer than are live: once those are removed,
+   * onAppend names the endpoint so that its readers read again.
+   */
   read(endpoint: string, priority: number, afterOffset: number, limit: number, nowMs: number): StoredEntry[];
   /** The priorities that have entries for this endpoint, highest first (lowest number). */
   priorities(endpoint: string): number[];
@@ -61,7 +66,7 @@ export interface MessageStore {
     messages: number;
     bytes: number;
   };
-  /** After a commit that added entries: the endpoints that got them. */
+  /** After a commit that added entries: the endpoints that got them; also after a read cut short by expired entries removed them (read again). */
   onAppend(listener: (endpoints: readonly string[]) => void): () => void;
   onExpired(listener: (count: number) => void): () => void;
 }
@@ -69,7 +74,7 @@ export interface MessageStore {
 export interface MessageStoreOptions {
   /** Refuse appends once the stored messages would exceed this many bytes (messageSize); none when undefined. */
   maxStoredBytes?: number;
-  /** Expired entries removed per transaction by removeExpired. */
+  /** Expired entries removed per transaction (by removeExpired, and by a read, which skips at most this many). */
   expiryChunk?: number;
   /** Says when the disk is too full for new messages (hub-store-disk-guard.ts). */
   diskGuard?: DiskGuard;
@@ -126,8 +131,8 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
     queue.checkpoint = Math.max(queue.checkpoint, next);
   }
 
-  /** Removes entries of one queue in one write; counts expired ones after the commit. */
-  function removeEntries(endpoint: string, priority: number, offsets: readonly number[], why: Removal): Promise<number> {
+  /** Removes entries of one queue in one write; counts expired ones after the commit, and then wakes the readers when asked. */
+  function removeEntries(endpoint: string, priority: number, offsets: readonly number[], why: Removal, wake = false): Promise<number> {
     return commits.submit((batch) => {
       const staged = book.stage(batch);
       // Nothing to do (and no queue record to make) for a queue that never had an entry.
@@ -137,6 +142,7 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
       advanceCheckpoint(staged, endpoint, priority);
       staged.write();
       if (why === 'expired') batch.afterCommit(() => emitExpired(removed));
+      if (wake) batch.afterCommit(() => emitAppended([endpoint]));
       return removed;
     });
   }
@@ -209,6 +215,7 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
     read(endpoint, priority, afterOffset, limit, nowMs) {
       const live: StoredEntry[] = [];
       const expired: number[] = [];
+      let skipped = 0;
       if (limit <= 0) return live;
       for (const { key, value } of dbs.entries.getRange({
         start: [endpoint, priority, afterOffset + 1],
@@ -222,6 +229,8 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
             expiring.add(id);
             expired.push(offset);
           }
+          skipped += 1;
+          if (skipped >= expiryChunk) break;
           continue;
         }
         const record = dbs.messages.get(value[0]);
@@ -235,12 +244,16 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
         });
         if (live.length >= limit) break;
       }
-      if (expired.length > 0) {
+      // A read stopped by a run of expired entries (bounded so that a long run neither stalls the
+      // event loop nor makes one huge write) may return fewer entries than are live: once the run is
+      // removed, the readers are woken as after an append, and read on from where they were.
+      const cutShort = skipped >= expiryChunk;
+      if (expired.length > 0 || cutShort) {
         const forget = () => {
           for (const offset of expired) expiring.delete(`${endpoint}\u0000${priority}\u0000${offset}`);
         };
         // The cleanup retries what a failed removal leaves; a read never fails because of it.
-        removeEntries(endpoint, priority, expired, 'expired').then(forget, forget);
+        removeEntries(endpoint, priority, expired, 'expired', cutShort).then(forget, forget);
       }
       return live;
     },

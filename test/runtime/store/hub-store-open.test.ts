@@ -1,13 +1,15 @@
 // Opening the hub store refuses what cannot be opened safely (a truncated or damaged data.mdb,
 // another lmdb store) with StoreOpenError naming the folder and the recovery, and changes nothing
 // on disk; a whole store whose file is shorter than its meta page counts (pages taken and freed
-// in one commit are counted but never written) still opens.
-import { copyFileSync, mkdirSync, openSync, readFileSync, closeSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+// in one commit are counted but never written) still opens. A page overwritten with other bytes
+// is refused at open instead of killing the process later (checked in a child process).
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, openSync, readFileSync, closeSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHubStore, StoreOpenError } from '../../../src/runtime/store/hub-store.js';
 import { openCloudStore } from '../../../src/runtime/store/open-store.js';
-import { message, ScratchHubStores, texts, upstream } from './hub-store-support.js';
+import { bundleChild, message, ScratchHubStores, texts, upstream } from './hub-store-support.js';
 
 const stores = new ScratchHubStores();
 afterAll(() => stores.cleanUp());
@@ -37,6 +39,17 @@ function patch(folder: string, position: number, bytes: Buffer): void {
   const fd = openSync(join(folder, 'data.mdb'), 'r+');
   writeSync(fd, bytes, 0, bytes.length, position);
   closeSync(fd);
+}
+
+/** Bytes that look random, the same for the same seed. */
+function noise(length: number, seed: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  let state = seed * 2654435761 + 1;
+  for (let index = 0; index < length; index += 1) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    bytes[index] = state >>> 24;
+  }
+  return bytes;
 }
 
 describe('openHubStore on a damaged folder', () => {
@@ -107,6 +120,30 @@ describe('openHubStore on a damaged folder', () => {
     copyFileSync(data, join(copy, 'data.mdb'));
     truncateSync(join(copy, 'data.mdb'), statSync(data).size - 8192);
     expect(refusal(copy).message).toMatch(/page \d+ its data needs lies past the end|truncated/);
+  });
+
+  it('refuses a store with a page overwritten by other bytes, whichever page it is, and never crashes the process', { timeout: 50_000 }, async () => {
+    const child = await bundleChild(stores.folder(), 'hub-store-damage-child.ts');
+    const whole = await filledStore(60);
+    await (async () => {
+      const store = stores.open(whole);
+      await store.identities.put('sensor', { key: 'k' });
+      await store.close();
+    })();
+    const pages = statSync(join(whole, 'data.mdb')).size / 4096;
+    const outcomes: string[] = [];
+    // Pages 0 and 1 are the meta pages (tested above); every other page in turn.
+    for (let page = 2; page < pages; page += 1) {
+      const copy = join(stores.folder(), 'storage');
+      cpSync(whole, copy, { recursive: true });
+      patch(copy, page * 4096, noise(4096, page));
+      const run = spawnSync(process.execPath, [child, copy], { encoding: 'utf8', timeout: 20_000 });
+      outcomes.push(`page ${page}: ${run.signal ?? run.status} ${run.stdout.trim().slice(0, 120)}`);
+    }
+    expect(outcomes.filter((outcome) => !/: 0 (refused|opened|read-error)/.test(outcome))).toEqual([]);
+    const refused = outcomes.filter((outcome) => outcome.includes('refused'));
+    expect(refused.length).toBeGreaterThan(pages / 2);
+    for (const outcome of refused) expect(outcome).toMatch(/data\.mdb is damaged: page \d+/);
   });
 
   it('creates a new store in a missing folder', async () => {

@@ -5,6 +5,7 @@
 // One line on stdout says where it listens; the hub's log goes to stderr, one line per event.
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
+import type { LintFinding } from '../../lint/lint-source.js';
 import { checkOutput } from '../../lint/write-gate.js';
 import { readRegularFile } from '../../manifest/bounded-read.js';
 import { normalizeManifest } from '../../manifest/normalize-manifest.js';
@@ -48,7 +49,9 @@ export async function runRun(manifestPath: string, options: RunOptions, io: RunI
   if (!check.ok) {
     const count = `${check.errors} lint error${check.errors === 1 ? '' : 's'}`;
     if (!options.force) {
-      return { exitCode: 1, stdout: '', stderr: `edgewise run: refused to run ${input.file}: it has ${count} (--force runs it anyway):\n${formatFindingLines(check.findings, 'error')}`, files: [] };
+      // --force skips the lint, not the hub's own checks: a route that does not compile stops it anyway.
+      const hint = check.findings.some(isUncompilableRoute) ? 'fix the routes: the hub cannot run a route that does not compile, even with --force' : '--force runs it anyway';
+      return { exitCode: 1, stdout: '', stderr: `edgewise run: refused to run ${input.file}: it has ${count} (${hint}):\n${formatFindingLines(check.findings, 'error')}`, files: [] };
     }
     io.err(`edgewise run: ${input.file} has ${count}; running it anyway (--force)\n`);
   }
@@ -77,6 +80,11 @@ export async function runRun(manifestPath: string, options: RunOptions, io: RunI
   });
   await hub.close();
   return { exitCode: 0, stdout: '', stderr: '', files: [] };
+}
+
+/** A route-syntax error other than text after the sink (which edgeHub ignores, and so does the hub). */
+function isUncompilableRoute(finding: LintFinding): boolean {
+  return finding.severity === 'error' && finding.ruleId === 'route-syntax' && finding.messageId !== 'trailing';
 }
 
 function readCa(path: string): string {

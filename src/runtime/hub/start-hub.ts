@@ -1,9 +1,11 @@
 // `edgewise run` as a library call: the edge hub on one data folder. It wires the parts (the
 // store, the router, the identity cache and its refresher, the upstream link and its pump, the
 // twin service and the $edgeHub deployment watch, the downstream MQTT head, the gateway HTTPS
-// head, the expiry cleanup, the admin channel), then writes DIR/hub.json. close() stops taking
-// work first (admin channel, listeners), lets what is in flight finish, closes the store, and
-// removes hub.json, so a tool that finds no hub.json knows no hub runs.
+// head, the expiry cleanup, the admin channel), then writes DIR/hub.json. The listeners are bound
+// before anything talks to the cloud, so a start that fails there leaves no cloud work behind.
+// close() stops taking work first (removes hub.json, so a tool that finds none knows no hub runs;
+// closes the admin channel and both listeners), then lets what is in flight finish and closes
+// the store. The RunningHub also serves the in-process agent: identities, twins, edge CA.
 import { mkdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
@@ -12,12 +14,13 @@ import { InputError } from '../../errors.js';
 import type { NormalizedManifest } from '../../manifest/normalize-manifest.js';
 import { readDataFile } from '../data-folder/data-folder-file.js';
 import { lockDataFolder, type DataFolderLock } from '../data-folder/data-folder-lock.js';
-import { identityKey } from '../iothub/client-identity.js';
+import { CONNACK, refuse } from '../iothub/authenticate-connect.js';
+import { identityKey, type ClientIdentity } from '../iothub/client-identity.js';
 import { openHubStore, type HubStore } from '../store/hub-store.js';
 import { startAdminChannel, type AdminRequest } from './admin-channel.js';
 import { hubSettingsFromManifest, storeFolder, type HubSettings } from './config/hub-settings.js';
 import { deploymentUpdates } from './deployment-updates.js';
-import { startHubMqttServer, type HubMqttServer } from './downstream/hub-mqtt-server.js';
+import { startHubMqttServer, type DownstreamServices, type HubMqttServer } from './downstream/hub-mqtt-server.js';
 import { ensureEdgeCertificates } from './edge-certificates.js';
 import { edgeConnection, type EdgeConnection } from './edge-connection.js';
 import { ExpiryCleanup } from './expiry-cleanup.js';
@@ -37,8 +40,8 @@ import { listening } from './listening.js';
 import { Router } from './routing/router.js';
 import { SimulatedOutage } from './simulated-outage.js';
 import { watchEdgeHubTwin } from './upstream/edge-twin-watch.js';
-import { createTwinService } from './upstream/twin-service.js';
-import { createUpstreamLink } from './upstream/upstream-link.js';
+import { createTwinService, type TwinService } from './upstream/twin-service.js';
+import { createUpstreamLink, type UpstreamLink } from './upstream/upstream-link.js';
 import { UpstreamPump } from './upstream/upstream-pump.js';
 
 export type { HubInfo } from './hub-info.js';
@@ -74,6 +77,28 @@ export interface HubOptions {
   upstreamBackoff?: { minMs: number; maxMs: number };
 }
 
+/** The identity cache, as the in-process agent reads it: keys to sign with, generations, a re-read of the scope. */
+export interface HubIdentities {
+  /** The primary key of an identity in this edge device's scope (for the edge device, its connection string's key). */
+  keyOf(identity: ClientIdentity): string | undefined;
+  /** The cloud's generationId of a cached identity: a new one means it was deleted and created again. */
+  generationOf(identity: ClientIdentity): string | undefined;
+  /** Re-reads the device scope from the cloud now (or joins the read under way); false when it could not be read (the cache is kept). */
+  refresh(): Promise<boolean>;
+}
+
+/** Where the cloud is and who the hub is there: what the agent needs to call the cloud's REST API. */
+export interface HubConnection {
+  /** As written in the connection string, possibly with the MQTT port: SAS audiences use it so. */
+  hostName: string;
+  deviceId: string;
+  /** The edge device's key, from its connection string. */
+  key: string;
+  cloudHttpsPort: number;
+  /** PEM the upstream trusts; undefined: the system CAs. */
+  cloudCa?: string;
+}
+
 export interface RunningHub {
   info: HubInfo;
   status(): HubStatus;
@@ -81,13 +106,31 @@ export interface RunningHub {
   cut(): Promise<void>;
   restore(): Promise<void>;
   readonly upstreamState: UpstreamState;
+  identities: HubIdentities;
+  /** The hub's twin service: the agent reads and patches its {edge}/$edgeAgent twin through it, online or offline. */
+  twins: TwinService;
+  /** The edge CA (PEM) that signs the hub's server certificate; downstream clients trust it. */
+  edgeCa(): string;
+  connection: HubConnection;
   close(): Promise<void>;
 }
 
 export const HUB_DEFAULTS = { address: '127.0.0.1', mqttPort: 8883, httpsPort: 443, cloudHttpsPort: 443 } as const;
 
-/** Stops what has been started, last first; each step runs even when an earlier one failed. */
+/** Stops one started thing. */
 type Closer = () => Promise<void> | void;
+
+/**
+ * What close() stops, in two stacks each run last-started first: `intake` (hub.json, the admin
+ * channel, the listeners) before `parts` (cleanup, pump, twin watch, refresher, twins, link,
+ * store, lock), so the hub stops taking work before it stops doing it.
+ */
+interface Stops {
+  intake: Closer[];
+  parts: Closer[];
+}
+
+const EDGE_HUB_MODULE = '$edgeHub';
 
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const dataFolder = resolve(options.dataFolder);
@@ -98,11 +141,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const settings = hubSettingsFromManifest(options.manifest);
   makeDataFolder(dataFolder);
   const lock = lockHubFolder(dataFolder);
-  const closers: Closer[] = [() => lock.release()];
+  const stops: Stops = { intake: [], parts: [() => lock.release()] };
   try {
-    return await startLocked({ ...options, dataFolder, address }, edge, settings, closers);
+    return await startLocked({ ...options, dataFolder, address }, edge, settings, stops);
   } catch (error) {
-    await closeAll(closers);
+    await closeAll(stops);
     throw error;
   }
 }
@@ -128,75 +171,116 @@ function makeDataFolder(dataFolder: string): void {
   }
 }
 
-async function startLocked(options: HubOptions & { address: string }, edge: EdgeConnection, initialSettings: HubSettings, closers: Closer[]): Promise<RunningHub> {
+/** The parts that talk to the cloud, made once both listeners are bound. */
+interface CloudSide {
+  link: UpstreamLink;
+  twins: TwinService;
+  refresher: ScopeRefresher;
+}
+
+async function startLocked(options: HubOptions & { address: string }, edge: EdgeConnection, initialSettings: HubSettings, stops: Stops): Promise<RunningHub> {
   const { dataFolder, address } = options;
   const log = options.log ?? (() => undefined);
   const gatewayHostName = options.gatewayHostName ?? defaultGatewayHostName(address);
+  const cloudHttpsPort = options.cloudHttpsPort ?? HUB_DEFAULTS.cloudHttpsPort;
   const certificates = ensureEdgeCertificates(dataFolder, { address, names: [gatewayHostName, 'localhost'] });
   const store: HubStore = openHubStore(storeFolder(dataFolder, initialSettings), { sync: options.sync === true, ...(options.maxStoredBytes === undefined ? {} : { mapSizeBytes: options.maxStoredBytes }) });
-  closers.push(() => store.close());
+  stops.parts.push(() => store.close());
 
   const messages = store.messages;
   const counters = newCounters();
-  closers.push(messages.onExpired((count) => (counters.expired += count)));
+  stops.parts.push(messages.onExpired((count) => (counters.expired += count)));
   const cache = IdentityCache.open(store.identities, edge.deviceId, { sealKey: ensureIdentityCacheKey(dataFolder), edgeDeviceKey: edge.key });
   for (const warning of cache.warnings) log(warning);
-
   const router = new Router(initialSettings);
-  // The outage flag is read before the link is made, so a hub restarted while cut starts its link
-  // cut and never opens a connection to the cloud; the outage drives the link bound just below.
-  const outage = new SimulatedOutage({ get state() { return link.state; }, cut: () => link.cut(), restore: () => link.restore() }, store.settings);
-  const startCut = outage.persisted;
-  const link = createUpstreamLink(edge.deviceId, { hostName: edge.hostName, protocol: initialSettings.upstreamProtocol, ca: options.cloudCa, keyOf: (identity) => cache.keyOf(identity), backoff: options.upstreamBackoff, log, startCut });
-  closers.push(() => link.close());
-  if (startCut) log('the upstream stays cut, as `edgewise hub upstream cut` left it; `edgewise hub upstream restore` ends the outage');
-  const twins = createTwinService({ link, records: store.twins, log });
-  closers.push(() => twins.close());
-
-  const started: { downstream?: HubMqttServer } = {};
-  const refresher = new ScopeRefresher({
-    cache,
-    // An outage cuts the scope listing too: `hub upstream cut` must look like a lost link to every part.
-    fetch: () => (link.state === 'cut' ? Promise.reject(new Error('the upstream is cut')) : fetchDeviceScope({ hostName: edge.hostName, httpsPort: options.cloudHttpsPort ?? HUB_DEFAULTS.cloudHttpsPort, edgeDeviceId: edge.deviceId, signWith: { identity: { deviceId: edge.deviceId }, key: edge.key }, ca: options.cloudCa })),
-    onRemoved: (identities) => {
-      log(`left this edge device's scope, disconnected: ${identities.map(identityKey).join(', ')}`);
-      started.downstream?.disconnect(identities);
-    },
-    log,
-    upstream: link,
-  });
-  closers.push(() => refresher.stop());
-  refresher.start();
-  // The cloud asks the hub to re-read its scope with this method on $edgeHub (docs/FACTS.md §4).
-  closers.push(link.onMethod({ deviceId: edge.deviceId, moduleId: '$edgeHub' }, scopeRefreshMethod(refresher)));
-
   const ingest = createIngest({ router, store: messages, counters, log });
+
+  // The listeners are bound first: a start that fails there (a port in use) has opened nothing
+  // to the cloud, so its error is the last line. Until the cloud side exists a client is told
+  // to come back (CONNACK 3, server unavailable), which the SDKs retry.
+  let cloud: CloudSide | undefined;
+  const started: { downstream?: HubMqttServer } = {};
   const hostNames = (): string[] => {
     const ports = [started.downstream?.port].filter((port): port is number => port !== undefined);
     const hosts = [...new Set([edge.hostName, edge.hostName.replace(/:\d+$/, ''), gatewayHostName, address, 'localhost'])];
     return [...hosts, ...hosts.flatMap((host) => ports.map((port) => `${host}:${port}`))];
   };
-  const authenticate = (request: ConnectRequest, nowSeconds: number, listenerHostNames: readonly string[] = hostNames()): CacheVerdict =>
-    authenticateFromCache(request, { cache, hostNames: listenerHostNames, nowSeconds, requestRefresh: (identity) => refresher.unknownIdentity(identity) });
+  const authenticate = (request: ConnectRequest, nowSeconds: number, listenerHostNames: readonly string[] = hostNames()): CacheVerdict => {
+    const ready = cloud;
+    if (ready === undefined) return refuse(CONNACK.serverUnavailable, 'the hub is still starting; connect again in a moment');
+    return authenticateFromCache(request, { cache, hostNames: listenerHostNames, nowSeconds, requestRefresh: (identity) => ready.refresher.unknownIdentity(identity) });
+  };
+  const cloudSide = (): CloudSide => {
+    if (cloud === undefined) throw new Error('the hub is still starting');
+    return cloud;
+  };
+  const services: DownstreamServices = {
+    authenticate,
+    ingest,
+    store: messages,
+    counters,
+    get twins() {
+      return cloudSide().twins;
+    },
+    get upstream() {
+      return cloudSide().link;
+    },
+    log,
+  };
   const tls = { key: certificates.key, cert: certificates.cert };
-  started.downstream = await listening('--mqtt-port', address, options.mqttPort ?? HUB_DEFAULTS.mqttPort, (port) =>
-    startHubMqttServer({ host: address, port, tls, hostNames, edgeDeviceId: edge.deviceId, services: { authenticate, ingest, store: messages, counters, twins, upstream: link, log } }),
-  );
+  started.downstream = await listening('--mqtt-port', address, options.mqttPort ?? HUB_DEFAULTS.mqttPort, (port) => startHubMqttServer({ host: address, port, tls, hostNames, edgeDeviceId: edge.deviceId, services }));
   const downstream = started.downstream;
-  closers.push(() => downstream.close());
+  stops.intake.push(() => downstream.close());
   const gateway = await listening('--https-port', address, options.httpsPort ?? HUB_DEFAULTS.httpsPort, (port) =>
     startGatewayHttpsServer({ host: address, port, tls, verify: gatewayCallerVerifier(authenticate, () => edge.hostName), methods: downstream.methods, edgeDeviceId: edge.deviceId, log }),
   );
-  closers.push(() => gateway.close());
+  stops.intake.push(() => gateway.close());
+
+  // The outage flag is read before the link is made, so a hub restarted while cut starts its link
+  // cut and never opens a connection to the cloud; the outage drives the link bound just below.
+  const outage = new SimulatedOutage({ get state() { return link.state; }, cut: () => link.cut(), restore: () => link.restore() }, store.settings);
+  const startCut = outage.persisted;
+  const edgeHub: ClientIdentity = { deviceId: edge.deviceId, moduleId: EDGE_HUB_MODULE };
+  const link = createUpstreamLink(edge.deviceId, {
+    hostName: edge.hostName,
+    protocol: initialSettings.upstreamProtocol,
+    ca: options.cloudCa,
+    keyOf: (identity) => cache.keyOf(identity),
+    backoff: options.upstreamBackoff,
+    log: quietLinkLog(log, identityKey(edgeHub), () => !cache.synced && cache.keyOf(edgeHub) === undefined),
+    startCut,
+  });
+  stops.parts.push(() => link.close());
+  if (startCut) log('the upstream stays cut, as `edgewise hub upstream cut` left it; `edgewise hub upstream restore` ends the outage');
+  const twins = createTwinService({ link, records: store.twins, log });
+  stops.parts.push(() => twins.close());
+  const refresher = new ScopeRefresher({
+    cache,
+    // An outage cuts the scope listing too: `hub upstream cut` must look like a lost link to every part.
+    fetch: (signal) =>
+      link.state === 'cut'
+        ? Promise.reject(new Error('the upstream is cut'))
+        : fetchDeviceScope({ hostName: edge.hostName, httpsPort: cloudHttpsPort, edgeDeviceId: edge.deviceId, signWith: { identity: { deviceId: edge.deviceId }, key: edge.key }, ca: options.cloudCa, signal }),
+    onRemoved: (identities) => {
+      log(`left this edge device's scope, disconnected: ${identities.map(identityKey).join(', ')}`);
+      downstream.disconnect(identities);
+    },
+    log,
+    upstream: link,
+  });
+  stops.parts.push(() => refresher.stop());
+  cloud = { link, twins, refresher };
+  refresher.start();
+  // The cloud asks the hub to re-read its scope with this method on $edgeHub (docs/FACTS.md §4).
+  stops.parts.push(link.onMethod(edgeHub, scopeRefreshMethod(refresher)));
 
   const deployments = deploymentUpdates(initialSettings, router, log);
-  closers.push(watchEdgeHubTwin({ link, twins, edgeDeviceId: edge.deviceId, apply: (desired, version) => deployments.apply(desired, version), log }));
-
+  stops.parts.push(watchEdgeHubTwin({ link, twins, edgeDeviceId: edge.deviceId, apply: (desired, version) => deployments.apply(desired, version), log }));
   const pump = new UpstreamPump({ store: messages, link, counters, log });
-  closers.push(() => pump.stop());
+  stops.parts.push(() => pump.stop());
   pump.start();
   const cleanup = new ExpiryCleanup({ store: messages, intervalMs: options.cleanupIntervalMs, log });
-  closers.push(() => cleanup.stop());
+  stops.parts.push(() => cleanup.stop());
   cleanup.start();
 
   const status = (): HubStatus => hubStatus({ upstream: link, clients: () => downstream.clients(), store: messages, counters }, Date.now());
@@ -205,7 +289,7 @@ async function startLocked(options: HubOptions & { address: string }, edge: Edge
     await (request.action === 'cut' ? outage.cut() : outage.restore());
     return { upstream: link.state };
   });
-  closers.push(() => admin.close());
+  stops.intake.push(() => admin.close());
 
   const info: HubInfo = {
     mqtt: { host: address, port: downstream.port },
@@ -216,7 +300,7 @@ async function startLocked(options: HubOptions & { address: string }, edge: Edge
     gatewayHostName,
   };
   writeHubInfo(dataFolder, info);
-  closers.push(() => removeHubInfo(dataFolder));
+  stops.intake.push(() => removeHubInfo(dataFolder));
 
   let closing: Promise<void> | undefined;
   return {
@@ -227,17 +311,46 @@ async function startLocked(options: HubOptions & { address: string }, edge: Edge
     get upstreamState() {
       return link.state;
     },
+    identities: {
+      keyOf: (identity) => cache.keyOf(identity),
+      generationOf: (identity) => cache.lookup(identity.deviceId, identity.moduleId)?.generationId,
+      refresh: () => refresher.refreshNow(),
+    },
+    twins,
+    edgeCa: () => certificates.ca,
+    connection: { hostName: edge.hostName, deviceId: edge.deviceId, key: edge.key, cloudHttpsPort, ...(options.cloudCa === undefined ? {} : { cloudCa: options.cloudCa }) },
     close: () => {
-      closing ??= closeAll(closers);
+      closing ??= closeAll(stops);
       return closing;
     },
   };
 }
 
-/** Runs the closers last first; the first failure is rethrown once all have run. */
-async function closeAll(closers: Closer[]): Promise<void> {
+/**
+ * The link's log with two kinds of noise left out: before the first scope sync the hub's own
+ * connection has no key to sign with (the cloud's listing brings it), which is said once instead
+ * of at every retry; and a state line that only repeats the head of the line before it
+ * ("upstream: cut" after "upstream: cut; every cloud connection is closed until restore").
+ */
+function quietLinkLog(log: (line: string) => void, edgeHubClientId: string, waitingForScope: () => boolean): (line: string) => void {
+  let waitingSaid = false;
+  let previous = '';
+  return (line) => {
+    if (waitingForScope() && line.startsWith(`upstream ${edgeHubClientId}: `)) {
+      if (!waitingSaid) log(`upstream: waiting for the first device-scope sync (${edgeHubClientId} connects with the key the cloud lists for it)`);
+      waitingSaid = true;
+      return;
+    }
+    const echo = previous.startsWith(`${line}; `);
+    previous = line;
+    if (!echo) log(line);
+  };
+}
+
+/** Runs the intake closers, then the parts', each last first; the first failure is rethrown once all have run. */
+async function closeAll(stops: Stops): Promise<void> {
   let failure: unknown;
-  for (const close of closers.splice(0).reverse()) {
+  for (const close of [...stops.intake.splice(0).reverse(), ...stops.parts.splice(0).reverse()]) {
     try {
       await close();
     } catch (error) {

@@ -21,6 +21,8 @@ export interface FetchDeviceScopeOptions {
   ca?: string;
   timeoutMs?: number;
   pageSize?: number;
+  /** Aborts the listing: the request in flight is destroyed and the call rejects with DeviceScopeAbortedError. */
+  signal?: AbortSignal;
 }
 
 /** The cloud could not be asked, or refused; the message says which and why, on one line. */
@@ -34,6 +36,15 @@ export class DeviceScopeError extends EdgewiseError {
     readonly status?: number,
   ) {
     super(message);
+  }
+}
+
+/** The listing was stopped by its caller (the hub is stopping), not refused by the cloud. */
+export class DeviceScopeAbortedError extends DeviceScopeError {
+  override name = 'DeviceScopeAbortedError';
+
+  constructor() {
+    super('the device-scope listing was stopped');
   }
 }
 
@@ -52,6 +63,7 @@ export async function fetchDeviceScope(options: FetchDeviceScopeOptions): Promis
   // edgeHub's first request carries an empty continuation link.
   let continuationLink = '';
   for (let index = 0; index < MAX_PAGES; index += 1) {
+    if (options.signal?.aborted) throw new DeviceScopeAbortedError();
     const page = await fetchPage(options, continuationLink);
     pages.push(page);
     if (page.continuationLink === undefined) return scopeIdentitiesOf(pages, options.edgeDeviceId);
@@ -79,6 +91,10 @@ function post(options: FetchDeviceScopeOptions, body: string): Promise<{ status:
   const path = `/devices/${encodeURIComponent(options.edgeDeviceId)}/modules/$edgeHub/devicesAndModulesInTargetDeviceScope?api-version=${API_VERSION}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(new DeviceScopeAbortedError());
+      return;
+    }
     const call = request(
       {
         host,
@@ -90,6 +106,8 @@ function post(options: FetchDeviceScopeOptions, body: string): Promise<{ status:
         ...(isIP(host) ? {} : { servername: host }),
         headers: { authorization, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'user-agent': 'edgewise-hub' },
         timeout: timeoutMs,
+        // A cloud that accepts and never answers must not hold a stopping hub for the whole timeout.
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -111,6 +129,7 @@ function post(options: FetchDeviceScopeOptions, body: string): Promise<{ status:
 
 function asScopeError(error: Error, options: FetchDeviceScopeOptions): DeviceScopeError {
   if (error instanceof DeviceScopeError) return error;
+  if (options.signal?.aborted) return new DeviceScopeAbortedError();
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== undefined && /CERT|SIGNATURE|ALTNAME/.test(code)) {
     return new DeviceScopeError(`the cloud's TLS certificate at ${hostOnly(options.hostName)}:${options.httpsPort} is not trusted (${code}); give the CA that signed it (edgewise run --cloud-ca FILE)`);

@@ -2,14 +2,16 @@
 // on start and each time the upstream becomes connected, every hour, and when a client the cache
 // does not know (or whose key no longer matches) tries to connect — at most once per 30 s for
 // those, so a misconfigured client retrying in a loop cannot flood the cloud. A refresh that fails
-// keeps the cache as it was and is tried again sooner (retryMs).
+// keeps the cache as it was and is tried again sooner (retryMs). stop() aborts a listing in
+// flight, so a hub stopping while the cloud does not answer stops at once.
 import type { CachedIdentity, UpstreamState } from '../hub-types.js';
 import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
 import type { IdentityCache } from './identity-cache.js';
 
 export interface ScopeRefresherOptions {
   cache: IdentityCache;
-  fetch: () => Promise<CachedIdentity[]>;
+  /** Reads the scope from the cloud; `signal` aborts when the refresher stops. */
+  fetch: (signal: AbortSignal) => Promise<CachedIdentity[]>;
   /** Identities that left the scope, were disabled or recreated: the hub disconnects them. */
   onRemoved: (identities: ClientIdentity[]) => void;
   log: (line: string) => void;
@@ -33,6 +35,8 @@ export class ScopeRefresher {
   private unsubscribe: (() => void) | undefined;
   private lastUnknownRefreshMs = Number.NEGATIVE_INFINITY;
   private started = false;
+  /** Aborted by stop(): the listing in flight, and any refresh after it. */
+  private stopping = new AbortController();
 
   constructor(private readonly options: ScopeRefresherOptions) {}
 
@@ -56,27 +60,36 @@ export class ScopeRefresher {
   start(): void {
     if (this.started) return;
     this.started = true;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     this.unsubscribe = this.options.upstream?.onStateChange((state) => {
       if (state === 'connected') void this.refreshNow();
     });
     void this.refreshNow();
   }
 
-  stop(): void {
+  /** Stops the timers, aborts a listing in flight, and waits for a cache write under way (the store closes next). */
+  async stop(): Promise<void> {
     this.started = false;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.stopping.abort();
+    await this.running;
   }
 
   private async refresh(): Promise<boolean> {
+    const signal = this.stopping.signal;
+    if (signal.aborted) return false;
     let removed: ClientIdentity[];
     try {
-      const scope = await this.options.fetch();
+      const scope = await this.options.fetch(signal);
+      // A listing that ends after stop() is not written: the store is about to close.
+      if (signal.aborted) return false;
       ({ removed } = await this.options.cache.replace(scope));
       this.options.log(`identity cache: device scope refreshed, ${scope.length} identities${removed.length === 0 ? '' : `; ${removed.length} left or disabled: ${removed.map(identityKey).join(', ')}`}`);
     } catch (error) {
+      if (signal.aborted) return false;
       this.options.log(`identity cache: device scope not refreshed, the cached one is kept${this.options.cache.synced ? '' : ' (none yet: child devices and modules cannot connect until a sync succeeds)'}: ${(error as Error).message}`);
       this.schedule(Math.min(this.options.retryMs ?? THIRTY_SECONDS_MS, this.options.intervalMs ?? HOUR_MS));
       return false;

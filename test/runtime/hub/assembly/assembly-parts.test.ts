@@ -1,6 +1,6 @@
 // The small pieces the assembly wires, each on its own: the log (time stamps, repeats folded),
 // ingest (route, store, count; refusal means no PUBACK), the expiry cleanup (one pass at a time,
-// stop waits), the status shape, and the edge device's connection string.
+// stop ends a pass between two transactions), the status shape, and the edge device's connection string.
 import { describe, expect, it } from 'vitest';
 import { normalizeManifest } from '../../../../src/manifest/normalize-manifest.js';
 import { hubSettingsFromManifest, type HubSettings } from '../../../../src/runtime/hub/config/hub-settings.js';
@@ -108,6 +108,32 @@ describe('ExpiryCleanup', () => {
     finish();
     await Promise.all([first, second, stopping]);
     expect(stopped).toBe(true);
+  });
+
+  it('stop asks a pass to end between two of its transactions, and waits only for the one under way', async () => {
+    const TRANSACTIONS = 100;
+    let committed = 0;
+    let seen: AbortSignal | undefined;
+    const cleanup = new ExpiryCleanup({
+      store: {
+        // A store that removes in small transactions and looks at the signal between them.
+        removeExpired: async (_nowMs, options) => {
+          seen = options?.signal;
+          while (committed < TRANSACTIONS && !options?.signal?.aborted) {
+            await new Promise((resolve) => setImmediate(resolve));
+            committed++;
+          }
+          return committed;
+        },
+      },
+      log: () => undefined,
+    });
+    const pass = cleanup.runOnce();
+    while (committed < 2) await new Promise((resolve) => setImmediate(resolve));
+    await cleanup.stop();
+    await pass;
+    expect(seen?.aborted).toBe(true);
+    expect(committed).toBeLessThan(TRANSACTIONS);
   });
 
   it('runs on its interval and logs a failed pass without stopping', async () => {

@@ -70,6 +70,27 @@ describe('edgewise run refusals', () => {
     expect(existsSync(join(dir, 'data'))).toBe(false);
   });
 
+  it('does not offer --force for a route that does not compile, which the hub refuses anyway', async () => {
+    const dir = folder();
+    const broken = manifestFile(dir, hubManifest({ ...STANDARD_ROUTES, broken: 'FROM /messages/* WHERE a = INTO $upstream' }), 'broken.json');
+    const refused = await runCli(['run', broken, '--connection-string', OFFLINE_CS, '--data', join(dir, 'data')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.split('\n')[0]).toMatch(/: it has 1 lint error \(fix the routes: the hub cannot run a route that does not compile, even with --force\):$/);
+    expect(refused.stderr).toContain('route-syntax');
+    expect(refused.stderr).not.toContain('--force runs it anyway');
+    // What --force would do: the hub's own check stops it.
+    const forced = await runCli(['run', broken, '--connection-string', OFFLINE_CS, '--data', join(dir, 'data'), '--force']);
+    expect(forced.code).toBe(2);
+    expect(forced.stderr).toMatch(/broken/);
+    expect(existsSync(join(dir, 'data', 'hub.json'))).toBe(false);
+
+    // Text after the sink is a lint error too, but edgeHub (and the hub) ignore it: --force does run that.
+    const trailing = manifestFile(dir, hubManifest({ ...STANDARD_ROUTES, trailing: 'FROM /messages/* INTO $upstream WHERE a = 1' }), 'trailing.json');
+    const refusedTrailing = await runCli(['run', trailing, '--connection-string', OFFLINE_CS, '--data', join(dir, 'data')]);
+    expect(refusedTrailing.code).toBe(1);
+    expect(refusedTrailing.stderr.split('\n')[0]).toContain('(--force runs it anyway)');
+  });
+
   it('refuses an AMQP upstream with a line saying what to set', async () => {
     const dir = folder();
     const manifest = hubManifest(STANDARD_ROUTES) as { modulesContent: { $edgeAgent: { 'properties.desired': { systemModules: Record<string, { env: Record<string, { value: string }> }> } } } };

@@ -5,6 +5,8 @@
 // the hub closes its link; and a cloud that accepts TCP connections but never answers. Before
 // the fix the half-made connection kept its socket open after link.close() and the process
 // lived on (until the emulator dropped it 90 s later, or MQTT.js's 30 s CONNACK timeout).
+// Also a device-scope call (HTTPS) to a cloud that never answers: stopping aborts it, instead of
+// waiting for its 20 s timeout.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -15,6 +17,8 @@ import { BIN, hubManifest, rawConnect, removeTempFolders, ROOT, runCli, startSce
 
 /** Generous for a busy 2-core machine, and far below the 30 s and 90 s a leaked socket lived. */
 const EXIT_DEADLINE_MS = 20_000;
+/** Half the device-scope call's own 20 s timeout, which alone would end a call that is not aborted. */
+const SCOPE_CALL_DEADLINE_MS = 10_000;
 
 const children: ChildProcessWithoutNullStreams[] = [];
 let scenario: Scenario | undefined;
@@ -129,6 +133,28 @@ describe('edgewise run on SIGTERM', () => {
 
     running.child.kill('SIGTERM');
     expect(await exitWithin(running)).toMatchObject({ code: 0, signal: null });
+    expect(existsSync(join(data, 'hub.json'))).toBe(false);
+  }, 55_000);
+
+  it('exits 0 while its device-scope call waits on a cloud that never answers', async () => {
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+      socket.on('close', () => sockets.delete(socket));
+    });
+    blackHole = { server, sockets };
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const silentPort = (server.address() as { port: number }).port;
+    // MQTT goes to a closed port (refused at once): this test is about the scope listing, whose own timeout is 20 s.
+    const offline = `HostName=127.0.0.1:${await closedPort()};DeviceId=edge;SharedAccessKey=${Buffer.alloc(32, 3).toString('base64')}`;
+    const data = join(tempFolder(), 'hub');
+    const running = await runHub(['--cloud-https-port', String(silentPort)], offline, data);
+    await waitFor('the hub to call the silent cloud for its scope', () => sockets.size > 0);
+
+    running.child.kill('SIGTERM');
+    const exited = await exitWithin(running, SCOPE_CALL_DEADLINE_MS);
+    expect(exited).toMatchObject({ code: 0, signal: null });
     expect(existsSync(join(data, 'hub.json'))).toBe(false);
   }, 55_000);
 });

@@ -121,8 +121,8 @@ export class Reconciler {
     for (const slot of this.slots.values()) cancelTimers(slot);
     await this.idle();
     if (stopModules) {
-      // Last started, first stopped.
-      for (const slot of this.ordered().reverse()) await this.stopSlot(slot);
+      // Last started group first; the modules of one startupOrder stop together, so close takes one grace per group, not per module.
+      for (const group of startupGroups(this.ordered()).reverse()) await Promise.all(group.map((slot) => this.stopSlot(slot)));
     }
     this.unsubscribe();
     this.emit();
@@ -227,7 +227,10 @@ export class Reconciler {
       this.log(`created module ${slot.spec.name}`);
       return true;
     } catch (error) {
+      // A retried create counts as a restart, as a crash does, so its cool-off grows and the retries end.
+      if (slot.restartDue) slot.runtime = { ...slot.runtime, restartCount: slot.runtime.restartCount + 1, lastRestartTimeUtc: iso(this.clock.now()) };
       slot.startDue = false; // until its retry is due
+      slot.restartDue = false;
       this.ended(slot, { kind: 'error', message: `could not be created: ${(error as Error).message}`, atMs: this.clock.now() });
       return false;
     }
@@ -405,6 +408,17 @@ export class Reconciler {
 
 function newSlot(spec: ModuleSpec): ModuleSlot {
   return { spec, runtime: { runtimeStatus: 'unknown', restartCount: 0 }, running: false, stopping: false, startDue: true, restartDue: false, unhealthyRestart: false };
+}
+
+/** Consecutive slots of equal startupOrder, in the order given. */
+function startupGroups(slots: ModuleSlot[]): ModuleSlot[][] {
+  const groups: ModuleSlot[][] = [];
+  for (const slot of slots) {
+    const last = groups.at(-1);
+    if (last && last[0]!.spec.startupOrder === slot.spec.startupOrder) last.push(slot);
+    else groups.push([slot]);
+  }
+  return groups;
 }
 
 function cancelTimers(slot: ModuleSlot): void {

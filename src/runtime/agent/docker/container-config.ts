@@ -26,6 +26,8 @@ export const MODULE_LABEL = 'edgewise.agent.module';
 /** Docker's container name rule (moby daemon/names: RestrictedNameChars). */
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const DROPPED_CAPABILITIES = ['CAP_CHOWN', 'CAP_SETUID'];
+/** Keys dockerode's createContainer reads as its own (query, auth header, abort), not as body: createOptions must not set them. */
+const CLIENT_KEYS = ['name', 'platform', 'authconfig', 'abortSignal', '_query', '_body'];
 
 export interface ContainerCreateRequest {
   name: string;
@@ -50,6 +52,11 @@ export function containerCreateRequest(launch: ModuleLaunch, dataFolder: string)
     [MODULE_LABEL]: spec.name,
   };
   takeMember(body, 'Image');
+  for (const key of CLIENT_KEYS) {
+    if (!Object.hasOwn(body, key)) continue;
+    delete body[key];
+    notes.push(`module ${spec.name}: createOptions key \`${key}\` is an option of the API client, not container configuration; it is not passed to the engine`);
+  }
   const hostConfig = objectMember(body, 'HostConfig', spec.name);
   const socketTarget = workloadSocketTarget(env);
   if (socketTarget !== undefined) appendTo(hostConfig, 'Binds', `${launch.workloadSocket}:${socketTarget}`, spec.name);

@@ -4,6 +4,7 @@
 // IoT Edge modules do: close() only lets go of them, and list() finds them again on the next run
 // through the data-folder label.
 import type Docker from 'dockerode';
+import { resolve } from 'node:path';
 import { memberOf } from '../../../manifest/case-insensitive-member.js';
 import { ModuleBackendError, type ModuleBackend, type ModuleExit, type ModuleHandle, type ModuleLaunch } from '../agent-types.js';
 import { openModuleLog, type ModuleLogWriter } from '../process/module-log-writer.js';
@@ -19,6 +20,8 @@ export interface DockerBackendOptions {
   /** The agent's data folder: containers are labelled with it, so list() finds only this agent's. */
   dataFolder: string;
   log: (line: string) => void;
+  /** How long the engine may take to answer a ping (default 5 s) and, beyond the grace, a stop (default 30 s); a wedged engine must not hang the agent. */
+  engineTimeouts?: { pingMs?: number; stopMarginMs?: number };
 }
 
 /** As `docker stop`: SIGTERM, then SIGKILL after 10 s. */
@@ -27,6 +30,8 @@ const DEFAULT_GRACE_MS = 10_000;
 const REWAIT_DELAY_MS = 1_000;
 /** After the engine said it stopped the container, how long its exit report may take before stop() gives up waiting for it. */
 const EXIT_REPORT_MS = 15_000;
+const PING_TIMEOUT_MS = 5_000;
+const STOP_MARGIN_MS = 30_000;
 
 interface Tracked {
   name: string;
@@ -46,11 +51,15 @@ export async function openDockerBackend(options: DockerBackendOptions): Promise<
   // Loaded only here: dockerode and its dependencies take ~0.3 s to load, which the process backend should not pay.
   const { default: DockerClient } = await import('dockerode');
   const docker = endpoint.kind === 'unix' ? new DockerClient({ socketPath: endpoint.socketPath }) : new DockerClient({ host: endpoint.host, port: endpoint.port, protocol: 'http' });
+  const pingMs = options.engineTimeouts?.pingMs ?? PING_TIMEOUT_MS;
+  const deadline = AbortSignal.timeout(pingMs);
   try {
-    await docker.ping();
+    // dockerode's ping takes options (abortSignal) like its other calls; @types/dockerode omits that overload.
+    const ping = docker.ping.bind(docker) as unknown as (options: { abortSignal: AbortSignal }) => Promise<unknown>;
+    await ping({ abortSignal: deadline });
   } catch (error) {
     throw new ModuleBackendError(
-      `no Docker engine answers at ${options.dockerHost} (${engineReason(error)}); start Docker, or podman's API service (podman system service --time=0 ${PODMAN_ROOT_HOST}) and pass --docker-host ${PODMAN_ROOT_HOST}`,
+      `no Docker engine answers at ${options.dockerHost} (${deadline.aborted ? `no answer to a ping within ${pingMs / 1000} s` : engineReason(error)}); start Docker, or podman's API service (podman system service --time=0 ${PODMAN_ROOT_HOST}) and pass --docker-host ${PODMAN_ROOT_HOST}`,
       'engine-unreachable',
     );
   }
@@ -62,11 +71,15 @@ export class DockerBackend implements ModuleBackend {
   private readonly tracked = new Map<string, Tracked>();
   private readonly listeners = new Set<(handle: ModuleHandle, exit: ModuleExit) => void>();
   private closed = false;
+  private readonly options: DockerBackendOptions;
 
   constructor(
     private readonly docker: Docker,
-    private readonly options: DockerBackendOptions,
-  ) {}
+    options: DockerBackendOptions,
+  ) {
+    // Absolute, so the data-folder label is the same whatever folder the agent was started from.
+    this.options = { ...options, dataFolder: resolve(options.dataFolder) };
+  }
 
   async create(launch: ModuleLaunch): Promise<ModuleHandle> {
     const request = containerCreateRequest(launch, this.options.dataFolder);
@@ -75,7 +88,7 @@ export class DockerBackend implements ModuleBackend {
     await this.removeLeftover(request.name);
     let id: string;
     try {
-      id = (await this.docker.createContainer({ name: request.name, ...request.body })).id;
+      id = (await this.docker.createContainer({ ...request.body, name: request.name })).id;
     } catch (error) {
       throw new ModuleBackendError(`module ${request.name}: the engine refused to create its container (${engineReason(error)}); check the module's createOptions`, 'container-create');
     }
@@ -99,9 +112,15 @@ export class DockerBackend implements ModuleBackend {
   }
 
   async stop(handle: ModuleHandle, graceMs = DEFAULT_GRACE_MS): Promise<void> {
+    const seconds = Math.ceil(graceMs / 1000);
+    const timeoutMs = seconds * 1000 + (this.options.engineTimeouts?.stopMarginMs ?? STOP_MARGIN_MS);
+    const deadline = AbortSignal.timeout(timeoutMs);
     try {
-      await this.docker.getContainer(handle.id).stop({ t: Math.ceil(graceMs / 1000) });
+      await this.docker.getContainer(handle.id).stop({ t: seconds, abortSignal: deadline });
     } catch (error) {
+      if (deadline.aborted) {
+        throw new ModuleBackendError(`the engine did not stop container ${handle.id} within ${timeoutMs / 1000} s; it is removed by force next, or check the engine (docker info)`, 'container-stop');
+      }
       const status = statusOf(error);
       // 304: it had already exited; 404: it is gone.
       if (status !== 304 && status !== 404) throw new ModuleBackendError(`cannot stop container ${handle.id}: ${engineReason(error)}`, 'container-stop');

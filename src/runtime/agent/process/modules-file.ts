@@ -61,7 +61,8 @@ export async function readModulesFile(file: string): Promise<ModulesFile> {
     return fail(root.modules === undefined ? '' : '/modules', `\`modules\` must map each module name to what runs it, e.g. ${EXAMPLE}`, 'value');
   }
   const folder = dirname(resolve(file));
-  const modules: Record<string, ModuleCommand> = {};
+  // No prototype: a module named `__proto__` is a plain entry, and lookups see only the file's names.
+  const modules: Record<string, ModuleCommand> = Object.create(null) as Record<string, ModuleCommand>;
   for (const [name, entry] of Object.entries(root.modules)) {
     const pointer = appendPointer('/modules', name);
     if (!isPlainObject(entry)) fail(pointer, `module \`${name}\` must be a mapping with \`command\` (and optional \`cwd\`, \`env\`), e.g. ${name}: { command: [node, main.mjs] }`);

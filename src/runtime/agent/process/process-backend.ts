@@ -109,7 +109,8 @@ class ProcessBackend implements ModuleBackend {
     this.refuseWhenClosed();
     const name = launch.spec.name;
     const file = this.options.modulesFile;
-    const command = file.modules[name];
+    // Own entries only: a module named `constructor` or `toString` is not one of Object's methods.
+    const command = Object.hasOwn(file.modules, name) ? file.modules[name] : undefined;
     if (!command) throw new ModuleBackendError(`module ${name} has no entry in ${file.file}; add modules.${name}.command`, 'module-not-in-modules-file');
     const writer = openModuleLog(launch.logFile, { maxBytes: this.options.logMaxBytes, onError: (line) => this.options.log(`module ${name}: ${line}`) });
     const env = moduleProcessEnv(this.options.hostEnv ?? process.env, command.env, launch.env);

@@ -38,8 +38,11 @@ export interface WorkloadServer {
 const MAX_SOCKET_PATH_BYTES = 107;
 /** A sign request is a few hundred bytes; far more is not one. */
 const MAX_BODY_BYTES = 64 * 1024;
-/** Module names kept readable as file names; others (`$edgeAgent`, `a#b`, very long ones) get `~{digest}`, which no plain name can be. */
-const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
+/**
+ * Module names kept readable as file names; others (`$edgeAgent`, `a#b`, very long ones) get `~{digest}`, which no plain name can be.
+ * Lower-case only: on a case-insensitive filesystem `Sensor` and `sensor` would share one socket.
+ */
+const PLAIN_NAME = /^[a-z0-9_-][a-z0-9._-]{0,63}$/;
 
 export function workloadSocketFile(moduleId: string): string {
   return PLAIN_NAME.test(moduleId) ? `${moduleId}.sock` : `~${createHash('sha256').update(moduleId).digest('hex').slice(0, 24)}.sock`;

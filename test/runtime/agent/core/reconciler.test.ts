@@ -195,6 +195,30 @@ describe('Reconciler: what runs', () => {
   });
 });
 
+describe('Reconciler: close', () => {
+  it('stops the modules of one startupOrder together, and the later orders first', async () => {
+    const { reconciler, backend } = setup();
+    await reconciler.apply(deployment({ a: { startupOrder: 0 }, b: { startupOrder: 1 }, c: { startupOrder: 1 } }));
+    backend.takeCalls();
+    const pending = new Map<string, () => void>();
+    backend.stop = (handle) => {
+      backend.calls.push(`stop ${handle.id.split('-')[0]}`);
+      return new Promise<void>((resolve) => pending.set(handle.id.split('-')[0]!, resolve));
+    };
+    const closed = reconciler.close();
+    await flush();
+    expect(backend.calls).toEqual(['stop b', 'stop c']);
+    pending.get('b')!();
+    await flush();
+    expect(backend.calls).toEqual(['stop b', 'stop c']);
+    pending.get('c')!();
+    await flush();
+    expect(backend.calls).toEqual(['stop b', 'stop c', 'stop a']);
+    pending.get('a')!();
+    await closed;
+  });
+});
+
 describe('Reconciler: restart policies', () => {
   it.each<[RestartPolicy, number | null, string | null, boolean, ModuleRuntime['runtimeStatus'], number]>([
     ['always', 0, null, true, 'backoff', 0],
@@ -338,6 +362,22 @@ describe('Reconciler: crash-loop back-off', () => {
     await clock.advance(10 * SECOND);
     expect(backend.takeCalls()).toEqual(['create ghost', 'start ghost']);
     expect(state('ghost').runtimeStatus).toBe('running');
+  });
+
+  it('counts each failed create retry, so its cool-off grows and the retries end as failed', async () => {
+    const { reconciler, backend, clock, state } = setup({ backoff: { maxRestarts: 4 } });
+    backend.refuseCreate.add('ghost');
+    await reconciler.apply(deployment({ ghost: {} }));
+    const delays: number[] = [];
+    for (let retry = 0; retry < 4; retry++) {
+      delays.push(clock.pendingDelays()[0]!);
+      await clock.advance(clock.pendingDelays()[0]!);
+    }
+    expect(delays).toEqual([10 * SECOND, 20 * SECOND, 40 * SECOND, 80 * SECOND]);
+    expect(state('ghost')).toMatchObject({ runtimeStatus: 'failed', restartCount: 4 });
+    expect(state('ghost').lastRestartTimeUtc).toBe(new Date(clock.now()).toISOString());
+    expect(clock.pendingDelays()).toEqual([]);
+    expect(backend.calls.filter((call) => call === 'create ghost')).toHaveLength(5);
   });
 
   it('does not restart a module that a recreate replaced when the old one exits', async () => {

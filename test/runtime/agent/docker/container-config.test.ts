@@ -57,6 +57,14 @@ describe('containerCreateRequest', () => {
     expect(request.notes).toEqual([expect.stringContaining('HostConfig.RestartPolicy is not passed to the engine')]);
   });
 
+  it("drops createOptions keys the API client reads as its own (name, platform, authconfig…), so they cannot rename the container", () => {
+    const request = containerCreateRequest(launchOf({ createOptions: { name: 'other', platform: 'linux/arm64', authconfig: { username: 'x' }, abortSignal: 1, _query: { name: 'other' }, _body: {}, Cmd: ['sh'] } }), '/data');
+    for (const key of ['name', 'platform', 'authconfig', 'abortSignal', '_query', '_body']) expect(request.body).not.toHaveProperty(key);
+    expect(request.body.Cmd).toEqual(['sh']);
+    expect(request.notes).toHaveLength(6);
+    expect(request.notes[0]).toMatch(/createOptions key `name` is an option of the API client/);
+  });
+
   it('does not change the spec it was given', () => {
     const createOptions = { HostConfig: { Binds: ['/a:/b'] }, Env: ['X=1'] };
     containerCreateRequest(launchOf({ createOptions }), '/data');

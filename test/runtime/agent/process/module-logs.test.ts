@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runLogs } from '../../../../src/cli/commands/logs.js';
 import { InputError } from '../../../../src/errors.js';
 import { moduleLogPath, rotatedLogPath } from '../../../../src/runtime/agent/process/module-log-path.js';
 import { followModuleLog, moduleLogExists, readModuleLog } from '../../../../src/runtime/agent/process/module-log-reader.js';
@@ -16,6 +17,20 @@ const lines = (from: number, to: number): string => Array.from({ length: to - fr
 describe('moduleLogPath', () => {
   it('puts logs in DATA/logs/{module}.log', () => {
     expect(moduleLogPath('/data', 'filter')).toBe('/data/logs/filter.log');
+  });
+
+  it('keeps Sensor and sensor in different files on a case-insensitive filesystem, and `edgewise logs Sensor` reads its own', async () => {
+    expect(moduleLogPath('/data', 'sensor')).toBe('/data/logs/sensor.log');
+    expect(moduleLogPath('/data', 'Sensor')).toMatch(/^\/data\/logs\/sensor~[0-9a-f]{16}\.log$/);
+    expect(moduleLogPath('/data', 'Sensor').toLowerCase()).not.toBe(moduleLogPath('/data', 'sensor').toLowerCase());
+    expect(moduleLogPath('/data', 'Sensor').toLowerCase()).not.toBe(moduleLogPath('/data', 'SENSOR').toLowerCase());
+    const data = tempFolder();
+    for (const name of ['Sensor', 'sensor']) {
+      const writer = openModuleLog(moduleLogPath(data, name));
+      writer.write(`from ${name}\n`);
+      writer.close();
+    }
+    expect((await runLogs('Sensor', { data })).stdout).toBe('from Sensor\n');
   });
 
   it('refuses a name that is not a module id (it would leave the logs folder)', () => {

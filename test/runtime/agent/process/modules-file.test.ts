@@ -44,6 +44,15 @@ describe('readModulesFile', () => {
     });
   });
 
+  it('keeps module names like __proto__ and constructor as plain entries, and has no others', async () => {
+    const file = fileWith(['modules:', '  __proto__:', '    command: [node, a.mjs]', '  constructor:', '    command: [node, b.mjs]', ''].join('\n'));
+    const { modules } = await readModulesFile(file);
+    expect(Object.keys(modules)).toEqual(['__proto__', 'constructor']);
+    expect(Object.hasOwn(modules, '__proto__') && modules['__proto__']?.command).toEqual(['node', 'a.mjs']);
+    expect(modules.constructor?.command).toEqual(['node', 'b.mjs']);
+    expect(modules.toString).toBeUndefined();
+  });
+
   it('reads JSON too (it is YAML)', async () => {
     const file = fileWith('{"modules": {"filter": {"command": ["node", "f.mjs"]}}}\n');
     expect((await readModulesFile(file)).modules.filter?.command).toEqual(['node', 'f.mjs']);

@@ -170,6 +170,15 @@ describe('process backend: refusals', () => {
     expect((error as Error).message).toBe('module filter has no entry in modules.yaml; add modules.filter.command');
   });
 
+  it.each(['constructor', 'toString', 'hasOwnProperty'])('refuses a module named %s without an entry, as any other name', async (name) => {
+    const dataFolder = tempFolder();
+    const backend = createProcessBackend({ modulesFile: modulesFileOf({}), dataFolder, log: () => undefined });
+    backends.push(backend);
+    const error = await backend.create(launchOf(dataFolder, name)).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ModuleBackendError);
+    expect((error as Error).message).toBe(`module ${name} has no entry in modules.yaml; add modules.${name}.command`);
+  });
+
   it('refuses to start a program that does not exist, and reports no exit', async () => {
     const dataFolder = tempFolder();
     const backend = createProcessBackend({ modulesFile: modulesFileOf({ filter: { command: ['./no-such-program'], cwd: dataFolder, env: {} } }), dataFolder, log: () => undefined });

@@ -189,6 +189,10 @@ describe('the sockets', () => {
     expect(workloadSocketFile('a#b?c')).toMatch(/^~[0-9a-f]{24}\.sock$/);
     expect(workloadSocketFile('m'.repeat(100))).toMatch(/^~[0-9a-f]{24}\.sock$/);
     expect(workloadSocketFile('$edgeAgent')).not.toBe(workloadSocketFile('$edgeHub'));
+    // Apart on a case-insensitive filesystem too.
+    expect(workloadSocketFile('Sensor').toLowerCase()).not.toBe(workloadSocketFile('sensor').toLowerCase());
+    expect(workloadSocketFile('Sensor')).toMatch(/^~[0-9a-f]{24}\.sock$/);
+    expect(workloadSocketFile('sensor')).toBe('sensor.sock');
   });
 
   it('refuses a folder too deep for a unix socket path with a line that says what to do', async () => {

@@ -14,7 +14,8 @@ const STATUS_POLL_MS = 50;
 const nodeArgs = () => (process.env.EDGEWISE_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const STALL_MS = 60_000;
 
-export async function hubPeer({ root, emulator, sync, tempRoot, logFolder, manifest }) {
+/** `baseline`: another build of edgewise measured beside this one (EDGEWISE_BENCH_BASELINE_BUILD), named hub-baseline. */
+export async function hubPeer({ root, emulator, sync, tempRoot, logFolder, manifest, baseline = false }) {
   const dist = (file) => import(pathToFileURL(path.join(root, 'dist', file)).href);
   const { askHub } = await dist('runtime/hub/admin-client.js');
   const cloudCa = emulator.info.ca;
@@ -67,8 +68,8 @@ export async function hubPeer({ root, emulator, sync, tempRoot, logFolder, manif
   }
 
   return {
-    name: sync ? 'hub-sync' : 'hub',
-    label: sync ? 'edgewise hub --sync (commit flushed to disk before PUBACK)' : 'edgewise hub (commit before PUBACK, no fsync)',
+    name: `${baseline ? 'hub-baseline' : 'hub'}${sync ? '-sync' : ''}`,
+    label: `${baseline ? `baseline build (${root}): ` : ''}${sync ? 'edgewise hub --sync (commit flushed to disk before PUBACK)' : 'edgewise hub (commit before PUBACK, no fsync)'}`,
     async open() {
       const folder = fs.mkdtempSync(path.join(tempRoot, `h${instances++}-`));
       const logFile = path.join(logFolder, `${path.basename(folder)}.log`);

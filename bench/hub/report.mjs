@@ -62,7 +62,7 @@ function ingestSection(results) {
   const out = [
     '### Ingest while the upstream is down (messages/s, every PUBACK received)',
     '',
-    `${settings.messages.toLocaleString('en-US')} messages per sample (mosquitto autosave on every change: ${settings.everyChangeMessages.toLocaleString('en-US')}). mosquitto queues for an offline durable subscriber (clean session off, QoS 1, max_queued_messages 0); the hub stores with its upstream cut. Load during these samples: ${loadRange(ingestLoads(results))}.`,
+    `${settings.messages.toLocaleString('en-US')} messages per sample (mosquitto autosave on every change: ${settings.everyChangeMessages.toLocaleString('en-US')})${settings.warmUpPerPublisher ? `, after an unmeasured warm-up of ${(settings.warmUpPerPublisher * 10).toLocaleString('en-US')} messages (10 publishers, 200 B, then drained) on each fresh instance` : ''}. mosquitto queues for an offline durable subscriber (clean session off, QoS 1, max_queued_messages 0); the hub stores with its upstream cut. Load during these samples: ${loadRange(ingestLoads(results))}.`,
     '',
     rateTable(results, 'ingestRate', keys),
     '',

@@ -9,7 +9,12 @@
 //
 //   --quick      about a minute: 1 run, 2,000 messages a sample, memory up to 50,000 queued
 //   --messages   messages per ingest sample (all publishers together)
+//   --workloads  only these, as SIZExPUBLISHERS: 200x1,200x10,1024x1,1024x10
+//   --peers      only these peers: mosquitto-periodic, mosquitto-every-change, hub, hub-sync,
+//                hub-baseline, hub-baseline-sync
 //   EDGEWISE_BENCH_BUILD=DIR   measure the build in DIR (its bin/ and dist/) instead of this tree's
+//   EDGEWISE_BENCH_BASELINE_BUILD=DIR   also measure the hub of the build in DIR (peers hub-baseline,
+//                hub-baseline-sync), interleaved with the others: a change measured before/after
 //   EDGEWISE_BENCH_HUB_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'   node options for the hub processes
 //
 // Publishers are MQTT.js clients over TLS (QoS 1, 100 unacknowledged each) in their own process.
@@ -33,13 +38,14 @@ import { renderReport } from './report.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const BUILD = process.env.EDGEWISE_BENCH_BUILD ? path.resolve(process.env.EDGEWISE_BENCH_BUILD) : ROOT;
+const BASELINE = process.env.EDGEWISE_BENCH_BASELINE_BUILD ? path.resolve(process.env.EDGEWISE_BENCH_BASELINE_BUILD) : undefined;
 const DATA = path.join(ROOT, 'bench/.data');
 const SECTIONS = ['store', 'ingest', 'kill', 'memory'];
 const PUBLISHERS = 10;
 const log = (line) => process.stderr.write(`[bench:hub] ${line}\n`);
 
 function parseArgs(argv) {
-  const args = { quick: false, runs: undefined, messages: undefined, sections: SECTIONS, out: undefined };
+  const args = { quick: false, runs: undefined, messages: undefined, sections: SECTIONS, out: undefined, peers: undefined, workloads: undefined };
   for (let i = 0; i < argv.length; i++) {
     const [key, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
     const value = () => (inline !== undefined ? inline : argv[++i]);
@@ -48,8 +54,10 @@ function parseArgs(argv) {
     else if (key === '--messages') args.messages = Number(value());
     else if (key === '--sections') args.sections = value().split(',');
     else if (key === '--out') args.out = value();
+    else if (key === '--peers') args.peers = value().split(',');
+    else if (key === '--workloads') args.workloads = value().split(',');
     else {
-      console.error(`unknown argument: ${argv[i]}\nusage: node bench/hub/run.mjs [--quick] [--runs 5] [--messages 10000] [--sections ${SECTIONS.join(',')}] [--out FILE]`);
+      console.error(`unknown argument: ${argv[i]}\nusage: node bench/hub/run.mjs [--quick] [--runs 5] [--messages 10000] [--sections ${SECTIONS.join(',')}] [--peers NAMES] [--out FILE]`);
       process.exit(2);
     }
   }
@@ -95,7 +103,10 @@ const settings = {
     { size: 1024, publishers: PUBLISHERS },
   ],
   window: WINDOW,
+  /** Unmeasured messages per publisher (10 publishers, 200 B) before an instance's first ingest sample. */
+  warmUpPerPublisher: args.quick ? 200 : 2_000,
 };
+if (args.workloads) settings.workloads = settings.workloads.filter((w) => args.workloads.includes(`${w.size}x${w.publishers}`));
 
 fs.mkdirSync(DATA, { recursive: true });
 const logFolder = path.join(DATA, 'hub-logs');
@@ -134,7 +145,9 @@ try {
     emulator = await startEmulator({ root: BUILD, folder: path.join(tempRoot, 'cloud'), logFile: path.join(logFolder, 'cloud.log'), publishers: PUBLISHERS });
     const manifest = path.join(HERE, 'edge-manifest.json');
     for (const sync of [false, true]) peers.push(await hubPeer({ root: BUILD, emulator, sync, tempRoot, logFolder, manifest }));
+    if (BASELINE) for (const sync of [false, true]) peers.push(await hubPeer({ root: BASELINE, emulator, sync, tempRoot, logFolder, manifest, baseline: true }));
   }
+  if (args.peers) peers.splice(0, peers.length, ...peers.filter((peer) => args.peers.includes(peer.name)));
   results.peers = peers.map(({ name, label }) => ({ name, label }));
   const failed = new Map(); // peer name → why its rows stopped
   const fail = (peer, error) => {
@@ -162,6 +175,10 @@ try {
         let instance;
         try {
           instance = await peer.open();
+          // Steady state, not start-up: a fresh hub process runs its first messages before V8 has
+          // optimized its code (its first sample, 200 B from 1 publisher, measured 18,800/s cold
+          // and 26,200/s after this warm-up), so every peer gets the same unmeasured round first.
+          await ingestAndDrain(instance, { size: 200, publishers: PUBLISHERS, perPublisher: settings.warmUpPerPublisher, tag: `w${run}${peer.name}` }, tempRoot);
           for (const workload of settings.workloads) {
             const total = peer.name === 'mosquitto-every-change' ? settings.everyChangeMessages : args.messages;
             const perPublisher = Math.floor(total / workload.publishers);

@@ -65,6 +65,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 function trackSockets(server: Server): Set<Socket> {
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
+    // MQTT answers are small (a PUBACK is 4 bytes): Nagle's algorithm would hold each behind the
+    // client's delayed ACK of the previous one.
+    socket.setNoDelay(true);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });

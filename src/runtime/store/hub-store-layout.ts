@@ -1,9 +1,15 @@
 // How the hub store lays its records out in lmdb: the named databases, their keys, and the compact
 // values written for messages and queue entries (msgpack arrays; the body stays binary).
-import type { Database, RootDatabase } from 'lmdb';
+import type { Database, Key, RootDatabase } from 'lmdb';
 
-/** Bumped when the layout changes in a way an older edgewise cannot read. */
-export const LAYOUT_VERSION = 1;
+/**
+ * Bumped when the layout changes in a way an older edgewise cannot read. 1: every message in
+ * `messages` with a count in `refs`, entries in `entries` pointing at it, and an expiry index
+ * (`expiry`). 2: a message with one queue entry is kept inside that entry (one record written per
+ * message instead of four), and expiry is found by scanning queue heads; a layout-1 store is
+ * migrated at open (hub-store-migrate.ts).
+ */
+export const LAYOUT_VERSION = 2;
 
 /** The identity a message came from (structurally the iothub ClientIdentity). */
 export interface StoreIdentity {
@@ -21,15 +27,17 @@ export interface StoreMessage {
   enqueuedAtMs: number;
 }
 
-/** sequence → [deviceId, moduleId, outputName, properties, systemProperties, body, enqueuedAtMs]. */
+/** sequence → [deviceId, moduleId, outputName, properties, systemProperties, body, enqueuedAtMs]: a message several queues share. */
 export type MessageRecord = [string, string | null, string | null, Record<string, string>, Record<string, string>, Buffer, number];
-/** [endpoint, priority, offset] → [message sequence, enqueuedAtMs, expiresAtMs or null when infinite]. */
+/** [endpoint, priority, offset] → a queue entry. */
 export type EntryKey = [string, number, number];
-export type EntryValue = [number, number, number | null];
+/** The only entry of its message, holding it: [enqueuedAtMs, expiresAtMs or null when infinite, size, deviceId, moduleId, outputName, properties, systemProperties, body]. */
+export type InlineEntry = [number, number | null, number, string, string | null, string | null, Record<string, string>, Record<string, string>, Buffer];
+/** One of several entries of a shared message: [enqueuedAtMs, expiresAtMs or null, message sequence]. */
+export type SharedEntry = [number, number | null, number];
+export type EntryValue = InlineEntry | SharedEntry;
 /** sequence → [queue entries still referring to it, its size in bytes]. */
 export type RefValue = [number, number];
-/** [expiresAtMs, endpoint, priority, offset] → sequence: finds expired entries without a scan. */
-export type ExpiryKey = [number, string, number, number];
 /** [endpoint, priority] → the queue's persisted state. */
 export interface QueueRecord {
   checkpoint: number;
@@ -46,10 +54,11 @@ export interface Totals {
 export const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 
 export interface StoreDatabases {
+  /** Messages shared by several queue entries. */
   messages: Database<MessageRecord, number>;
   refs: Database<RefValue, number>;
+  /** The queues' entries (database `queue-entries`). */
   entries: Database<EntryValue, EntryKey>;
-  expiry: Database<number, ExpiryKey>;
   queues: Database<QueueRecord, [string, number]>;
   /** 'layout' → LAYOUT_VERSION, 'totals' → Totals. */
   meta: Database<unknown, string>;
@@ -58,26 +67,53 @@ export interface StoreDatabases {
   settings: Database<unknown, string>;
 }
 
-export const DATABASE_NAMES = ['messages', 'refs', 'entries', 'expiry', 'queues', 'meta', 'identities', 'twins', 'settings'] as const;
+export const DATABASE_NAMES = ['messages', 'refs', 'queue-entries', 'queues', 'meta', 'identities', 'twins', 'settings'] as const;
+/** Layout 1's databases, opened only to migrate them. */
+export const LAYOUT_1_NAMES = ['entries', 'expiry'] as const;
+
+export function openNamed<V, K extends Key>(root: RootDatabase, name: string): Database<V, K> {
+  return root.openDB<V, K>({
+    name,
+    encoding: 'msgpack',
+    sharedStructuresKey: undefined,
+  });
+}
 
 export function openDatabases(root: RootDatabase): StoreDatabases {
-  const named = <V, K extends import('lmdb').Key>(name: (typeof DATABASE_NAMES)[number]) =>
-    root.openDB<V, K>({
-      name,
-      encoding: 'msgpack',
-      sharedStructuresKey: undefined,
-    });
   return {
-    messages: named('messages'),
-    refs: named('refs'),
-    entries: named('entries'),
-    expiry: named('expiry'),
-    queues: named('queues'),
-    meta: named('meta'),
-    identities: named('identities'),
-    twins: named('twins'),
-    settings: named('settings'),
+    messages: openNamed(root, 'messages'),
+    refs: openNamed(root, 'refs'),
+    entries: openNamed(root, 'queue-entries'),
+    queues: openNamed(root, 'queues'),
+    meta: openNamed(root, 'meta'),
+    identities: openNamed(root, 'identities'),
+    twins: openNamed(root, 'twins'),
+    settings: openNamed(root, 'settings'),
   };
+}
+
+export const isInline = (entry: EntryValue): entry is InlineEntry => entry.length > 3;
+export const enqueuedAtOf = (entry: EntryValue): number => entry[0];
+export const expiresAtOf = (entry: EntryValue): number => entry[1] ?? Infinity;
+
+/** The entry that holds a message of one target. */
+export function inlineEntry(message: StoreMessage, expiresAtMs: number | null, size: number): InlineEntry {
+  return [
+    message.enqueuedAtMs,
+    expiresAtMs,
+    size,
+    message.source.deviceId,
+    message.source.moduleId ?? null,
+    message.outputName ?? null,
+    message.properties,
+    message.systemProperties,
+    message.body,
+  ];
+}
+
+export function inlineMessageOf(entry: InlineEntry): StoreMessage {
+  const [enqueuedAtMs, , , deviceId, moduleId, outputName, properties, systemProperties, body] = entry;
+  return messageOf([deviceId, moduleId, outputName, properties, systemProperties, body, enqueuedAtMs]);
 }
 
 export function messageRecord(message: StoreMessage): MessageRecord {

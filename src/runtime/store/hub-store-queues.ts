@@ -1,7 +1,8 @@
 // The queues' counters (checkpoint, last offset, depth) and the store's totals, kept in memory from
 // their persisted records so that status and delivery never scan the queues. A write changes a
-// staged copy and persists it in its own transaction; the copy becomes the known state only once
-// the batch is committed, so a failed commit leaves the counters as they are on disk.
+// staged copy, handed to its batch when the write succeeded; the batch persists the counters it
+// changed once, at its end, in its transaction; they become the known state only once the batch is
+// committed, so a failed commit leaves the counters as they are on disk.
 import type { Batch } from './hub-store-commit.js';
 import type { QueueRecord, StoreDatabases, Totals } from './hub-store-layout.js';
 
@@ -12,7 +13,10 @@ export interface QueueState extends QueueRecord {
 
 interface BatchState {
   queues: Map<string, QueueState>;
+  /** Queues whose counters this batch changed. */
+  changed: Set<string>;
   totals: Totals;
+  totalsChanged?: boolean;
   appended: Set<string>;
   emitAppended?: (endpoints: readonly string[]) => void;
 }
@@ -74,12 +78,28 @@ export class QueueBook {
       this,
       () => ({
         queues: new Map(),
+        changed: new Set(),
         totals: { ...this.committedTotals },
         appended: new Set(),
       }),
       (state) => this.commit(state),
+      (state) => this.persist(state),
     );
-    return new StagedState(this.dbs, shared, (id) => this.queues.get(id));
+    return new StagedState(shared, (id) => this.queues.get(id));
+  }
+
+  /** Writes the counters the batch changed, inside its transaction. */
+  private persist(state: BatchState): void {
+    for (const id of state.changed) {
+      const queue = state.queues.get(id)!;
+      const record: QueueRecord = {
+        checkpoint: queue.checkpoint,
+        lastOffset: queue.lastOffset,
+        depth: queue.depth,
+      };
+      this.dbs.queues.putSync([queue.endpoint, queue.priority], record);
+    }
+    if (state.changed.size > 0 || state.totalsChanged) this.dbs.meta.putSync('totals', state.totals);
   }
 
   private commit(state: BatchState): void {
@@ -89,7 +109,7 @@ export class QueueBook {
   }
 }
 
-/** One write's view of the counters: its changes reach the batch only when `write` persisted them. */
+/** One write's view of the counters: its changes reach the batch only when `write` hands them over. */
 export class StagedState {
   readonly totals: Totals;
   private readonly touched = new Map<string, QueueState>();
@@ -97,7 +117,6 @@ export class StagedState {
   private emit: ((endpoints: readonly string[]) => void) | undefined;
 
   constructor(
-    private readonly dbs: StoreDatabases,
     private readonly shared: BatchState,
     private readonly committed: (id: string) => QueueState | undefined,
   ) {
@@ -127,19 +146,14 @@ export class StagedState {
     this.emit = emit;
   }
 
-  /** Persists the touched counters in this write's transaction, then hands them to the batch. */
+  /** Hands the touched counters to the batch, which persists them at its end; call last in a write that succeeded. */
   write(): void {
-    for (const queue of this.touched.values()) {
-      const record: QueueRecord = {
-        checkpoint: queue.checkpoint,
-        lastOffset: queue.lastOffset,
-        depth: queue.depth,
-      };
-      this.dbs.queues.putSync([queue.endpoint, queue.priority], record);
+    for (const [id, queue] of this.touched) {
+      this.shared.queues.set(id, queue);
+      this.shared.changed.add(id);
     }
-    this.dbs.meta.putSync('totals', this.totals);
-    for (const [id, queue] of this.touched) this.shared.queues.set(id, queue);
     this.shared.totals = this.totals;
+    this.shared.totalsChanged = true;
     for (const endpoint of this.endpoints) this.shared.appended.add(endpoint);
     if (this.emit !== undefined) this.shared.emitAppended = this.emit;
   }

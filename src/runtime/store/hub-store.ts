@@ -11,7 +11,8 @@ import { DEFAULT_MIN_FREE_DISK_BYTES, DiskGuard } from './hub-store-disk-guard.j
 import { StoreOpenError } from './hub-store-errors.js';
 import { writeFailure } from './hub-store-failure.js';
 import { checkDataFile } from './hub-store-check.js';
-import { DATABASE_NAMES, LAYOUT_VERSION, openDatabases, type StoreDatabases } from './hub-store-layout.js';
+import { DATABASE_NAMES, LAYOUT_1_NAMES, LAYOUT_VERSION, openDatabases, type StoreDatabases } from './hub-store-layout.js';
+import { MIGRATES_FROM, migrateLayout } from './hub-store-migrate.js';
 import { createMessageStore, type MessageStore } from './message-store.js';
 import { createRecords, type Records } from './records.js';
 
@@ -56,7 +57,7 @@ export function openHubStore(folder: string, options: HubStoreOptions = {}): Hub
     root = open({
       path: folder,
       noSubdir: false,
-      maxDbs: DATABASE_NAMES.length + 2,
+      maxDbs: DATABASE_NAMES.length + LAYOUT_1_NAMES.length + 2,
       noSync: options.sync !== true,
       // A commit resolves after it is written; with sync, after it is flushed too (not later).
       overlappingSync: false,
@@ -119,8 +120,14 @@ function openChecked(root: RootDatabase, folder: string): StoreDatabases {
   const unmarked = layout === undefined && dbs.meta.getKeysCount() === 0 && dbs.queues.getKeysCount() === 0;
   if (fresh || unmarked) {
     dbs.meta.putSync('layout', LAYOUT_VERSION);
+  } else if (typeof layout === 'number' && MIGRATES_FROM.includes(layout)) {
+    migrateLayout(root, dbs, layout);
   } else if (layout !== LAYOUT_VERSION) {
-    throw new StoreOpenError(folder, `its layout version is ${String(layout)}, this edgewise reads ${LAYOUT_VERSION}`);
+    const newer = typeof layout === 'number' && layout > LAYOUT_VERSION;
+    throw new StoreOpenError(
+      folder,
+      `its layout version is ${String(layout)}, this edgewise reads ${LAYOUT_VERSION}${newer ? ' (a newer edgewise wrote it: run that one on it)' : ''}`,
+    );
   }
   return dbs;
 }

@@ -1,12 +1,25 @@
-// Store-and-forward queues as edgeHub keeps them (docs/FACTS.md §3): each message stored once with a
-// count of the queue entries that refer to it; one queue per (endpoint, priority) with increasing
-// offsets and a persisted checkpoint; expiry checked on read and cleaned up through an index by
-// expiry time. Reads are synchronous lmdb reads; every write goes through the group commit and
-// resolves only once committed.
+// Store-and-forward queues as edgeHub keeps them (docs/FACTS.md §3): each message stored once (inside
+// its queue entry when it has one target, else with a count of the entries that refer to it); one
+// queue per (endpoint, priority) with increasing offsets and a persisted checkpoint; expiry checked
+// on read and cleaned up from the queue heads. Reads are synchronous lmdb reads; every write goes
+// through the group commit and resolves only once committed.
 import type { GroupCommit } from './hub-store-commit.js';
 import type { DiskGuard } from './hub-store-disk-guard.js';
 import { StoreWriteError } from './hub-store-errors.js';
-import { MAX_OFFSET, messageOf, messageRecord, messageSize, type EntryKey, type StoreDatabases, type StoreMessage } from './hub-store-layout.js';
+import {
+  enqueuedAtOf,
+  expiresAtOf,
+  inlineEntry,
+  inlineMessageOf,
+  isInline,
+  MAX_OFFSET,
+  messageOf,
+  messageRecord,
+  messageSize,
+  type EntryKey,
+  type StoreDatabases,
+  type StoreMessage,
+} from './hub-store-layout.js';
 import { QueueBook, type StagedState } from './hub-store-queues.js';
 
 export type { StoreIdentity, StoreMessage } from './hub-store-layout.js';
@@ -59,8 +72,8 @@ export interface MessageStore {
   endpoints(): string[];
   /** Removes delivered entries, advances the queue's checkpoint, deletes messages no entry refers to; resolves after commit. */
   acknowledge(endpoint: string, priority: number, offsets: readonly number[]): Promise<void>;
-  /** Deletes expired entries (and their unreferenced messages) in small transactions between appends; resolves with the number removed. */
-  removeExpired(nowMs: number): Promise<number>;
+  /** Deletes expired entries (and their unreferenced messages) in small transactions between appends, stopping between two when `signal` is aborted; resolves with the number removed. */
+  removeExpired(nowMs: number, options?: { signal?: AbortSignal }): Promise<number>;
   status(nowMs: number): {
     queues: QueueStatus[];
     messages: number;
@@ -102,9 +115,14 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
   function removeEntry(staged: StagedState, key: EntryKey): boolean {
     const value = dbs.entries.get(key);
     if (value === undefined) return false;
-    const [sequence, , expiresAtMs] = value;
     dbs.entries.removeSync(key);
-    if (expiresAtMs !== null) dbs.expiry.removeSync([expiresAtMs, key[0], key[1], key[2]]);
+    staged.queue(key[0], key[1]).depth -= 1;
+    if (isInline(value)) {
+      staged.totals.messages -= 1;
+      staged.totals.bytes -= value[2];
+      return true;
+    }
+    const sequence = value[2];
     const ref = dbs.refs.get(sequence);
     if (ref !== undefined && ref[0] > 1) {
       dbs.refs.putSync(sequence, [ref[0] - 1, ref[1]]);
@@ -114,7 +132,6 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
       staged.totals.messages -= 1;
       staged.totals.bytes -= ref?.[1] ?? 0;
     }
-    staged.queue(key[0], key[1]).depth -= 1;
     return true;
   }
 
@@ -147,24 +164,34 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
     });
   }
 
-  /** One transaction of the cleanup: the expired entries found first in the expiry index. */
-  function expiredChunk(nowMs: number): Promise<{ removed: number; scanned: number }> {
+  /**
+   * One transaction of the cleanup: expired entries at the heads of the queues. Entries are in
+   * enqueue order, so with one TTL per queue the expired ones come first; an entry behind a live
+   * head (its route's TTL was shortened by a deployment) is skipped and removed by the read that
+   * meets it.
+   */
+  /**
+   * Removes the expired entries among the next `expiryChunk` entries of one queue after `after`, in
+   * one write. Routes with different TTLs share a queue, so an expired entry may follow a live one:
+   * the whole queue is scanned, a chunk per write, so appends get in between.
+   */
+  function expiredChunk(nowMs: number, endpoint: string, priority: number, after: number): Promise<{ removed: number; next?: number }> {
     return commits.submit((batch) => {
       const staged = book.stage(batch);
-      const touched = new Map<string, [string, number]>();
-      let removed = 0;
+      const expired: number[] = [];
       let scanned = 0;
-      for (const key of dbs.expiry.getKeys({ limit: expiryChunk })) {
-        if (key[0] > nowMs) break;
+      let last = after;
+      for (const { key, value } of dbs.entries.getRange({ start: [endpoint, priority, after + 1], end: [endpoint, priority, MAX_OFFSET], limit: expiryChunk })) {
         scanned += 1;
-        if (removeEntry(staged, [key[1], key[2], key[3]])) removed += 1;
-        else dbs.expiry.removeSync(key);
-        touched.set(`${key[1]}\u0000${key[2]}`, [key[1], key[2]]);
+        last = key[2];
+        if (nowMs >= expiresAtOf(value)) expired.push(key[2]);
       }
-      for (const [endpoint, priority] of touched.values()) advanceCheckpoint(staged, endpoint, priority);
+      let removed = 0;
+      for (const offset of expired) if (removeEntry(staged, [endpoint, priority, offset])) removed += 1;
+      if (removed > 0) advanceCheckpoint(staged, endpoint, priority);
       staged.write();
       batch.afterCommit(() => emitExpired(removed));
-      return { removed, scanned };
+      return scanned < expiryChunk ? { removed } : { removed, next: last };
     });
   }
 
@@ -173,7 +200,10 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
       const unique = uniqueTargets(targets);
       if (unique.length === 0) return Promise.resolve();
       const size = messageSize(message);
-      const record = messageRecord(message);
+      const expiresAt = (target: StoreTarget) => (target.ttlSeconds < 0 ? null : message.enqueuedAtMs + target.ttlSeconds * 1000);
+      // The common case, one target, writes one record: the entry holding the message.
+      const inline = unique.length === 1 ? inlineEntry(message, expiresAt(unique[0]!), size) : undefined;
+      const record = inline === undefined ? messageRecord(message) : undefined;
       return commits.submit((batch) => {
         const staged = book.stage(batch);
         if (options.maxStoredBytes !== undefined && staged.totals.bytes + size > options.maxStoredBytes) {
@@ -190,18 +220,18 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
           );
         }
         const sequence = staged.totals.lastSequence + 1;
-        dbs.messages.putSync(sequence, record);
-        dbs.refs.putSync(sequence, [unique.length, size]);
+        if (record !== undefined) {
+          dbs.messages.putSync(sequence, record);
+          dbs.refs.putSync(sequence, [unique.length, size]);
+          staged.totals.lastSequence = sequence;
+        }
         for (const target of unique) {
           const queue = staged.queue(target.endpoint, target.priority);
           const offset = queue.lastOffset + 1;
-          const expiresAtMs = target.ttlSeconds < 0 ? null : message.enqueuedAtMs + target.ttlSeconds * 1000;
-          dbs.entries.putSync([target.endpoint, target.priority, offset], [sequence, message.enqueuedAtMs, expiresAtMs]);
-          if (expiresAtMs !== null) dbs.expiry.putSync([expiresAtMs, target.endpoint, target.priority, offset], sequence);
+          dbs.entries.putSync([target.endpoint, target.priority, offset], inline ?? [message.enqueuedAtMs, expiresAt(target), sequence]);
           queue.lastOffset = offset;
           queue.depth += 1;
         }
-        staged.totals.lastSequence = sequence;
         staged.totals.messages += 1;
         staged.totals.bytes += size;
         staged.appended(
@@ -222,7 +252,7 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
         end: [endpoint, priority, MAX_OFFSET],
       })) {
         const offset = key[2];
-        const expiresAtMs = value[2] ?? Infinity;
+        const expiresAtMs = expiresAtOf(value);
         if (nowMs >= expiresAtMs) {
           const id = `${endpoint}\u0000${priority}\u0000${offset}`;
           if (!expiring.has(id)) {
@@ -233,15 +263,15 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
           if (skipped >= expiryChunk) break;
           continue;
         }
-        const record = dbs.messages.get(value[0]);
-        if (record === undefined) continue;
-        live.push({
-          endpoint,
-          priority,
-          offset,
-          message: messageOf(record),
-          expiresAtMs,
-        });
+        let message: StoreMessage;
+        if (isInline(value)) {
+          message = inlineMessageOf(value);
+        } else {
+          const record = dbs.messages.get(value[2]);
+          if (record === undefined) continue;
+          message = messageOf(record);
+        }
+        live.push({ endpoint, priority, offset, message, expiresAtMs });
         if (live.length >= limit) break;
       }
       // A read stopped by a run of expired entries (bounded so that a long run neither stalls the
@@ -266,13 +296,18 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
       await removeEntries(endpoint, priority, offsets, 'delivered');
     },
 
-    async removeExpired(nowMs) {
+    async removeExpired(nowMs, options = {}) {
       let total = 0;
-      for (;;) {
-        const { removed, scanned } = await expiredChunk(nowMs);
-        total += removed;
-        if (scanned < expiryChunk) return total;
+      for (const { endpoint, priority, checkpoint } of book.all()) {
+        let after: number | undefined = checkpoint;
+        while (after !== undefined) {
+          if (options.signal?.aborted) return total;
+          const chunk: { removed: number; next?: number } = await expiredChunk(nowMs, endpoint, priority, after);
+          total += chunk.removed;
+          after = chunk.next;
+        }
       }
+      return total;
     },
 
     // The oldest entry is the queue's first one, expired or not: the cleanup removes those soon.
@@ -289,7 +324,7 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
           end: [queue.endpoint, queue.priority, MAX_OFFSET],
           limit: 1,
         })) {
-          status.oldestEnqueuedAtMs = value[1];
+          status.oldestEnqueuedAtMs = enqueuedAtOf(value);
         }
         return status;
       });

@@ -7,6 +7,7 @@ import { chmodSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
+import { listen } from '../iothub/listen.js';
 
 export const ADMIN_SOCKET_FILE = 'hub.sock';
 
@@ -85,16 +86,6 @@ export async function startAdminChannel(dataFolder: string, handle: (request: Ad
       return closing;
     },
   };
-}
-
-function listen(server: Server, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 /** Answers each line of one connection in order; a line too long or a broken socket ends it. */

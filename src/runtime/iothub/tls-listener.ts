@@ -3,6 +3,7 @@
 // past CONNECT), so close() never hangs on a silent client.
 import type { AddressInfo, Socket } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { listen } from './listen.js';
 
 export interface TlsListenerOptions {
   host: string;
@@ -23,7 +24,7 @@ export async function listenTls(options: TlsListenerOptions): Promise<TlsListene
   const sockets = trackSockets(server);
   // A failed handshake concerns that client only.
   server.on('tlsClientError', () => undefined);
-  await listen(server, options.port, options.host);
+  await listen(server, { host: options.host, port: options.port });
   const port = (server.address() as AddressInfo).port;
   return {
     port,
@@ -50,16 +51,6 @@ export function acceptedHostNames(hostName: string, host: string, port: number):
 export function distinctHostNames(names: readonly string[]): string[] {
   const seen = new Set<string>();
   return names.filter((name) => !seen.has(name.toLowerCase()) && seen.add(name.toLowerCase()));
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 function trackSockets(server: Server): Set<Socket> {

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join, resolve } from 'node:path';
 import { InputError } from '../../../errors.js';
 import { answerWorkloadRequest, type WorkloadKeys, type WorkloadResponse } from './workload-requests.js';
+import { listen } from '../../iothub/listen.js';
 
 export interface WorkloadServerOptions extends WorkloadKeys {
   /** Where the module sockets are made (created, and made 0700). */
@@ -98,16 +99,6 @@ async function serveModule(moduleId: string, socketPath: string, keys: WorkloadK
       return closing;
     },
   };
-}
-
-function listen(server: Server, path: string): Promise<void> {
-  return new Promise((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolveListen();
-    });
-  });
 }
 
 function serveRequest(moduleId: string, request: IncomingMessage, response: ServerResponse, keys: WorkloadKeys, log: (line: string) => void): void {

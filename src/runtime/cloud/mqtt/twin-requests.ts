@@ -5,6 +5,7 @@
 import { CloudError } from '../cloud-error.js';
 import type { TwinStore } from '../twins.js';
 import type { ClientIdentity } from '../../iothub/client-identity.js';
+import { jsonObjectPayload as jsonObject } from '../../iothub/json-payload.js';
 
 export interface TwinReply {
   status: number;
@@ -39,15 +40,6 @@ export function withoutMetadata(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutMetadata);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '$metadata').map(([key, member]) => [key, withoutMetadata(member)]));
-}
-
-function jsonObject(payload: Buffer): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(payload.toString('utf8')) as unknown;
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function errorReply(error: unknown): TwinReply {

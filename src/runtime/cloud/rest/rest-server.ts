@@ -12,6 +12,7 @@ import { errorResponse, internalErrorResponse } from './error-response.js';
 import { readJsonBody } from './read-json-body.js';
 import type { Principal, RestContext, RestResponse } from './rest-types.js';
 import { matchRoute, type Route } from './routes.js';
+import { listen } from '../../iothub/listen.js';
 
 export interface RestServerOptions extends RestContext {
   host: string;
@@ -42,7 +43,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     });
     void answer(request, response, controller.signal, options);
   });
-  await listen(server, options.host, options.port);
+  await listen(server, { host: options.host, port: options.port });
   let closing: Promise<void> | undefined;
   return {
     port: (server.address() as AddressInfo).port,
@@ -90,14 +91,4 @@ function checkScope(principal: Principal, route: Route, params: Record<string, s
   if (principal.kind === 'owner') return;
   if (!route.device) throw unauthorized(`a device token may not call ${route.method} ${route.path}; use the ${OWNER_POLICY} policy`);
   if (params.deviceId !== principal.deviceId) throw unauthorized(`device ${principal.deviceId} may act only on its own scope, not on ${params.deviceId}`);
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

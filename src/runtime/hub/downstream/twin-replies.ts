@@ -6,6 +6,7 @@
 import type { ClientIdentity } from '../../iothub/client-identity.js';
 import type { TwinAnswer } from '../../iothub/dialect-connection.js';
 import { TwinRequestError, type TwinService } from '../upstream/twin-service.js';
+import { jsonObjectPayload as jsonObject } from '../../iothub/json-payload.js';
 
 export async function answerTwinGet(twins: TwinService, identity: ClientIdentity): Promise<TwinAnswer> {
   try {
@@ -35,11 +36,3 @@ function failure(error: unknown, what: string): TwinAnswer {
   return { status: 500, body: JSON.stringify({ errorCode: 500001, message: `${what}: ${reason}` }) };
 }
 
-function jsonObject(payload: Buffer): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(payload.toString('utf8')) as unknown;
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}

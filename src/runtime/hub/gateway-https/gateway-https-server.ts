@@ -12,6 +12,7 @@ import { MethodCallError } from '../../iothub/method-broker.js';
 import { answers, badRequest, methodSuccess, type GatewayAnswer } from './method-answers.js';
 import { MethodInvocationError, type MethodInvocation, type MethodInvoker } from './method-invoker.js';
 import { methodInvocationOf, MethodRequestError } from './method-request.js';
+import { listen } from '../../iothub/listen.js';
 
 export { MethodInvocationError, type MethodInvocation, type MethodInvoker } from './method-invoker.js';
 
@@ -50,7 +51,7 @@ export async function startGatewayHttpsServer(options: GatewayHttpsOptions): Pro
       },
     );
   });
-  await listen(server, options.host, options.port);
+  await listen(server, { host: options.host, port: options.port });
   let closing: Promise<void> | undefined;
   return {
     port: (server.address() as AddressInfo).port,
@@ -147,14 +148,4 @@ function send(response: ServerResponse, result: GatewayAnswer | undefined): void
   const body = Buffer.from(answer.body, 'utf8');
   response.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': body.length });
   response.end(body);
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

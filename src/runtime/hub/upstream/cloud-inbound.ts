@@ -7,6 +7,7 @@ import { identityKey, type ClientIdentity } from '../../iothub/client-identity.j
 import { parsePropertyBag } from '../../iothub/property-bag.js';
 import { classifyCloudPublish, methodResponseTopic } from './cloud-topics.js';
 import type { InboundPublish } from './upstream-connection.js';
+import { jsonObjectPayload as jsonObject } from '../../iothub/json-payload.js';
 
 export interface CloudToDeviceMessage {
   properties: Record<string, string>;
@@ -146,11 +147,3 @@ export class CloudInbound {
   }
 }
 
-function jsonObject(payload: Buffer): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(payload.toString('utf8')) as unknown;
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -5,9 +5,8 @@
 // said once.
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeManifest } from '../../../../src/manifest/normalize-manifest.js';
-import { startHub, type RunningHub } from '../../../../src/runtime/hub/start-hub.js';
-import { EDGE, hubManifest, removeTempFolders, startScenario, STANDARD_ROUTES, tempFolder, waitFor, type Scenario } from './hub-support.js';
+import type { RunningHub } from '../../../../src/runtime/hub/start-hub.js';
+import { EDGE, hubManifest, removeTempFolders, startScenario, startScenarioHub, STANDARD_ROUTES, waitFor, type Scenario } from './hub-support.js';
 
 let scenario: Scenario;
 let hub: RunningHub;
@@ -23,18 +22,9 @@ function deployment(image: string): { modulesContent: Record<string, unknown> } 
 beforeAll(async () => {
   scenario = await startScenario();
   await scenario.cloud.client.applyConfigurationContent(EDGE, deployment('example.azurecr.io/filter:1.0'));
-  hub = await startHub({
-    dataFolder: tempFolder(),
-    manifest: await normalizeManifest(hubManifest(STANDARD_ROUTES), { flavour: 'manifest' }),
-    connectionString: scenario.edgeConnectionString,
-    cloudCa: scenario.cloud.ca,
-    cloudHttpsPort: scenario.cloud.running.info.https.port,
-    mqttPort: 0,
-    httpsPort: 0,
-    upstreamBackoff: { minMs: 100, maxMs: 1000 },
+  hub = await startScenarioHub(scenario, {
     log: (line) => hubLog.push(line),
   });
-  await waitFor('the upstream to connect', () => hub.upstreamState === 'connected');
 });
 
 afterEach((context) => {

@@ -13,6 +13,8 @@ import type { CloudMessage } from '../../../../src/runtime/cloud/service-client.
 import { deviceConnectionString } from '../../../../src/runtime/iothub/connection-strings.js';
 import { signSasToken } from '../../../../src/runtime/iothub/sas.js';
 import type { HubInfo } from '../../../../src/runtime/hub/hub-info.js';
+import { startHub, type HubOptions, type RunningHub } from '../../../../src/runtime/hub/start-hub.js';
+import { normalizeManifest } from '../../../../src/manifest/normalize-manifest.js';
 import { startTestCloud, type TestCloud } from '../../cloud/cloud-support.js';
 
 export { ROOT, BIN, runCli } from '../../cloud/cloud-support.js';
@@ -207,3 +209,25 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, dead
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * A hub for the scenario's edge device, trusting its emulator, on ports the OS chooses, with short
+ * reconnect delays; `overrides` replace any of these. Resolves once the upstream is connected.
+ */
+export async function startScenarioHub(scenario: Scenario, overrides: Partial<HubOptions> & { routes?: Record<string, RouteSpec>; timeToLiveSecs?: number } = {}): Promise<RunningHub> {
+  const { routes = STANDARD_ROUTES, timeToLiveSecs, ...options } = overrides;
+  const hub = await startHub({
+    dataFolder: tempFolder(),
+    manifest: await normalizeManifest(hubManifest(routes, timeToLiveSecs === undefined ? {} : { timeToLiveSecs }), { flavour: 'manifest' }),
+    connectionString: scenario.edgeConnectionString,
+    cloudCa: scenario.cloud.ca,
+    cloudHttpsPort: scenario.cloud.running.info.https.port,
+    mqttPort: 0,
+    httpsPort: 0,
+    upstreamBackoff: { minMs: 100, maxMs: 1000 },
+    ...options,
+  });
+  await waitFor('the upstream to connect', () => hub.upstreamState === 'connected');
+  return hub;
+}
+

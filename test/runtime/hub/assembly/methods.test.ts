@@ -7,10 +7,9 @@ import { ModuleClient } from 'azure-iot-device';
 import type { DeviceMethodRequest, DeviceMethodResponse } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeManifest } from '../../../../src/manifest/normalize-manifest.js';
 import { deviceConnectionString } from '../../../../src/runtime/iothub/connection-strings.js';
-import { startHub, type RunningHub } from '../../../../src/runtime/hub/start-hub.js';
-import { EDGE, edgeCa, hubManifest, openGatewayModule, removeTempFolders, startScenario, STANDARD_ROUTES, tempFolder, waitFor, type Scenario } from './hub-support.js';
+import type { RunningHub } from '../../../../src/runtime/hub/start-hub.js';
+import { EDGE, edgeCa, openGatewayModule, removeTempFolders, startScenario, startScenarioHub, waitFor, type Scenario } from './hub-support.js';
 
 const ADDRESS = '127.0.0.4';
 
@@ -20,16 +19,11 @@ const clients: ModuleClient[] = [];
 
 beforeAll(async () => {
   scenario = await startScenario();
-  hub = await startHub({
-    dataFolder: tempFolder(),
-    manifest: await normalizeManifest(hubManifest(STANDARD_ROUTES), { flavour: 'manifest' }),
-    connectionString: scenario.edgeConnectionString,
-    cloudCa: scenario.cloud.ca,
-    cloudHttpsPort: scenario.cloud.running.info.https.port,
+  hub = await startScenarioHub(scenario, {
     address: ADDRESS,
-    upstreamBackoff: { minMs: 100, maxMs: 1000 },
+    mqttPort: 8883,
+    httpsPort: 443,
   });
-  await waitFor('the upstream to connect', () => hub.upstreamState === 'connected');
 });
 
 afterAll(async () => {

@@ -3,9 +3,8 @@
 // restore all 10,000 reach the emulator, in order per identity.
 import type { Client } from 'azure-iot-device';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeManifest } from '../../../../src/manifest/normalize-manifest.js';
-import { startHub, type RunningHub } from '../../../../src/runtime/hub/start-hub.js';
-import { cloudMessages, hubManifest, numbered, openGatewayDevice, removeTempFolders, startScenario, STANDARD_ROUTES, tempFolder, waitFor, type Scenario } from './hub-support.js';
+import type { RunningHub } from '../../../../src/runtime/hub/start-hub.js';
+import { cloudMessages, numbered, openGatewayDevice, removeTempFolders, startScenario, startScenarioHub, waitFor, type Scenario } from './hub-support.js';
 
 const PER_IDENTITY = 5_000;
 const SENDERS = ['child-a', 'child-b'];
@@ -16,17 +15,7 @@ const clients: Client[] = [];
 
 beforeAll(async () => {
   scenario = await startScenario();
-  hub = await startHub({
-    dataFolder: tempFolder(),
-    manifest: await normalizeManifest(hubManifest(STANDARD_ROUTES), { flavour: 'manifest' }),
-    connectionString: scenario.edgeConnectionString,
-    cloudCa: scenario.cloud.ca,
-    cloudHttpsPort: scenario.cloud.running.info.https.port,
-    mqttPort: 0,
-    httpsPort: 0,
-    upstreamBackoff: { minMs: 100, maxMs: 1000 },
-  });
-  await waitFor('the upstream to connect', () => hub.upstreamState === 'connected');
+  hub = await startScenarioHub(scenario);
   for (const deviceId of SENDERS) {
     clients.push(
       await waitFor(`${deviceId} to connect`, async () => {

@@ -4,9 +4,8 @@
 // delivering the queue has freed space. The store runs with --sync (commits flushed to disk).
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeManifest } from '../../../../src/manifest/normalize-manifest.js';
-import { startHub, type RunningHub } from '../../../../src/runtime/hub/start-hub.js';
-import { cloudMessages, hubManifest, rawConnect, removeTempFolders, startScenario, STANDARD_ROUTES, tempFolder, waitFor, type Scenario } from './hub-support.js';
+import type { RunningHub } from '../../../../src/runtime/hub/start-hub.js';
+import { cloudMessages, rawConnect, removeTempFolders, startScenario, startScenarioHub, waitFor, type Scenario } from './hub-support.js';
 
 const BODY = 'x'.repeat(1000);
 
@@ -16,21 +15,12 @@ const hubLog: string[] = [];
 
 beforeAll(async () => {
   scenario = await startScenario();
-  hub = await startHub({
-    dataFolder: tempFolder(),
-    manifest: await normalizeManifest(hubManifest(STANDARD_ROUTES), { flavour: 'manifest' }),
-    connectionString: scenario.edgeConnectionString,
-    cloudCa: scenario.cloud.ca,
-    cloudHttpsPort: scenario.cloud.running.info.https.port,
-    mqttPort: 0,
-    httpsPort: 0,
-    upstreamBackoff: { minMs: 100, maxMs: 1000 },
+  hub = await startScenarioHub(scenario, {
     maxStoredBytes: 10_000,
     // With --sync every commit is flushed before its PUBACK: the same refusals, the same recovery.
     sync: true,
     log: (line) => hubLog.push(line),
   });
-  await waitFor('the upstream to connect', () => hub.upstreamState === 'connected');
 });
 
 afterAll(async () => {

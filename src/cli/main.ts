@@ -354,7 +354,7 @@ function addHubCommands(program: Command): void {
   const dataOption = (): Option => new Option('--data <dir>', "the hub's data folder (store, identity cache, edge CA, hub.json)").default('.edgewise/hub');
   program
     .command('run')
-    .description("run the edge hub of a deployment: MQTT for modules and child devices, store-and-forward to the cloud; writes DIR/hub.json when ready, stops on Ctrl-C or SIGTERM")
+    .description("run a deployment: the edge hub (MQTT for modules and child devices, store-and-forward to the cloud) and the agent that runs its modules; writes DIR/hub.json when ready, stops on Ctrl-C or SIGTERM")
     .argument('<manifest>', 'the deployment manifest whose $edgeHub routes and settings the hub runs')
     .option('--connection-string <cs>', "the edge device's connection string (default $EDGEWISE_CONNECTION_STRING)")
     .addOption(dataOption())
@@ -366,9 +366,16 @@ function addHubCommands(program: Command): void {
     .option('--gateway-host-name <name>', 'the name clients put in GatewayHostName, written in the server certificate (default the address)')
     .option('--sync', 'flush every commit to disk before acknowledging it (survives a power cut; slower)')
     .option('--force', 'run a manifest that has lint errors')
-    .action(async (manifest: string, options: { connectionString?: string; data: string; cloudCa?: string; cloudHttpsPort: number; address: string; mqttPort: number; httpsPort: number; gatewayHostName?: string; sync?: boolean; force?: boolean }) => {
+    .addOption(new Option('--backend <name>', 'how the agent runs modules: process (child processes, needs --modules) or docker (containers)').choices(['process', 'docker']).default('process'))
+    .option('--modules <file>', "the process backend's modules file (YAML): the command that runs each module; without it (and without --backend docker) the hub runs alone")
+    .option('--docker-host <uri>', 'the Docker Engine API for --backend docker: unix:///path or tcp://host:port (default $DOCKER_HOST, else unix:///var/run/docker.sock)')
+    .option('--with-cloud', 'first start a local emulator (edgewise cloud) seeded with the edge device and this deployment; no connection string needed')
+    .option('--from-cloud', "run the cloud's $edgeAgent deployment instead of the manifest's modules")
+    .option('--device-id <id>', 'with --with-cloud: the edge device the emulator holds (default edge-device)')
+    .option('--cloud-data <dir>', "with --with-cloud: the emulator's data folder (default: cloud beside --data)")
+    .action(async (manifest: string, options: { connectionString?: string; data: string; cloudCa?: string; cloudHttpsPort: number; address: string; mqttPort: number; httpsPort: number; gatewayHostName?: string; sync?: boolean; force?: boolean; backend: string; modules?: string; dockerHost?: string; withCloud?: boolean; fromCloud?: boolean; deviceId?: string; cloudData?: string }) => {
       const [{ runRun }, { stopOnSignals }] = await Promise.all([import('./commands/run.js'), import('./commands/cloud-stop-signal.js')]);
-      const io = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text), stop: stopOnSignals(), env: process.env };
+      const io = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text), stop: stopOnSignals(['SIGINT', 'SIGTERM', 'SIGHUP']), env: process.env };
       emit(await runRun(manifest, options, io));
     });
 

@@ -98,7 +98,7 @@ export class DirectMethodBroker implements MethodBroker {
   /** A device's reply: it settles the request with that id only if the request went to that identity. */
   complete(identity: ClientIdentity, rid: string, status: number, body: Buffer): void {
     if (this.pending.get(rid)?.key !== identityKey(identity)) return;
-    this.settle(rid, { status, payload: replyPayload(body) });
+    this.settle(rid, { status, payload: methodPayload(body) });
   }
 
   /** Ends every call still waiting: the server is stopping. */
@@ -144,8 +144,8 @@ function timeoutSeconds(value: number | undefined, fallback: number, name: strin
   return value;
 }
 
-/** The reply body is the device's JSON payload; empty means null, and text that is not JSON is kept as text. */
-function replyPayload(body: Buffer): unknown {
+/** A method payload on the wire (a device's reply, the cloud's request): JSON; empty means null, and text that is not JSON is kept as text. */
+export function methodPayload(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') return null;
   try {

@@ -3,7 +3,7 @@
 // also serves the emulator: 404 when the target is not connected and subscribed, 504 when it does
 // not answer in time (docs/FACTS.md §4).
 import type { ClientIdentity } from '../../iothub/client-identity.js';
-import { MethodCallError, type DirectMethodBroker } from '../../iothub/method-broker.js';
+import { MethodCallError, methodPayload, type DirectMethodBroker } from '../../iothub/method-broker.js';
 import { MethodInvocationError, type MethodInvocation, type MethodInvoker } from '../gateway-https/method-invoker.js';
 
 /** How long a cloud-invoked call may wait for its answer here: IoT Hub's longest response timeout; the cloud gives up on its own before. */
@@ -35,7 +35,7 @@ export function methodInvoker(broker: DirectMethodBroker): MethodInvoker {
 export function cloudMethodHandler(invoker: MethodInvoker, identity: ClientIdentity): (name: string, payload: Buffer) => Promise<{ status: number; payload: Buffer }> {
   return async (name, payload) => {
     try {
-      const result = await invoker.invoke(identity, { methodName: name, payload: requestPayload(payload), timeoutSeconds: CLOUD_CALL_TIMEOUT_SECONDS });
+      const result = await invoker.invoke(identity, { methodName: name, payload: methodPayload(payload), timeoutSeconds: CLOUD_CALL_TIMEOUT_SECONDS });
       return { status: result.status, payload: Buffer.from(JSON.stringify(result.payload ?? null)) };
     } catch (error) {
       const status = error instanceof MethodInvocationError || error instanceof MethodCallError ? error.httpStatus : 500;
@@ -43,15 +43,4 @@ export function cloudMethodHandler(invoker: MethodInvoker, identity: ClientIdent
       return { status, payload: Buffer.from(JSON.stringify({ errorCode, message: (error as Error).message })) };
     }
   };
-}
-
-/** The cloud's request body is the caller's JSON; empty means null, and text that is not JSON travels as a string. */
-function requestPayload(body: Buffer): unknown {
-  const text = body.toString('utf8');
-  if (text.trim() === '') return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHubStore, type HubStore, type HubStoreOptions, type StoreMessage } from '../../../src/runtime/store/hub-store.js';
+import { waitFor as pollUntil } from '../../support/wait-for.js';
 
 export class ScratchHubStores {
   private readonly folders: string[] = [];
@@ -60,11 +61,7 @@ export function texts(store: HubStore, endpoint: string, priority: number, nowMs
 
 /** Waits (polling) until `condition` holds, up to 20 s. */
 export async function eventually(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await pollUntil(what, condition);
 }
 
 /**

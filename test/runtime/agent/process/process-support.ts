@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ModuleLaunch, ModuleSpec } from '../../../../src/runtime/agent/agent-types.js';
 import { moduleLogPath } from '../../../../src/runtime/agent/process/module-log-path.js';
 import type { ModuleCommand, ModulesFile } from '../../../../src/runtime/agent/process/modules-file.js';
+import { waitFor as pollUntil } from '../../../support/wait-for.js';
 
 const folders: string[] = [];
 
@@ -37,15 +38,7 @@ export function modulesFileOf(modules: Record<string, ModuleCommand>): ModulesFi
   return { file: 'modules.yaml', modules };
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, deadlineMs = 20_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export const waitFor = pollUntil;
 
 /** Alive and not a zombie (an orphan waits for pid 1 to reap it, which some containers never do). */
 export function isAlive(pid: number): boolean {

@@ -17,8 +17,6 @@ import { BIN, hubManifest, rawConnect, removeTempFolders, ROOT, runCli, startSce
 
 /** Generous for a busy 2-core machine, and far below the 30 s and 90 s a leaked socket lived. */
 const EXIT_DEADLINE_MS = 20_000;
-/** Half the device-scope call's own 20 s timeout, which alone would end a call that is not aborted. */
-const SCOPE_CALL_DEADLINE_MS = 10_000;
 
 const children: ChildProcessWithoutNullStreams[] = [];
 let scenario: Scenario | undefined;
@@ -153,7 +151,8 @@ describe('edgewise run on SIGTERM', () => {
     await waitFor('the hub to call the silent cloud for its scope', () => sockets.size > 0);
 
     running.child.kill('SIGTERM');
-    const exited = await exitWithin(running, SCOPE_CALL_DEADLINE_MS);
+    // Only a hang guard: that stop() aborts the call is shown without a clock in identity/scope-abort.test.ts.
+    const exited = await exitWithin(running);
     expect(exited).toMatchObject({ code: 0, signal: null });
     expect(existsSync(join(data, 'hub.json'))).toBe(false);
   }, 55_000);

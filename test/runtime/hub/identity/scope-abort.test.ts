@@ -8,6 +8,7 @@ import { DeviceScopeAbortedError, fetchDeviceScope } from '../../../../src/runti
 import { IdentityCache } from '../../../../src/runtime/hub/identity/identity-cache.js';
 import { ScopeRefresher } from '../../../../src/runtime/hub/identity/scope-refresher.js';
 import { memoryRecords } from './memory-records.js';
+import { waitFor as pollUntil } from '../../../support/wait-for.js';
 
 const EDGE = 'edge-1';
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -44,11 +45,7 @@ async function startSilentCloud(): Promise<SilentCloud> {
 }
 
 async function until(what: string, probe: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await pollUntil(what, probe);
 }
 
 function listing(port: number, signal?: AbortSignal) {

@@ -8,6 +8,7 @@ import { IdentityCache } from '../../../../src/runtime/hub/identity/identity-cac
 import { ScopeRefresher, type ScopeRefresherOptions } from '../../../../src/runtime/hub/identity/scope-refresher.js';
 import { memoryRecords } from './memory-records.js';
 import { EDGE, startScopeCloud, type ScopeCloud } from './scope-cloud.js';
+import { waitFor as pollUntil } from '../../../support/wait-for.js';
 
 let world: ScopeCloud;
 const refreshers: ScopeRefresher[] = [];
@@ -53,11 +54,7 @@ function harness(options: Partial<ScopeRefresherOptions> & { fetch?: () => Promi
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await pollUntil(what, condition);
 }
 
 describe('ScopeRefresher', () => {

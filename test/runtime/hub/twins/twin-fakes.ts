@@ -6,6 +6,7 @@ import type { UpstreamState } from '../../../../src/runtime/hub/hub-types.js';
 import { applyPatch, patchContent, type Json } from '../../../../src/runtime/hub/upstream/twin-patches.js';
 import type { Records } from '../../../../src/runtime/store/records.js';
 import type { TwinRequest, TwinResponse, UpstreamLink } from '../../../../src/runtime/hub/upstream/upstream-link.js';
+import { waitFor as pollUntil } from '../../../support/wait-for.js';
 
 type Properties = Json & { $version: number };
 
@@ -140,9 +141,5 @@ export class FakeLink implements UpstreamLink {
 
 /** Polls until `check` holds (generous deadline: the machine is shared). */
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await pollUntil(what, check, timeoutMs);
 }

@@ -8,6 +8,7 @@ import { createUpstreamLink, type UpstreamLink, type UpstreamOptions } from '../
 import type { CloudMessage } from '../../../../src/runtime/cloud/service-client.js';
 import { startCloud } from '../../../../src/runtime/cloud/cloud-server.js';
 import { startTestCloud, type TestCloud } from '../../cloud/cloud-support.js';
+import { waitFor as pollUntil } from '../../../support/wait-for.js';
 
 export const EDGE = 'edge-1';
 export const MODULE: ClientIdentity = { deviceId: EDGE, moduleId: 'filter' };
@@ -81,12 +82,7 @@ export async function startUpstreamWorld(extra: ClientIdentity[] = []): Promise<
 
 /** Polls until the condition holds; fails with `what` after the deadline (generous: the machine is busy). */
 export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await pollUntil(what, condition, timeoutMs);
 }
 
 /** Every message the emulator has received from sequence number `from` on. */

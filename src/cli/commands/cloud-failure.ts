@@ -18,8 +18,8 @@ const HINTS: Record<string, string> = {
   SystemModuleModifyUnauthorizedAccess: 'change $edgeAgent and $edgeHub with `edgewise cloud deploy EDGE_ID MANIFEST`',
 };
 
-export function cloudFailure(verb: string, error: CloudError): CommandResult {
-  const hint = HINTS[error.errorCode];
+export function cloudFailure(verb: string, error: CloudError, betterHint?: string): CommandResult {
+  const hint = betterHint ?? HINTS[error.errorCode];
   const message = error.message.replace(/\s+/g, ' ').trim();
   return { exitCode: 1, stdout: '', stderr: `edgewise cloud ${verb}: ${message} (${error.status} ${error.errorCode})${hint ? `; ${hint}` : ''}\n`, files: [] };
 }

@@ -235,7 +235,8 @@ describe('edgewise cloud send', () => {
   it('queues a cloud-to-device message that the device SDK receives with its properties, and prints its id', async () => {
     const connectionString = (await edgewise('device', 'add', 'cli-c2d')).stdout.trim();
     const sent = await edgewise('send', 'cli-c2d', '--body', 'reboot at 3', '--property', 'priority=high', '--property', 'reason=update', '--json');
-    expect(sent).toMatchObject({ code: 0, stderr: '' });
+    // Sent before the device ever connected: said on stderr, the id still on stdout for scripts.
+    expect(sent).toMatchObject({ code: 0, stderr: 'edgewise cloud send: cli-c2d is not connected; the message waits in the cloud until cli-c2d connects, or until it expires\n' });
     const { messageId } = JSON.parse(sent.stdout) as { messageId: string };
     const device = await openDevice(cloud, connectionString);
     devices.push(device);
@@ -246,6 +247,21 @@ describe('edgewise cloud send', () => {
       { key: 'priority', value: 'high' },
       { key: 'reason', value: 'update' },
     ]);
+  });
+
+  it('says when the target is behind an offline edge device: a message waits in the cloud, a method fails naming that edge device', async () => {
+    expect((await edgewise('device', 'add', 'cli-offline-edge', '--edge')).code).toBe(0);
+    expect((await edgewise('device', 'add', 'cli-offline-child', '--parent', 'cli-offline-edge')).code).toBe(0);
+    const sent = await edgewise('send', 'cli-offline-child', '--body', 'x');
+    expect(sent).toMatchObject({ code: 0, stderr: 'edgewise cloud send: cli-offline-child is behind the edge device cli-offline-edge, which is offline; the message waits in the cloud until cli-offline-child connects, or until it expires\n' });
+    const invoked = await edgewise('invoke', 'cli-offline-child', 'reboot');
+    expect(invoked).toMatchObject({
+      code: 1,
+      stderr: 'edgewise cloud invoke: Timed out waiting for device to connect. (404 DeviceNotOnline); cli-offline-child is behind the edge device cli-offline-edge, which is offline: a method from the cloud needs its upstream link; retry once cli-offline-edge reconnects\n',
+    });
+    expect((await edgewise('module', 'add', 'cli-offline-edge', 'filter')).code).toBe(0);
+    const module = await edgewise('invoke', 'cli-offline-edge/filter', 'reset');
+    expect(module.stderr).toMatch(/; cli-offline-edge\/filter is behind the edge device cli-offline-edge, which is offline: /);
   });
 
   it('fails in one line for an unknown device and for a property that is not KEY=VALUE', async () => {

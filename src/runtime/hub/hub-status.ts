@@ -1,7 +1,9 @@
 // What `edgewise hub status` prints (issue 12's contract): the upstream state, who is connected,
-// each queue's depth and the age of its oldest message, the store's size, and the counters. A
-// pure function of what the running parts report, so the shape is tested without a hub.
+// each queue's depth and the age of its oldest message, the store's size, and the counters; since
+// issue 14 also the resync round after the last reconnect and the reported patches still pending.
+// A pure function of what the running parts report, so the shape is tested without a hub.
 import type { HubCounters, UpstreamState } from './hub-types.js';
+import type { ResyncView } from './resync.js';
 
 export interface QueueView {
   endpoint: string;
@@ -24,6 +26,10 @@ export interface HubStatus {
   queues: QueueView[];
   store: { messages: number; bytes: number };
   counters: HubCounters;
+  /** The last resync round: its steps in order, with when each ran and what it did. */
+  resync: ResyncView;
+  /** Reported-properties patches accepted from clients and not yet accepted by the cloud. */
+  twins: { pendingReported: number; identitiesPending: number };
 }
 
 /** What the status is read from: the parts' own views, narrowed to what it needs. */
@@ -38,6 +44,8 @@ export interface HubStatusSources {
     };
   };
   counters: HubCounters;
+  resync: { view(): ResyncView };
+  twins: { pendingReported(): { patches: number; identities: number } };
 }
 
 export function hubStatus(sources: HubStatusSources, nowMs: number): HubStatus {
@@ -54,7 +62,16 @@ export function hubStatus(sources: HubStatusSources, nowMs: number): HubStatus {
     .clients()
     .map((client) => ({ clientId: client.clientId, connectedAt: new Date(client.connectedAtMs).toISOString() }))
     .sort((a, b) => byText(a.clientId, b.clientId));
-  return { upstream: sources.upstream.state, clients, queues, store: { messages: stored.messages, bytes: stored.bytes }, counters: { ...sources.counters } };
+  const pending = sources.twins.pendingReported();
+  return {
+    upstream: sources.upstream.state,
+    clients,
+    queues,
+    store: { messages: stored.messages, bytes: stored.bytes },
+    counters: { ...sources.counters },
+    resync: sources.resync.view(),
+    twins: { pendingReported: pending.patches, identitiesPending: pending.identities },
+  };
 }
 
 /** Code-point order, the same on every machine whatever its locale: `$upstream` first. */

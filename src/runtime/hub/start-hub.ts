@@ -1,7 +1,8 @@
 // `edgewise run` as a library call: the edge hub on one data folder. It wires the parts (the
-// store, the router, the identity cache and its refresher, the upstream link and its pump, the
-// twin service and the $edgeHub deployment watch, the downstream MQTT head, the gateway HTTPS
-// head, the expiry cleanup, the admin channel), then writes DIR/hub.json. The listeners are bound
+// store, the router, the identity cache, the cloud side (cloud-side.ts: the upstream link, its
+// pump, the twin service, the scope refresher and the resync round), the $edgeHub deployment
+// watch, the downstream MQTT head, the gateway HTTPS head, the expiry cleanup, the admin
+// channel), then writes DIR/hub.json. The listeners are bound
 // before anything talks to the cloud, so a start that fails there leaves no cloud work behind.
 // close() stops taking work first (removes hub.json, so a tool that finds none knows no hub runs;
 // closes the admin channel and both listeners), then lets what is in flight finish and closes
@@ -15,9 +16,10 @@ import type { NormalizedManifest } from '../../manifest/normalize-manifest.js';
 import { readDataFile } from '../data-folder/data-folder-file.js';
 import { lockDataFolder, type DataFolderLock } from '../data-folder/data-folder-lock.js';
 import { CONNACK, refuse } from '../iothub/authenticate-connect.js';
-import { identityKey, type ClientIdentity } from '../iothub/client-identity.js';
+import type { ClientIdentity } from '../iothub/client-identity.js';
 import { openHubStore, type HubStore } from '../store/hub-store.js';
 import { startAdminChannel, type AdminRequest } from './admin-channel.js';
+import { startCloudSide, type CloudSide } from './cloud-side.js';
 import { hubSettingsFromManifest, storeFolder, type HubSettings } from './config/hub-settings.js';
 import { deploymentUpdates } from './deployment-updates.js';
 import { startHubMqttServer, type DownstreamServices, type HubMqttServer } from './downstream/hub-mqtt-server.js';
@@ -30,22 +32,19 @@ import { removeHubInfo, writeHubInfo, type HubInfo } from './hub-info.js';
 import { hubStatus, type HubStatus } from './hub-status.js';
 import { newCounters, type UpstreamState } from './hub-types.js';
 import { authenticateFromCache, type CacheVerdict, type ConnectRequest } from './identity/authenticate-client.js';
-import { fetchDeviceScope } from './identity/fetch-device-scope.js';
 import { IdentityCache } from './identity/identity-cache.js';
 import { ensureIdentityCacheKey } from './identity/identity-cache-key.js';
-import { scopeRefreshMethod } from './identity/scope-refresh-method.js';
-import { ScopeRefresher } from './identity/scope-refresher.js';
 import { createIngest } from './ingest.js';
 import { listening } from './listening.js';
+import type { ResyncView } from './resync.js';
 import { Router } from './routing/router.js';
 import { SimulatedOutage } from './simulated-outage.js';
 import { watchEdgeHubTwin } from './upstream/edge-twin-watch.js';
-import { createTwinService, type TwinService } from './upstream/twin-service.js';
-import { createUpstreamLink, type UpstreamLink } from './upstream/upstream-link.js';
-import { UpstreamPump } from './upstream/upstream-pump.js';
+import type { TwinService } from './upstream/twin-service.js';
 
 export type { HubInfo } from './hub-info.js';
 export type { HubStatus } from './hub-status.js';
+export type { ResyncStepView, ResyncView } from './resync.js';
 
 export interface HubOptions {
   dataFolder: string;
@@ -102,6 +101,8 @@ export interface HubConnection {
 export interface RunningHub {
   info: HubInfo;
   status(): HubStatus;
+  /** The resync round after the last reconnect, as status() shows it, without reading the store. */
+  resync(): ResyncView;
   /** Simulates an outage and its end, as `edgewise hub upstream cut|restore` does; a cut outlasts a restart. */
   cut(): Promise<void>;
   restore(): Promise<void>;
@@ -122,15 +123,13 @@ type Closer = () => Promise<void> | void;
 
 /**
  * What close() stops, in two stacks each run last-started first: `intake` (hub.json, the admin
- * channel, the listeners) before `parts` (cleanup, pump, twin watch, refresher, twins, link,
- * store, lock), so the hub stops taking work before it stops doing it.
+ * channel, the listeners) before `parts` (cleanup, twin watch, resync, pump, refresher, twins,
+ * link, store, lock), so the hub stops taking work before it stops doing it.
  */
 interface Stops {
   intake: Closer[];
   parts: Closer[];
 }
-
-const EDGE_HUB_MODULE = '$edgeHub';
 
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const dataFolder = resolve(options.dataFolder);
@@ -169,13 +168,6 @@ function makeDataFolder(dataFolder: string): void {
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new InputError(`--data ${dataFolder} is a file; name a folder for the hub's data`, 'invalid-option');
     throw new InputError(`cannot create --data ${dataFolder} (${code ?? (error as Error).message}); check the path and its permissions`, 'invalid-option');
   }
-}
-
-/** The parts that talk to the cloud, made once both listeners are bound. */
-interface CloudSide {
-  link: UpstreamLink;
-  twins: TwinService;
-  refresher: ScopeRefresher;
 }
 
 async function startLocked(options: HubOptions & { address: string }, edge: EdgeConnection, initialSettings: HubSettings, stops: Stops): Promise<RunningHub> {
@@ -237,53 +229,21 @@ async function startLocked(options: HubOptions & { address: string }, edge: Edge
   stops.intake.push(() => gateway.close());
 
   // The outage flag is read before the link is made, so a hub restarted while cut starts its link
-  // cut and never opens a connection to the cloud; the outage drives the link bound just below.
+  // cut and never opens a connection to the cloud; the outage drives the link made just below.
   const outage = new SimulatedOutage({ get state() { return link.state; }, cut: () => link.cut(), restore: () => link.restore() }, store.settings);
   const startCut = outage.persisted;
-  const edgeHub: ClientIdentity = { deviceId: edge.deviceId, moduleId: EDGE_HUB_MODULE };
-  const link = createUpstreamLink(edge.deviceId, {
-    hostName: edge.hostName,
-    protocol: initialSettings.upstreamProtocol,
-    ca: options.cloudCa,
-    keyOf: (identity) => cache.keyOf(identity),
-    backoff: options.upstreamBackoff,
-    log: quietLinkLog(log, identityKey(edgeHub), () => !cache.synced && cache.keyOf(edgeHub) === undefined),
-    startCut,
-  });
-  stops.parts.push(() => link.close());
+  const cloudOptions = { edge, upstreamProtocol: initialSettings.upstreamProtocol, cloudCa: options.cloudCa, cloudHttpsPort, backoff: options.upstreamBackoff, startCut };
+  cloud = startCloudSide({ ...cloudOptions, cache, store, counters, disconnect: (identities) => downstream.disconnect(identities), log }, stops.parts);
+  const { link, twins, refresher, resync } = cloud;
   if (startCut) log('the upstream stays cut, as `edgewise hub upstream cut` left it; `edgewise hub upstream restore` ends the outage');
-  const twins = createTwinService({ link, records: store.twins, log });
-  stops.parts.push(() => twins.close());
-  const refresher = new ScopeRefresher({
-    cache,
-    // An outage cuts the scope listing too: `hub upstream cut` must look like a lost link to every part.
-    fetch: (signal) =>
-      link.state === 'cut'
-        ? Promise.reject(new Error('the upstream is cut'))
-        : fetchDeviceScope({ hostName: edge.hostName, httpsPort: cloudHttpsPort, edgeDeviceId: edge.deviceId, signWith: { identity: { deviceId: edge.deviceId }, key: edge.key }, ca: options.cloudCa, signal }),
-    onRemoved: (identities) => {
-      log(`left this edge device's scope, disconnected: ${identities.map(identityKey).join(', ')}`);
-      downstream.disconnect(identities);
-    },
-    log,
-    upstream: link,
-  });
-  stops.parts.push(() => refresher.stop());
-  cloud = { link, twins, refresher };
-  refresher.start();
-  // The cloud asks the hub to re-read its scope with this method on $edgeHub (docs/FACTS.md §4).
-  stops.parts.push(link.onMethod(edgeHub, scopeRefreshMethod(refresher)));
 
   const deployments = deploymentUpdates(initialSettings, router, log);
   stops.parts.push(watchEdgeHubTwin({ link, twins, edgeDeviceId: edge.deviceId, apply: (desired, version) => deployments.apply(desired, version), log }));
-  const pump = new UpstreamPump({ store: messages, link, counters, log });
-  stops.parts.push(() => pump.stop());
-  pump.start();
   const cleanup = new ExpiryCleanup({ store: messages, intervalMs: options.cleanupIntervalMs, log });
   stops.parts.push(() => cleanup.stop());
   cleanup.start();
 
-  const status = (): HubStatus => hubStatus({ upstream: link, clients: () => downstream.clients(), store: messages, counters }, Date.now());
+  const status = (): HubStatus => hubStatus({ upstream: link, clients: () => downstream.clients(), store: messages, counters, resync, twins }, Date.now());
   const admin = await startAdminChannel(dataFolder, async (request: AdminRequest) => {
     if (request.command === 'status') return status();
     await (request.action === 'cut' ? outage.cut() : outage.restore());
@@ -306,6 +266,7 @@ async function startLocked(options: HubOptions & { address: string }, edge: Edge
   return {
     info,
     status,
+    resync: () => resync.view(),
     cut: () => outage.cut(),
     restore: () => outage.restore(),
     get upstreamState() {
@@ -323,27 +284,6 @@ async function startLocked(options: HubOptions & { address: string }, edge: Edge
       closing ??= closeAll(stops);
       return closing;
     },
-  };
-}
-
-/**
- * The link's log with two kinds of noise left out: before the first scope sync the hub's own
- * connection has no key to sign with (the cloud's listing brings it), which is said once instead
- * of at every retry; and a state line that only repeats the head of the line before it
- * ("upstream: cut" after "upstream: cut; every cloud connection is closed until restore").
- */
-function quietLinkLog(log: (line: string) => void, edgeHubClientId: string, waitingForScope: () => boolean): (line: string) => void {
-  let waitingSaid = false;
-  let previous = '';
-  return (line) => {
-    if (waitingForScope() && line.startsWith(`upstream ${edgeHubClientId}: `)) {
-      if (!waitingSaid) log(`upstream: waiting for the first device-scope sync (${edgeHubClientId} connects with the key the cloud lists for it)`);
-      waitingSaid = true;
-      return;
-    }
-    const echo = previous.startsWith(`${line}; `);
-    previous = line;
-    if (!echo) log(line);
   };
 }
 

@@ -70,6 +70,10 @@ export interface MessageStore {
   priorities(endpoint: string): number[];
   /** The endpoints that have entries. */
   endpoints(): string[];
+  /** Read-only, a mark to wait for: per priority of this endpoint, the offset of the newest entry committed (0: none yet). */
+  lastOffsets(endpoint: string): Map<number, number>;
+  /** Read-only: whether the queue still holds an entry at or below `throughOffset` that has not expired (nothing is removed or counted). */
+  holdsLiveThrough(endpoint: string, priority: number, throughOffset: number, nowMs: number): boolean;
   /** Removes delivered entries, advances the queue's checkpoint, deletes messages no entry refers to; resolves after commit. */
   acknowledge(endpoint: string, priority: number, offsets: readonly number[]): Promise<void>;
   /** Deletes expired entries (and their unreferenced messages) in small transactions between appends, stopping between two when `signal` is aborted; resolves with the number removed. */
@@ -290,6 +294,20 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
 
     priorities: (endpoint) => book.priorities(endpoint),
     endpoints: () => book.endpoints(),
+
+    lastOffsets(endpoint) {
+      return new Map(book.all().filter((queue) => queue.endpoint === endpoint).map((queue) => [queue.priority, queue.lastOffset]));
+    },
+
+    holdsLiveThrough(endpoint, priority, throughOffset, nowMs) {
+      const queue = book.all().find((known) => known.endpoint === endpoint && known.priority === priority);
+      if (queue === undefined || queue.checkpoint >= throughOffset) return false;
+      // From the checkpoint on; what lies between it and the first live entry is expired and awaiting removal.
+      for (const { value } of dbs.entries.getRange({ start: [endpoint, priority, queue.checkpoint + 1], end: [endpoint, priority, throughOffset + 1] })) {
+        if (nowMs < expiresAtOf(value)) return true;
+      }
+      return false;
+    },
 
     async acknowledge(endpoint, priority, offsets) {
       if (offsets.length === 0) return;

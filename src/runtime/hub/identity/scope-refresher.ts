@@ -1,10 +1,11 @@
 // Keeps the identity cache fresh, as edgeHub's DeviceScopeIdentitiesCache does (docs/FACTS.md §4):
-// on start and each time the upstream becomes connected, every hour, and when a client the cache
-// does not know (or whose key no longer matches) tries to connect — at most once per 30 s for
-// those, so a misconfigured client retrying in a loop cannot flood the cloud. A refresh that fails
-// keeps the cache as it was and is tried again sooner (retryMs). stop() aborts a listing in
-// flight, so a hub stopping while the cloud does not answer stops at once.
-import type { CachedIdentity, UpstreamState } from '../hub-types.js';
+// on start, every hour, and when a client the cache does not know (or whose key no longer
+// matches) tries to connect — at most once per 30 s for those, so a misconfigured client retrying
+// in a loop cannot flood the cloud. On reconnect the hub's resync round (resync.ts) refreshes it as
+// its last step, after messages and twins. A refresh that fails keeps the cache as it was and is
+// tried again sooner (retryMs). stop() aborts a listing in flight, so a hub stopping while the
+// cloud does not answer stops at once.
+import type { CachedIdentity } from '../hub-types.js';
 import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
 import type { IdentityCache } from './identity-cache.js';
 
@@ -21,18 +22,18 @@ export interface ScopeRefresherOptions {
   retryMs?: number;
   /** At most one refresh per this period for unknown clients (default 30 s). */
   unknownThrottleMs?: number;
-  /** When given, a refresh runs each time the upstream becomes connected. */
-  upstream?: { onStateChange(listener: (state: UpstreamState) => void): () => void };
   clock?: () => number;
 }
+
+/** What one refresh found: the scope's size and how it changed, or why it could not be read. */
+export type ScopeRefreshOutcome = { ok: true; identities: number; added: number; removed: number } | { ok: false; reason: string };
 
 const HOUR_MS = 60 * 60 * 1000;
 const THIRTY_SECONDS_MS = 30 * 1000;
 
 export class ScopeRefresher {
-  private running: Promise<boolean> | undefined;
+  private running: Promise<ScopeRefreshOutcome> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
   private lastUnknownRefreshMs = Number.NEGATIVE_INFINITY;
   private started = false;
   /** Aborted by stop(): the listing in flight, and any refresh after it. */
@@ -41,7 +42,12 @@ export class ScopeRefresher {
   constructor(private readonly options: ScopeRefresherOptions) {}
 
   /** Refreshes now (or joins the refresh under way); false when the cloud could not be reached or refused (the cache is kept). */
-  refreshNow(): Promise<boolean> {
+  async refreshNow(): Promise<boolean> {
+    return (await this.refreshWithOutcome()).ok;
+  }
+
+  /** refreshNow, saying what changed or why the scope could not be read. */
+  refreshWithOutcome(): Promise<ScopeRefreshOutcome> {
     this.running ??= this.refresh().finally(() => {
       this.running = undefined;
     });
@@ -61,38 +67,37 @@ export class ScopeRefresher {
     if (this.started) return;
     this.started = true;
     if (this.stopping.signal.aborted) this.stopping = new AbortController();
-    this.unsubscribe = this.options.upstream?.onStateChange((state) => {
-      if (state === 'connected') void this.refreshNow();
-    });
     void this.refreshNow();
   }
 
   /** Stops the timers, aborts a listing in flight, and waits for a cache write under way (the store closes next). */
   async stop(): Promise<void> {
     this.started = false;
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.stopping.abort();
     await this.running;
   }
 
-  private async refresh(): Promise<boolean> {
+  private async refresh(): Promise<ScopeRefreshOutcome> {
     const signal = this.stopping.signal;
-    if (signal.aborted) return false;
+    const stopped: ScopeRefreshOutcome = { ok: false, reason: 'the hub is stopping' };
+    if (signal.aborted) return stopped;
     let removed: ClientIdentity[];
+    let outcome: ScopeRefreshOutcome;
     try {
       const scope = await this.options.fetch(signal);
       // A listing that ends after stop() is not written: the store is about to close.
-      if (signal.aborted) return false;
+      if (signal.aborted) return stopped;
+      const before = new Set(this.options.cache.all().map(identityKey));
       ({ removed } = await this.options.cache.replace(scope));
+      outcome = { ok: true, identities: scope.length, added: scope.filter((identity) => !before.has(identityKey(identity))).length, removed: removed.length };
       this.options.log(`identity cache: device scope refreshed, ${scope.length} identities${removed.length === 0 ? '' : `; ${removed.length} left or disabled: ${removed.map(identityKey).join(', ')}`}`);
     } catch (error) {
-      if (signal.aborted) return false;
+      if (signal.aborted) return stopped;
       this.options.log(`identity cache: device scope not refreshed, the cached one is kept${this.options.cache.synced ? '' : ' (none yet: child devices and modules cannot connect until a sync succeeds)'}: ${(error as Error).message}`);
       this.schedule(Math.min(this.options.retryMs ?? THIRTY_SECONDS_MS, this.options.intervalMs ?? HOUR_MS));
-      return false;
+      return { ok: false, reason: (error as Error).message };
     }
     this.schedule(this.options.intervalMs ?? HOUR_MS);
     if (removed.length > 0) {
@@ -103,7 +108,7 @@ export class ScopeRefresher {
         this.options.log(`identity cache: disconnecting the identities that left the scope failed (${(error as Error).message}); they are refused from their next connection`);
       }
     }
-    return true;
+    return outcome;
   }
 
   private schedule(delayMs: number): void {

@@ -6,6 +6,9 @@
 // - a twin read asks the cloud first and falls back to the stored copy;
 // - a desired patch applies only on top of the stored `$version` - 1; after a gap, or when the
 //   link comes back, the hub reads the whole twin and pushes the difference to the client.
+// With `autoSync`, the service's own syncing (on reconnect, after a patch, on its retry timer)
+// waits while it says no: the hub's resync round (resync.ts) calls sendPendingReported and
+// reconcileDesired itself, in its order, and hands the syncing back once the round is done.
 import { EdgewiseError } from '../../../errors.js';
 import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
 import type { TwinDocument } from '../hub-types.js';
@@ -26,6 +29,12 @@ export interface TwinService {
   patchReported(identity: ClientIdentity, patch: Record<string, unknown>): Promise<number>;
   /** Desired patches for a connected client (from the cloud, with $version). */
   onDesired(identity: ClientIdentity, listener: (patch: Record<string, unknown>, version: number) => void): () => void;
+  /** Sends every identity's pending reported patches; resolves with how many patches the cloud accepted when none is left (or rejects when the link fails). */
+  sendPendingReported(): Promise<number>;
+  /** For each client subscribed to desired changes: reads its cloud twin and pushes the difference; resolves with how many clients got a patch. */
+  reconcileDesired(): Promise<number>;
+  /** Pending reported patches across all identities, and how many identities have some. */
+  pendingReported(): { patches: number; identities: number };
   close(): Promise<void>;
 }
 
@@ -38,6 +47,8 @@ export interface TwinServiceOptions {
   retryIntervalMs?: number;
   /** How long one twin request to the cloud may take before it counts as failed. */
   requestTimeoutMs?: number;
+  /** When given, the service syncs on its own (reconnect, new patch, retries) only while this returns true; default: always. */
+  autoSync?: () => boolean;
 }
 
 /** A twin request the hub refuses; `status` is what the client's twin response carries. */
@@ -59,7 +70,8 @@ interface Entry {
   twin: StoredTwin;
   /** The first pending patch is on its way to the cloud: newer patches must not merge into it. */
   sendingFirst: boolean;
-  flushing: boolean;
+  /** The pending patches going up now, resolving with how many the cloud accepted; joined, never doubled. */
+  sending?: Promise<number>;
   /** A desired change may have been missed (a failed read after a gap or a reconnect): read again. */
   desiredStale: boolean;
   /** Desired changes of one identity are handled one after the other, in arrival order. */
@@ -86,6 +98,7 @@ class StoringTwinService implements TwinService {
   private readonly records: Records<unknown>;
   private readonly log: (line: string) => void;
   private readonly requestTimeoutMs: number;
+  private readonly autoSync: () => boolean;
   private readonly entries = new Map<string, Entry>();
   private readonly subscriptions = new Map<string, Subscription>();
   /** Store writes not yet committed: close() waits for them (never for the cloud). */
@@ -99,13 +112,14 @@ class StoringTwinService implements TwinService {
     this.records = options.records;
     this.log = options.log ?? (() => undefined);
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.autoSync = options.autoSync ?? (() => true);
     this.load();
     this.stopStateWatch = this.link.onStateChange((state) => {
-      if (state === 'connected') this.syncAll();
+      if (state === 'connected' && this.autoSync()) this.syncAll();
     });
     this.retryTimer = setInterval(() => this.retry(), options.retryIntervalMs ?? DEFAULT_RETRY_MS);
     this.retryTimer.unref();
-    if (this.link.state === 'connected') queueMicrotask(() => this.syncAll());
+    if (this.link.state === 'connected') queueMicrotask(() => this.autoSync() && this.syncAll());
   }
 
   async get(identity: ClientIdentity): Promise<TwinDocument> {
@@ -137,7 +151,7 @@ class StoringTwinService implements TwinService {
     entry.twin.reported = { ...applyPatch(reported, content), $version: reported.$version + 1 };
     addPending(entry, content);
     await this.persist(key, entry);
-    if (this.link.state === 'connected') void this.flush(key);
+    if (this.link.state === 'connected' && this.autoSync()) void this.flush(key);
     return entry.twin.reported.$version;
   }
 
@@ -161,6 +175,47 @@ class StoringTwinService implements TwinService {
         current.stop();
       }
     };
+  }
+
+  async sendPendingReported(): Promise<number> {
+    const keys = [...this.entries].filter(([, entry]) => entry.twin.pending.length > 0).map(([key]) => key);
+    // Identities go up side by side; within one, oldest first (sendPending).
+    const outcomes = await Promise.allSettled(keys.map((key) => this.sendPending(key)));
+    const accepted = outcomes.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), 0);
+    const failures = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failures.length > 0) throw new Error(`${failures.length} of ${keys.length} identities still have reported properties pending (${accepted} patches accepted): ${messageOf(failures[0]!.reason)}`);
+    return accepted;
+  }
+
+  async reconcileDesired(): Promise<number> {
+    const subscriptions = [...this.subscriptions];
+    const outcomes = await Promise.allSettled(
+      subscriptions.map(([key, { identity }]) =>
+        this.queueDesired(key, identity, async () => {
+          try {
+            return await this.resyncDesired(key, identity);
+          } catch (error) {
+            // Read again by the retry timer once syncing is the service's own again.
+            this.entry(key, identity).desiredStale = true;
+            throw new Error(`${key}: ${messageOf(error)}`);
+          }
+        }),
+      ),
+    );
+    const patched = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
+    const failures = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failures.length > 0) throw new Error(`the twins of ${failures.length} of ${subscriptions.length} clients could not be read (${patched} got a patch): ${messageOf(failures[0]!.reason)}`);
+    return patched;
+  }
+
+  pendingReported(): { patches: number; identities: number } {
+    let patches = 0;
+    let identities = 0;
+    for (const entry of this.entries.values()) {
+      patches += entry.twin.pending.length;
+      if (entry.twin.pending.length > 0) identities += 1;
+    }
+    return { patches, identities };
   }
 
   async close(): Promise<void> {
@@ -208,26 +263,41 @@ class StoringTwinService implements TwinService {
   }
 
   private retry(): void {
-    if (this.closed || this.link.state !== 'connected') return;
+    if (this.closed || this.link.state !== 'connected' || !this.autoSync()) return;
     for (const [key, entry] of this.entries) {
-      if (entry.twin.pending.length > 0 && !entry.flushing) void this.flush(key);
+      if (entry.twin.pending.length > 0 && entry.sending === undefined) void this.flush(key);
       const subscription = this.subscriptions.get(key);
       if (entry.desiredStale && subscription) this.resyncLater(key, subscription.identity);
     }
   }
 
-  /** Sends the pending patches of one identity, oldest first, until none is left or the link fails. */
+  /** The service's own sending: a failure is logged once and left to the retry timer. */
   private async flush(key: string): Promise<void> {
+    await this.sendPending(key).catch(() => undefined);
+  }
+
+  /** Sends the pending patches of one identity, oldest first, until none is left; joins a sending under way. */
+  private sendPending(key: string): Promise<number> {
     const entry = this.entries.get(key);
-    if (!entry || entry.flushing) return;
-    entry.flushing = true;
+    if (!entry) return Promise.resolve(0);
+    entry.sending ??= this.drain(key, entry).finally(() => {
+      entry.sending = undefined;
+    });
+    return entry.sending;
+  }
+
+  /** Resolves with how many patches the cloud accepted; rejects (after logging) when the link fails or the cloud cannot take them now. */
+  private async drain(key: string, entry: Entry): Promise<number> {
     const identity: ClientIdentity = entry.twin.moduleId === undefined ? { deviceId: entry.twin.deviceId } : { deviceId: entry.twin.deviceId, moduleId: entry.twin.moduleId };
+    let accepted = 0;
     try {
-      while (!this.closed && this.link.state === 'connected' && entry.twin.pending.length > 0) {
+      while (!this.closed && entry.twin.pending.length > 0) {
+        if (this.link.state !== 'connected') throw new Error(`the upstream is ${this.link.state}`);
         entry.sendingFirst = true;
         const patch = entry.twin.pending[0]!;
         const response = await this.request(this.link.twinRequest(identity, { kind: 'patch-reported', patch }));
         if (isSuccess(response.status)) {
+          accepted += 1;
           entry.twin.pending.shift();
           if (typeof response.version === 'number') {
             // In step with the cloud once nothing is pending; never backwards while patches still wait.
@@ -247,10 +317,11 @@ class StoringTwinService implements TwinService {
       }
     } catch (error) {
       this.problem(entry, `reported properties of ${key} stay pending (${messageOf(error)}); they are sent again when the link is up`);
+      throw error;
     } finally {
       entry.sendingFirst = false;
-      entry.flushing = false;
     }
+    return accepted;
   }
 
   private resyncLater(key: string, identity: ClientIdentity): void {
@@ -290,8 +361,8 @@ class StoringTwinService implements TwinService {
     }
   }
 
-  /** Reads the whole twin and pushes to the client what changed in its desired properties. */
-  private async resyncDesired(key: string, identity: ClientIdentity): Promise<void> {
+  /** Reads the whole twin and pushes to the client what changed in its desired properties; says whether there was a change to push. */
+  private async resyncDesired(key: string, identity: ClientIdentity): Promise<boolean> {
     const cloud = await this.fetchCloudTwin(identity);
     const entry = this.entry(key, identity);
     const before = entry.twin.desired ?? { $version: 0 };
@@ -299,7 +370,9 @@ class StoringTwinService implements TwinService {
     entry.desiredStale = false;
     entry.lastProblem = undefined;
     const difference = diffProperties(before, cloud.desired);
-    if (Object.keys(difference).length > 0) this.emit(key, difference, cloud.desired.$version);
+    if (Object.keys(difference).length === 0) return false;
+    this.emit(key, difference, cloud.desired.$version);
+    return true;
   }
 
   /**
@@ -345,10 +418,13 @@ class StoringTwinService implements TwinService {
     }
   }
 
-  private queueDesired(key: string, identity: ClientIdentity, task: () => Promise<void>): Promise<void> {
+  private queueDesired<T>(key: string, identity: ClientIdentity, task: () => Promise<T>): Promise<T> {
     const entry = this.entry(key, identity);
     const next = entry.desiredQueue.then(task);
-    entry.desiredQueue = next.catch(() => undefined);
+    entry.desiredQueue = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
 
@@ -362,7 +438,7 @@ class StoringTwinService implements TwinService {
 }
 
 function newEntry(twin: StoredTwin): Entry {
-  return { twin, sendingFirst: false, flushing: false, desiredStale: false, desiredQueue: Promise.resolve() };
+  return { twin, sendingFirst: false, desiredStale: false, desiredQueue: Promise.resolve() };
 }
 
 /** Merges the patch into the newest pending one when that keeps the same effect and it is not being sent. */

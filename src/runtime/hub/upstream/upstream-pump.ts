@@ -12,6 +12,10 @@
 // held entries. A lane that keeps failing while the link is up (say an identity the cloud refuses)
 // gives its held entries back and is skipped by the reader, so it cannot starve the others; once
 // it may retry, the reader goes back to where it left that lane's entries.
+//
+// The resync round (resync.ts) takes a mark (where the queues end) when the link comes back and
+// waits, with deliveredThrough, until everything up to it is delivered or expired; what is stored
+// after the mark keeps flowing, since under constant load the queue would never be empty.
 import { identityKey } from '../../iothub/client-identity.js';
 import type { MessageStore, StoredEntry } from '../../store/message-store.js';
 import { UPSTREAM_ENDPOINT, type HubCounters } from '../hub-types.js';
@@ -54,7 +58,25 @@ export interface UpstreamPumpOptions {
  */
 export const DEFAULT_WINDOW = 100;
 
+/** Per priority of `$upstream`, the offset of the newest entry when the mark was taken. */
+export type UpstreamMark = ReadonlyMap<number, number>;
+
+/**
+ * How long waiting for a mark goes on without one of its entries delivered before it gives up:
+ * longer than the longest reconnect backoff (60 s), so every lane gets a try in each window.
+ */
+export const DEFAULT_MARK_STALL_MS = 120_000;
+
 type SendOutcome = 'in-flight' | 'delivered' | 'dropped' | 'failed';
+
+/** Someone waiting until every entry up to a mark is delivered or expired. */
+interface MarkWaiter {
+  mark: UpstreamMark;
+  delivered: number;
+  lastProgressMs: number;
+  stallMs: number;
+  settle(outcome: { delivered: number } | { error: Error }): void;
+}
 
 /** One send of a lane, kept in send order until it and every send before it settled. */
 interface Sent {
@@ -94,6 +116,7 @@ export class UpstreamPump {
   private ackScheduled = false;
   private readonly acksCommitting = new Set<Promise<void>>();
   private unsubscribe: (() => void)[] = [];
+  private readonly waiters = new Set<MarkWaiter>();
   private readonly window: number;
   private readonly readBatch: number;
   private readonly maxHeldEntries: number;
@@ -128,8 +151,46 @@ export class UpstreamPump {
     this.wake();
   }
 
+  /** Where the `$upstream` queues end now: what deliveredThrough waits for. */
+  mark(): UpstreamMark {
+    return this.options.store.lastOffsets(UPSTREAM_ENDPOINT);
+  }
+
+  /**
+   * Resolves, with how many entries up to `mark` this pump delivered meanwhile, once none up to it
+   * is still stored live (each delivered, dropped or expired); entries after the mark keep flowing
+   * and are not waited for. Rejects when `signal` aborts, when the pump stops, or after `stallMs`
+   * (default DEFAULT_MARK_STALL_MS) without one of them delivered.
+   */
+  deliveredThrough(mark: UpstreamMark, options: { signal?: AbortSignal; stallMs?: number } = {}): Promise<number> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return new Promise<number>((resolve, reject) => {
+      const checker = setInterval(() => this.checkWaiter(waiter), MARK_CHECK_MS);
+      checker.unref();
+      const onAbort = () => waiter.settle({ error: abortError(signal!) });
+      const waiter: MarkWaiter = {
+        mark,
+        delivered: 0,
+        lastProgressMs: this.now(),
+        stallMs: options.stallMs ?? DEFAULT_MARK_STALL_MS,
+        settle: (outcome) => {
+          if (!this.waiters.delete(waiter)) return;
+          clearInterval(checker);
+          signal?.removeEventListener('abort', onAbort);
+          if ('error' in outcome) reject(outcome.error);
+          else resolve(outcome.delivered);
+        },
+      };
+      this.waiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.checkWaiter(waiter);
+    });
+  }
+
   /** Stops sending; waits (bounded) for PUBACKs in flight and their acknowledgements to commit. */
   async stop(): Promise<void> {
+    for (const waiter of [...this.waiters]) waiter.settle({ error: new Error('the hub is stopping') });
     if (!this.running) return;
     this.running = false;
     for (const off of this.unsubscribe.splice(0)) off();
@@ -307,6 +368,7 @@ export class UpstreamPump {
   /** Acknowledgements of one event-loop turn go to the store together, one call per priority. */
   private acknowledge(entry: StoredEntry, delivered: boolean): void {
     if (this.stopped) return;
+    if (delivered) this.countForWaiters(entry);
     const batch = this.ackBatch.get(entry.priority) ?? { entries: [], delivered: [] };
     batch.entries.push(entry);
     batch.delivered.push(delivered);
@@ -323,6 +385,8 @@ export class UpstreamPump {
       const commit = this.options.store.acknowledge(UPSTREAM_ENDPOINT, priority, offsets).then(
         () => {
           this.options.counters.delivered += batch.delivered.filter(Boolean).length;
+          // The store now shows these entries gone: a waiter may be done.
+          for (const waiter of [...this.waiters]) this.checkWaiter(waiter);
         },
         (error: unknown) => {
           // Still stored: they go up again after a restart (at least once).
@@ -338,6 +402,34 @@ export class UpstreamPump {
       this.acksCommitting.add(tracked);
     }
     this.ackBatch.clear();
+  }
+
+  /**
+   * Counted when handed to the store, before its commit: one commit may remove entries of several
+   * priorities, and a waiter that looked at the store must never find them gone yet uncounted.
+   */
+  private countForWaiters(entry: StoredEntry): void {
+    for (const waiter of this.waiters) {
+      const through = waiter.mark.get(entry.priority);
+      if (through === undefined || entry.offset > through) continue;
+      waiter.delivered += 1;
+      waiter.lastProgressMs = this.now();
+    }
+  }
+
+  private checkWaiter(waiter: MarkWaiter): void {
+    const now = this.now();
+    let waiting: boolean;
+    try {
+      waiting = [...waiter.mark].some(([priority, through]) => this.options.store.holdsLiveThrough(UPSTREAM_ENDPOINT, priority, through, now));
+    } catch (error) {
+      waiter.settle({ error: new Error(`reading the store failed (${(error as Error).message})`) });
+      return;
+    }
+    if (!waiting) waiter.settle({ delivered: waiter.delivered });
+    else if (now - waiter.lastProgressMs >= waiter.stallMs) {
+      waiter.settle({ error: new Error(`the messages stored before the reconnect made no progress for ${Math.round(waiter.stallMs / 1000)} s (${waiter.delivered} went up before that); the pump keeps sending them`) });
+    }
   }
 
   private planRetry(now: number): void {
@@ -368,6 +460,13 @@ export class UpstreamPump {
   private log(line: string): void {
     this.options.log?.(line);
   }
+}
+
+/** How often a waiter looks at the store besides after each delivery: expiry ends a wait too. */
+const MARK_CHECK_MS = 500;
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('the wait was aborted');
 }
 
 function entryId(entry: StoredEntry): string {

@@ -9,6 +9,7 @@ import { edgeConnection } from '../../../../src/runtime/hub/edge-connection.js';
 import { ExpiryCleanup } from '../../../../src/runtime/hub/expiry-cleanup.js';
 import { createHubLog } from '../../../../src/runtime/hub/hub-log.js';
 import { hubStatus } from '../../../../src/runtime/hub/hub-status.js';
+import type { ResyncView } from '../../../../src/runtime/hub/resync.js';
 import { newCounters, type HubMessage, type QueueTarget } from '../../../../src/runtime/hub/hub-types.js';
 import { createIngest } from '../../../../src/runtime/hub/ingest.js';
 import { hubManifest, STANDARD_ROUTES, waitFor } from './hub-support.js';
@@ -152,9 +153,19 @@ describe('ExpiryCleanup', () => {
 });
 
 describe('hubStatus', () => {
-  it('has the contract shape: upstream, clients, queues with the oldest age in seconds, store, counters', () => {
+  it('has the contract shape: upstream, clients, queues with the oldest age in seconds, store, counters, resync, twins', () => {
     const now = Date.parse('2025-01-01T00:01:00Z');
     const counters = { ...newCounters(), received: 5, stored: 4 };
+    const resync: ResyncView = {
+      round: 2,
+      state: 'waiting',
+      steps: [
+        { step: 'messages', state: 'done', startedAt: '2025-01-01T00:00:10.000Z', finishedAt: '2025-01-01T00:00:20.000Z', count: 1204 },
+        { step: 'reported', state: 'interrupted', startedAt: '2025-01-01T00:00:20.000Z', finishedAt: '2025-01-01T00:00:21.000Z', count: 0, detail: 'the upstream went disconnected' },
+        { step: 'desired', state: 'pending', count: 0 },
+        { step: 'scope', state: 'pending', count: 0 },
+      ],
+    };
     const status = hubStatus(
       {
         upstream: { state: 'cut' },
@@ -173,6 +184,8 @@ describe('hubStatus', () => {
           }),
         },
         counters,
+        resync: { view: () => resync },
+        twins: { pendingReported: () => ({ patches: 7, identities: 3 }) },
       },
       now,
     );
@@ -188,6 +201,8 @@ describe('hubStatus', () => {
       ],
       store: { messages: 4, bytes: 1234 },
       counters: { received: 5, stored: 4, delivered: 0, expired: 0, refused: 0 },
+      resync,
+      twins: { pendingReported: 7, identitiesPending: 3 },
     });
     // A copy: later counting does not change a status already taken.
     counters.received++;

@@ -76,6 +76,19 @@ export class FakeTwins implements TwinService {
     return listeners.length;
   }
 
+  // The resync round's calls: nothing is ever pending here.
+  async sendPendingReported(): Promise<number> {
+    return 0;
+  }
+
+  async reconcileDesired(): Promise<number> {
+    return 0;
+  }
+
+  pendingReported(): { patches: number; identities: number } {
+    return { patches: 0, identities: 0 };
+  }
+
   async close(): Promise<void> {}
 }
 

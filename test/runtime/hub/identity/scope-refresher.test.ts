@@ -2,7 +2,7 @@
 // after an unknown CONNECT, identities disabled or deleted in the cloud reported for disconnection,
 // the cache kept while the cloud is away, and the 30 s limit on refreshes for unknown clients.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CachedIdentity, UpstreamState } from '../../../../src/runtime/hub/hub-types.js';
+import type { CachedIdentity } from '../../../../src/runtime/hub/hub-types.js';
 import type { ClientIdentity } from '../../../../src/runtime/iothub/client-identity.js';
 import { IdentityCache } from '../../../../src/runtime/hub/identity/identity-cache.js';
 import { ScopeRefresher, type ScopeRefresherOptions } from '../../../../src/runtime/hub/identity/scope-refresher.js';
@@ -129,20 +129,35 @@ describe('ScopeRefresher', () => {
     expect(fetches()).toBe(1);
   });
 
-  it('refreshes each time the upstream becomes connected, and retries a failed refresh', async () => {
-    const listeners = new Set<(state: UpstreamState) => void>();
-    const upstream = { onStateChange: (listener: (state: UpstreamState) => void) => (listeners.add(listener), () => listeners.delete(listener)) };
+  it('retries a failed refresh on its own, and refreshes nothing more until the next trigger', async () => {
     let failing = true;
-    const { cache, refresher, fetches } = harness({ upstream, retryMs: 50, fetch: () => (failing ? Promise.reject(new Error('offline')) : world.fetchScope()) });
+    const { cache, refresher, fetches } = harness({ retryMs: 50, fetch: () => (failing ? Promise.reject(new Error('offline')) : world.fetchScope()) });
     refresher.start();
     await until(() => fetches() >= 2, 'a retry after the failed first refresh');
     failing = false;
     await until(() => cache.synced, 'a retry that succeeds');
-    const before = fetches();
-    for (const listener of listeners) listener('connecting');
-    for (const listener of listeners) listener('connected');
-    await until(() => fetches() === before + 1, 'the refresh on connect');
-    refresher.stop();
-    expect(listeners.size).toBe(0);
+    // The upstream's reconnects are no trigger of its own any more: the hub's resync round calls refreshNow.
+    const after = fetches();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fetches()).toBe(after);
+    await refresher.stop();
+  });
+
+  it('says what a refresh changed: the scope size, identities added, and identities removed or disabled', async () => {
+    const { refresher } = harness();
+    await world.cloud.client.createDevice('child-leaving', { parent: world.edge });
+    const first = await refresher.refreshWithOutcome();
+    expect(first).toEqual({ ok: true, identities: 7, added: 7, removed: 0 });
+    await world.cloud.client.deleteDevice('child-leaving');
+    await world.cloud.client.createDevice('child-arriving', { parent: world.edge });
+    await world.cloud.client.createDevice('child-arriving-2', { parent: world.edge });
+    expect(await refresher.refreshWithOutcome()).toEqual({ ok: true, identities: 8, added: 2, removed: 1 });
+    await world.cloud.client.deleteDevice('child-arriving');
+    await world.cloud.client.deleteDevice('child-arriving-2');
+  });
+
+  it('says why a refresh failed', async () => {
+    const { refresher } = harness({ fetch: () => Promise.reject(new Error('HTTP 503')) });
+    expect(await refresher.refreshWithOutcome()).toEqual({ ok: false, reason: 'HTTP 503' });
   });
 });

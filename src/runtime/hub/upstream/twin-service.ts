@@ -16,6 +16,7 @@ import { applyPatch, diffProperties, isPlainObject, mergePatches, patchContent, 
 import type { Records } from '../../store/records.js';
 import { reportedPatchProblem } from './twin-reported-check.js';
 import { emptyTwin, isProperties, storedTwinOf, type Properties, type StoredTwin } from './twin-records.js';
+import { IdentityRefusedError } from './upstream-errors.js';
 import type { UpstreamLink } from './upstream-link.js';
 
 export interface TwinService {
@@ -195,6 +196,11 @@ class StoringTwinService implements TwinService {
           try {
             return await this.resyncDesired(key, identity);
           } catch (error) {
+            // Disabled or removed in the cloud during the outage: the scope step disconnects it; nothing to reconcile.
+            if (error instanceof IdentityRefusedError) {
+              this.log(`desired properties of ${key}: not reconciled, the cloud refuses this identity (disabled or removed); the device-scope read decides`);
+              return false;
+            }
             // Read again by the retry timer once syncing is the service's own again.
             this.entry(key, identity).desiredStale = true;
             throw new Error(`${key}: ${messageOf(error)}`);

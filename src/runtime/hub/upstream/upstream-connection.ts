@@ -9,7 +9,7 @@ import mqttPacket from 'mqtt-packet';
 import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
 import { Backoff, type BackoffRange } from './backoff.js';
 import { connectUsername, identityToken, type UpstreamEndpoint } from './upstream-endpoint.js';
-import { UpstreamUnavailableError } from './upstream-errors.js';
+import { IdentityRefusedError, UpstreamUnavailableError } from './upstream-errors.js';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected';
 
@@ -70,6 +70,8 @@ export class UpstreamConnection {
   private retryTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private lastError: string | undefined;
+  /** The last attempt ended with the cloud refusing this identity (CONNACK 4 or 5). */
+  private identityRefused = false;
   private readonly backoff: Backoff;
   private readonly filters = new Set<string>();
   private readonly subscribed = new Set<string>();
@@ -227,7 +229,9 @@ export class UpstreamConnection {
     client.handleMessage = (packet, callback) => this.onInbound(attempt, packet as IPublishPacket, callback);
     client.on('connect', (connack) => void this.onConnected(attempt, connack.sessionPresent, expiresAtSeconds));
     client.on('error', (error) => {
-      if (this.current === attempt) this.lastError = describe(error);
+      if (this.current !== attempt) return;
+      this.lastError = describe(error);
+      this.identityRefused = isIdentityRefusal(error);
     });
     client.on('close', () => this.onClosed(attempt));
   }
@@ -247,6 +251,7 @@ export class UpstreamConnection {
     if (this.current !== attempt || !attempt.client.connected) return;
     this.backoff.reset();
     this.lastError = undefined;
+    this.identityRefused = false;
     this.options.log(`upstream ${this.clientId}: connected`);
     this.scheduleRenewal(attempt, expiresAtSeconds);
     // Queued publishes go out before anyone hears "connected", so call order is kept.
@@ -426,7 +431,8 @@ export class UpstreamConnection {
   }
 
   private unavailable(reason: string): UpstreamUnavailableError {
-    return new UpstreamUnavailableError(`upstream ${this.clientId}: ${reason}`);
+    const message = `upstream ${this.clientId}: ${reason}`;
+    return this.identityRefused ? new IdentityRefusedError(message) : new UpstreamUnavailableError(message);
   }
 }
 
@@ -464,6 +470,12 @@ function withDeadline<T>(work: Promise<T>, timeoutMs: number, message: string): 
     timer = setTimeout(() => reject(new Error(message)), timeoutMs);
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** CONNACK 4 (bad user name or password) or 5 (not authorized): how IoT Hub refuses a disabled or unknown identity. */
+function isIdentityRefusal(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 4 || code === 5;
 }
 
 function describe(error: unknown): string {

@@ -219,6 +219,7 @@ function buildProgram(): Command {
 
   addCloudCommands(program);
   addHubCommands(program);
+  addDemoCommands(program);
 
   program
     .command('rules')
@@ -407,6 +408,28 @@ function addHubCommands(program: Command): void {
     .addOption(dataOption())
     .action(async (action: string, options: { data: string }) => {
       emit(await (await import('./commands/hub-upstream.js')).runHubUpstream(action, options));
+    });
+}
+
+/** `edgewise demo …`: narrated scenarios run end to end on this machine. */
+function addDemoCommands(program: Command): void {
+  const demo = program.command('demo').description('run a narrated scenario end to end on this machine, checking what the documentation promises');
+  demo
+    .command('offline')
+    .description("IoT Edge's offline scenario on loopback: the emulator, the edge hub and agent, the example's modules and a child device; configure, sync, an outage, reconnect and resync, each step checked (exit 0 only if every check held)")
+    .option('--address <address>', 'the loopback address everything listens on', '127.0.0.1')
+    .option('--outage-seconds <n>', 'how long the upstream stays cut, at least', wholeNumber('--outage-seconds 10'), 10)
+    .option('--keep', 'keep the temporary folder: the data of the emulator and the hub, and the modules\' logs')
+    .action(async (options: { address: string; outageSeconds: number; keep?: boolean }) => {
+      const [{ runDemoOffline }, { stopOnSignals }] = await Promise.all([import('./commands/demo-offline.js'), import('./commands/cloud-stop-signal.js')]);
+      const io = {
+        out: (text: string) => void process.stdout.write(text),
+        isTTY: Boolean(process.stdout.isTTY),
+        columns: () => process.stdout.columns ?? 0,
+        color: wantsColor(process.stdout, process.env),
+        stop: stopOnSignals(['SIGINT', 'SIGTERM', 'SIGHUP']),
+      };
+      emit(await runDemoOffline(options, io));
     });
 }
 

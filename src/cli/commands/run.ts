@@ -5,7 +5,7 @@
 // or SIGTERM; stops them cleanly (the agent and its modules first, then the hub: listeners
 // closed, commits in flight finished, store closed, hub.json removed), exit 0. `--with-cloud`
 // first starts a local emulator seeded with the edge device and this deployment
-// (run-with-cloud.ts), and stops it last. One line on stdout says where each part is; the log
+// (runtime/cloud/seeded-cloud.ts), and stops it last. One line on stdout says where each part is; the log
 // goes to stderr, one line per event.
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
@@ -20,10 +20,10 @@ import type { NormalizedManifest } from '../../manifest/normalize-manifest.js';
 import { formatFindingLines } from '../../report/finding-lines-format.js';
 import { deploymentFromManifest } from '../../runtime/agent/deployment.js';
 import { startEdge, type RunningEdge } from '../../runtime/agent/start-edge.js';
+import { startSeededCloud, type SeededCloud } from '../../runtime/cloud/seeded-cloud.js';
 import { createHubLog, DEFAULT_HUB_DATA_FOLDER, HUB_INFO_FILE, startHub, type HubOptions, type RunningHub } from '../../runtime/hub/index.js';
 import type { CommandResult } from '../command-result.js';
 import { chooseBackend, type BackendChoice } from './run-backend.js';
-import { startSeededCloud, type SeededCloud } from './run-with-cloud.js';
 
 export const CONNECTION_STRING_VARIABLE = 'EDGEWISE_CONNECTION_STRING';
 /** A CA bundle is a few KB; this is far above any. */

@@ -11,6 +11,8 @@ import { cloudToDeviceTopic } from '../../iothub/topics.js';
 export class CloudToDeviceDelivery {
   /** MQTT packet id → the message's sequence number, for messages sent and not yet acknowledged. */
   private readonly inFlight = new Map<number, number>();
+  /** Acknowledged messages whose removal from the queue is not committed yet: the queue still lists them. */
+  private readonly completing = new Set<number>();
   private nextPacketId = 1;
 
   constructor(
@@ -25,7 +27,7 @@ export class CloudToDeviceDelivery {
     if (this.channel.isClosed || this.identity.moduleId !== undefined) return;
     const sent = new Set(this.inFlight.values());
     for (const message of this.queue.pending(this.identity.deviceId, this.generationId)) {
-      if (sent.has(message.sequenceNumber)) continue;
+      if (sent.has(message.sequenceNumber) || this.completing.has(message.sequenceNumber)) continue;
       const packetId = this.takePacketId();
       this.inFlight.set(packetId, message.sequenceNumber);
       this.channel.send({ cmd: 'publish', topic: this.topicOf(message), payload: Buffer.from(message.body, 'base64'), qos: 1, messageId: packetId, dup: false, retain: false });
@@ -37,7 +39,9 @@ export class CloudToDeviceDelivery {
     const sequenceNumber = packetId === undefined ? undefined : this.inFlight.get(packetId);
     if (sequenceNumber === undefined) return Promise.resolve();
     this.inFlight.delete(packetId!);
-    return this.queue.complete(this.identity.deviceId, sequenceNumber);
+    this.completing.add(sequenceNumber);
+    // Forgotten only once the removal is committed: a message queued meanwhile must not resend this one.
+    return this.queue.complete(this.identity.deviceId, sequenceNumber).finally(() => this.completing.delete(sequenceNumber));
   }
 
   private topicOf(message: QueuedCloudToDeviceMessage): string {

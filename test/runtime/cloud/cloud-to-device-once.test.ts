@@ -1,12 +1,10 @@
-// Why cloud-calls.test.ts sometimes sees a cloud-to-device message twice, made deterministic: the
-// emulator's delivery forgets a message it sent as soon as the device's PUBACK comes
-// (CloudToDeviceDelivery.acknowledge), but the queue removes it with an asynchronous lmdb write
-// that commits later; a message queued in between makes deliverPending read the queue, find the
-// acknowledged message still there and no longer in flight, and send it again. IoT Hub delivers
-// at least once, but only sends again what was not acknowledged (on a new connection). This drives
-// the emulator's own queue and delivery on a real store, with the device's PUBACK and the next
-// send in the same turn, as they meet on a busy emulator. `it.fails` until the delivery keeps a
-// message in flight until its removal has committed; then make it `it`.
+// A regression test: the emulator's delivery once forgot a message as soon as the device's PUBACK
+// came (CloudToDeviceDelivery.acknowledge), while the queue removes it with an asynchronous lmdb
+// write that commits later; a message queued in between made deliverPending find the acknowledged
+// message still queued and no longer in flight, and send it again. IoT Hub delivers at least once,
+// but sends again only what was not acknowledged (on a new connection). This drives the emulator's
+// own queue and delivery on a real store, with the device's PUBACK and the next send in the same
+// turn, as they meet on a busy emulator.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +24,7 @@ afterEach(async () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
-it.fails('sends an acknowledged cloud-to-device message only once, even when the next one is queued before its removal commits', async () => {
+it('sends an acknowledged cloud-to-device message only once, even when the next one is queued before its removal commits', async () => {
   folder = mkdtempSync(join(tmpdir(), 'edgewise-c2d-once-'));
   store = openCloudStore(folder);
   const registry = new IdentityRegistry(store);

@@ -20,6 +20,8 @@ export interface ScopeRefresherOptions {
   intervalMs?: number;
   /** After a failed refresh, the next try comes this soon (default 30 s). */
   retryMs?: number;
+  /** Before the first sync ever succeeded, retries start this soon and double up to retryMs (default 1 s): nothing can connect until then. */
+  firstSyncRetryMs?: number;
   /** At most one refresh per this period for unknown clients (default 30 s). */
   unknownThrottleMs?: number;
   clock?: () => number;
@@ -30,11 +32,13 @@ export type ScopeRefreshOutcome = { ok: true; identities: number; added: number;
 
 const HOUR_MS = 60 * 60 * 1000;
 const THIRTY_SECONDS_MS = 30 * 1000;
+const ONE_SECOND_MS = 1000;
 
 export class ScopeRefresher {
   private running: Promise<ScopeRefreshOutcome> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastUnknownRefreshMs = Number.NEGATIVE_INFINITY;
+  private failuresInARow = 0;
   private started = false;
   /** Aborted by stop(): the listing in flight, and any refresh after it. */
   private stopping = new AbortController();
@@ -96,9 +100,11 @@ export class ScopeRefresher {
     } catch (error) {
       if (signal.aborted) return stopped;
       this.options.log(`identity cache: device scope not refreshed, the cached one is kept${this.options.cache.synced ? '' : ' (none yet: child devices and modules cannot connect until a sync succeeds)'}: ${(error as Error).message}`);
-      this.schedule(Math.min(this.options.retryMs ?? THIRTY_SECONDS_MS, this.options.intervalMs ?? HOUR_MS));
+      this.failuresInARow += 1;
+      this.schedule(this.retryDelay());
       return { ok: false, reason: (error as Error).message };
     }
+    this.failuresInARow = 0;
     this.schedule(this.options.intervalMs ?? HOUR_MS);
     if (removed.length > 0) {
       // Callers start refreshes with `void`: a throw here would be an unhandled rejection, which ends the process.
@@ -109,6 +115,14 @@ export class ScopeRefresher {
       }
     }
     return outcome;
+  }
+
+  /** After a failure: retryMs once synced; before the first sync, a back-off from firstSyncRetryMs, as the hub's own link cannot connect without the scope's keys. */
+  private retryDelay(): number {
+    const retry = Math.min(this.options.retryMs ?? THIRTY_SECONDS_MS, this.options.intervalMs ?? HOUR_MS);
+    if (this.options.cache.synced) return retry;
+    const first = this.options.firstSyncRetryMs ?? ONE_SECOND_MS;
+    return Math.min(retry, first * 2 ** Math.min(this.failuresInARow - 1, 16));
   }
 
   private schedule(delayMs: number): void {

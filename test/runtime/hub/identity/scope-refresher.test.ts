@@ -143,6 +143,16 @@ describe('ScopeRefresher', () => {
     await refresher.stop();
   });
 
+  it('before its first sync, retries soon and backs off (the hub cannot connect without the scope), instead of waiting the full retry period', async () => {
+    let failures = 0;
+    // A retry period no test would wait for: only the first-sync back-off can bring the sync within the hang guard.
+    const { cache, refresher, fetches } = harness({ retryMs: 10 * 60_000, firstSyncRetryMs: 20, fetch: () => (++failures <= 3 ? Promise.reject(new Error('offline')) : world.fetchScope()) });
+    refresher.start();
+    await until(() => cache.synced, 'a sync after three failed tries');
+    expect(fetches()).toBe(4);
+    await refresher.stop();
+  });
+
   it('says what a refresh changed: the scope size, identities added, and identities removed or disabled', async () => {
     const { refresher } = harness();
     await world.cloud.client.createDevice('child-leaving', { parent: world.edge });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Deterministic generator of realistic Azure IoT Edge deployment manifests for benchmarks.
 //
-//   node bench/generate-manifests.mjs --count 10000 [--seed 1] [--out bench/.data/manifests]
+//   node bench/generate-manifests.mjs --count 10000 [--seed 1] [--names common|unique] [--out bench/.data/manifests]
 //
 // Every manifest is meant to be VALID for a correct validator and for the SchemaStore
 // community schema (azure-iot-edge-deployment-2.0.json):
@@ -13,14 +13,19 @@
 //   - routes only reference modules of the manifest; twin sections only for declared modules
 //   - host ports unique per manifest; private images always have registry credentials
 //   - twin desired properties: no arrays, no nulls, keys [A-Za-z0-9_], nesting depth <= 5
-// File i depends only on (seed, i), so the first N files of any larger set are identical.
+// File i depends only on (seed, i, names), so the first N files of any larger set are identical.
+// --names unique gives every module, module output/input, env variable, route and twin property a
+// name of its own per file (drawn from a second random stream, so the structure is the same as
+// with common names): caches keyed on names cannot flatter a benchmark on that set.
 
 import { mulberry32 } from './seeded-random.mjs';
+import { commonNames, uniqueNames } from './manifest-names.mjs';
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
+export const NAME_STYLES = ["common", "unique"];
 export const DEFAULT_SEED = 20240601;
 const MIN_BYTES = 3 * 1024;
 const MAX_BYTES = 30 * 1024;
@@ -189,7 +194,10 @@ function uuid(R) {
 function makeEnv(R, n, ctx) {
   const keys = R.sample(ENV_KEYS, n);
   const env = {};
-  for (const k of keys) env[k] = { value: envValue(R, k, ctx) };
+  for (const k of keys) {
+    const value = envValue(R, k, ctx);
+    env[ctx.names.env(k, env)] = { value };
+  }
   return env;
 }
 
@@ -209,7 +217,10 @@ function makeCreateOptions(R, ctx, name, size) {
   if (size >= 2 || R.chance(0.3)) {
     const n = size === 3 ? R.int(6, 16) : R.int(1, 5);
     o.Env = [];
-    for (const k of R.sample(ENV_KEYS, n)) o.Env.push(`${k.replace(/[:]/g, "_")}=${envValue(R, k, ctx)}`);
+    for (const k of R.sample(ENV_KEYS, n)) {
+      const value = envValue(R, k, ctx);
+      o.Env.push(`${ctx.names.env(k.replace(/[:]/g, "_"), {})}=${value}`);
+    }
   }
   if (size >= 2 && R.chance(0.4)) o.Hostname = name.toLowerCase();
   if (size >= 2 && R.chance(0.25)) o.User = R.pick(["root", "1000:1000", "moduleuser"]);
@@ -286,11 +297,11 @@ function twinLeaf(R) {
   ])();
 }
 
-function twinObject(R, depth, width) {
+function twinObject(R, depth, width, names) {
   const o = {};
   for (let i = 0; i < width; i++) {
-    const key = `${R.pick(WORDS)}${R.pick(["", "_", ""])}${R.pick(["Threshold", "Interval", "Mode", "Name", "Limit", "Enabled", "Unit", "Offset", "Gain", "Id", "Config", "Settings"])}${i}`;
-    o[key] = depth > 1 && R.chance(0.3) ? twinObject(R, depth - 1, R.int(2, 4)) : twinLeaf(R);
+    const key = names.twinKey(`${R.pick(WORDS)}${R.pick(["", "_", ""])}${R.pick(["Threshold", "Interval", "Mode", "Name", "Limit", "Enabled", "Unit", "Offset", "Gain", "Id", "Config", "Settings"])}`) + i;
+    o[key] = depth > 1 && R.chance(0.3) ? twinObject(R, depth - 1, R.int(2, 4), names) : twinLeaf(R);
   }
   return o;
 }
@@ -361,7 +372,8 @@ function makeTwin(R, kind, modName, ctx, budget) {
   if (sections > 0) {
     const perSection = R.int(3, 7);
     for (let i = 0; i < Math.ceil(sections / perSection); i++) {
-      d[`${R.pick(["telemetry", "processing", "alerting", "device", "connection", "storage", "pipeline", "reporting"])}Config${i}`] = twinObject(R, R.int(1, 3), perSection);
+      const section = ctx.names.twinKey(`${R.pick(["telemetry", "processing", "alerting", "device", "connection", "storage", "pipeline", "reporting"])}Config`) + i;
+      d[section] = twinObject(R, R.int(1, 3), perSection, ctx.names);
     }
   }
   return { "properties.desired": d };
@@ -375,18 +387,20 @@ function prettyLen(value, depth) {
   return s.length + lines * 2 * depth;
 }
 
-/** Build manifest number `index` for `seed`. Pure function of (seed, index). */
-export function buildManifest(seed, index) {
+/** Build manifest number `index` for `seed`. Pure function of (seed, index, names). */
+export function buildManifest(seed, index, names = "common") {
   const rng = mulberry32(mix32(seed, index));
   const R = makeRandom(rng);
+  // Names come from a stream of their own so that both styles consume `rng` alike.
+  const namer = names === "unique" ? uniqueNames(mulberry32(mix32(seed ^ 0x5bd1e995, index))) : commonNames();
   for (let attempt = 0; ; attempt++) {
-    const m = buildOnce(R);
+    const m = buildOnce(R, namer);
     const text = JSON.stringify(m, null, 2) + "\n";
     if ((text.length >= MIN_BYTES && text.length <= MAX_BYTES) || attempt >= 50) return text;
   }
 }
 
-function buildOnce(R) {
+function buildOnce(R, names) {
   // target size: log-normal around ~10.5 KB, clipped to the 3..30 KB band
   const target = Math.min(MAX_BYTES - 1500, Math.max(MIN_BYTES + 200, Math.exp(Math.log(12000) + 0.6 * R.normal())));
   const [ea, eh] = R.weighted([
@@ -399,7 +413,7 @@ function buildOnce(R) {
   const objRoutes = eh !== "1.0";
   const slug = R.pick(WORDS) + R.str(4);
   const rtVersion = R.pick(["1.4", "1.4", "1.4", "1.5", "1.5.0"]);
-  const ctx = { slug, usedPorts: new Set([443, 5671, 8883, 9600, 15580, 15581]), firstModule: "edgeHub" };
+  const ctx = { slug, usedPorts: new Set([443, 5671, 8883, 9600, 15580, 15581]), firstModule: "edgeHub", names };
 
   const registries = [];
   const nReg = R.weighted([[1, 6], [2, 3], [3, 1]]);
@@ -481,8 +495,9 @@ function buildOnce(R) {
   while (declared.length < maxModules) {
     const kind = R.pick(MODULE_KINDS);
     const [base, repo, regKind, outputs, inputs, twinKind] = kind;
-    let name = base;
-    for (let n = 2; usedNames.has(name.toLowerCase()); n++) name = `${base}${n}`;
+    const named = names.module(base);
+    let name = named;
+    for (let n = 2; usedNames.has(name.toLowerCase()); n++) name = `${named}${n}`;
     const mod = { version: "1.0", type: "docker", status: R.chance(0.95) ? "running" : "stopped", restartPolicy: R.weighted([["always", 85], ["on-unhealthy", 6], ["on-failure", 6], ["never", 3]]) };
     if (ea11 && R.chance(0.6)) mod.startupOrder = R.int(1, 400);
     if (ea11 && R.chance(0.15)) mod.imagePullPolicy = R.pick(["on-create", "never"]);
@@ -508,7 +523,7 @@ function buildOnce(R) {
     usedNames.add(name.toLowerCase());
     modules[name] = mod;
     if (twin) twins.push([name, twin]);
-    declared.push({ name, outputs, inputs });
+    declared.push({ name, outputs: outputs.map(names.endpoint), inputs: inputs.map(names.endpoint) });
     if (declared.length === 1) ctx.firstModule = name;
   }
 
@@ -532,7 +547,7 @@ function buildOnce(R) {
         stmt = `FROM /messages/modules/${d.name}/outputs/${out}${where} INTO $upstream`;
         rname = `${d.name}ToIoTHub`;
       }
-      rname = `${rname}${ri++}`;
+      rname = `${names.route(rname)}${ri++}`;
       if (objRoutes && R.chance(0.3)) {
         const r = { route: stmt, priority: R.int(0, 9) };
         if (R.chance(0.5)) r.timeToLiveSecs = R.pick([0, 60, 3600, 7200, 86400]);
@@ -540,7 +555,7 @@ function buildOnce(R) {
       } else routes[rname] = stmt;
     }
   }
-  if (!Object.keys(routes).length || R.chance(0.15)) routes[`upstream${ri++}`] = "FROM /messages/* WHERE NOT IS_DEFINED($connectionModuleId) INTO $upstream";
+  if (!Object.keys(routes).length || R.chance(0.15)) routes[`${names.route("upstream")}${ri++}`] = "FROM /messages/* WHERE NOT IS_DEFINED($connectionModuleId) INTO $upstream";
 
   // drop credentials of registries no module pulls from (a linter may flag unused credentials)
   const usedHosts = new Set(Object.values(modules).map((m) => m.settings.image.split("/")[0]));
@@ -554,7 +569,7 @@ function buildOnce(R) {
  * Write `count` manifests to outDir (deployment-000000.json ...). Removes stale
  * deployment-*.json files in outDir first. Returns size statistics.
  */
-export function generateManifests({ count = 10000, seed = DEFAULT_SEED, outDir = "bench/.data/manifests" } = {}) {
+export function generateManifests({ count = 10000, seed = DEFAULT_SEED, names = "common", outDir = "bench/.data/manifests" } = {}) {
   fs.mkdirSync(outDir, { recursive: true });
   for (const f of fs.readdirSync(outDir)) {
     if (/^deployment-\d+\.json$/.test(f)) fs.unlinkSync(path.join(outDir, f));
@@ -562,7 +577,7 @@ export function generateManifests({ count = 10000, seed = DEFAULT_SEED, outDir =
   const sizes = new Array(count);
   let total = 0;
   for (let i = 0; i < count; i++) {
-    const text = buildManifest(seed, i);
+    const text = buildManifest(seed, i, names);
     fs.writeFileSync(path.join(outDir, `deployment-${String(i).padStart(6, "0")}.json`), text);
     sizes[i] = text.length; // ASCII only, so chars == bytes
     total += text.length;
@@ -571,6 +586,7 @@ export function generateManifests({ count = 10000, seed = DEFAULT_SEED, outDir =
   return {
     count,
     seed,
+    names,
     outDir,
     generatorVersion: GENERATOR_VERSION,
     totalBytes: total,
@@ -583,7 +599,7 @@ export function generateManifests({ count = 10000, seed = DEFAULT_SEED, outDir =
 }
 
 function parseArgs(argv) {
-  const args = { count: 10000, seed: DEFAULT_SEED, out: "bench/.data/manifests" };
+  const args = { count: 10000, seed: DEFAULT_SEED, names: "common", out: "bench/.data/manifests" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [k, inline] = a.includes("=") ? a.split(/=(.*)/s, 2) : [a, undefined];
@@ -591,20 +607,22 @@ function parseArgs(argv) {
     if (k === "--count") args.count = Number(val());
     else if (k === "--seed") args.seed = Number(val());
     else if (k === "--out") args.out = val();
+    else if (k === "--names") args.names = val();
     else if (k === "--help" || k === "-h") {
-      console.log("usage: node bench/generate-manifests.mjs [--count 10000] [--seed N] [--out bench/.data/manifests]");
+      console.log("usage: node bench/generate-manifests.mjs [--count 10000] [--seed N] [--names common|unique] [--out bench/.data/manifests]");
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
   if (!Number.isInteger(args.count) || args.count < 1) throw new Error("--count must be a positive integer");
   if (!Number.isInteger(args.seed)) throw new Error("--seed must be an integer");
+  if (!NAME_STYLES.includes(args.names)) throw new Error(`--names must be one of ${NAME_STYLES.join(", ")}`);
   return args;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = parseArgs(process.argv.slice(2));
   const t0 = performance.now();
-  const s = generateManifests({ count: args.count, seed: args.seed, outDir: args.out });
+  const s = generateManifests({ count: args.count, seed: args.seed, names: args.names, outDir: args.out });
   const kb = (b) => (b / 1024).toFixed(1) + " KB";
   console.log(
     `wrote ${s.count} manifests to ${s.outDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s: ` +

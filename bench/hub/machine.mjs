@@ -4,11 +4,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadAverage } from '../common/load-average.mjs';
 
-export function loadAverage() {
-  const [one, five, fifteen] = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').map(Number);
-  return { one, five, fifteen };
-}
+export { loadAverage } from '../common/load-average.mjs';
 
 export function mosquittoVersion(binary) {
   if (!binary) return undefined;

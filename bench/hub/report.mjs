@@ -1,7 +1,7 @@
 // Markdown for the results of bench/hub/run.mjs: one table per question, medians with min–max,
 // the load average the samples ran under, and the reason for every row that has no numbers.
 import { STORE_SETTINGS } from './store-bench.mjs';
-import { cell, decimal, integer, summary } from './stats.mjs';
+import { cell, decimal, integer, summary } from '../common/stats.mjs';
 
 const workloadName = (key) => {
   const [size, publishers] = key.split('|');
@@ -42,7 +42,7 @@ function header(results) {
   const { machine, settings } = results;
   const build = results.build ? `the build in ${results.build} (EDGEWISE_BENCH_BUILD)` : "this tree's build (`node scripts/build.mjs`)";
   return [
-    '## Edge hub (issue 12): `npm run bench:hub`',
+    '## Edge hub (issue 12): `npm run bench -- hub`',
     '',
     `Run of ${machine.date.slice(0, 16).replace('T', ' ')} UTC: \`${results.command}\`, measuring ${build}; commit ${machine.commit ?? 'unknown'} plus the working tree.`,
     '',

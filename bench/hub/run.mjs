@@ -3,7 +3,7 @@
 // after an outage, survival of kill -9, and memory while the queue grows; edgewise's hub against
 // mosquitto 2 with persistence on the same workload, and the hub's store on its own.
 //
-//   npm run bench:hub                 (builds, then runs this; about 6 minutes on 2 cores)
+//   npm run bench -- hub              (builds, then runs this; about 6 minutes on 2 cores)
 //   node bench/hub/run.mjs [--quick] [--runs 5] [--messages 10000] [--sections store,ingest,kill,memory]
 //                          [--out bench/hub/RESULTS.md]
 //

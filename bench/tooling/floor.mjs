@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Floor measurement, run as a child process by bench/validate/run.mjs:
-//   node bench/validate/floor.mjs <read|parse> <dir>
+// Floor measurement, run as a child process by the tooling benchmark (bench/tooling/):
+//   node bench/tooling/floor.mjs <read|parse> <dir>
 // Lists <dir> (*.json, sorted), reads every file with fs.readFileSync and decodes it to
 // a string (both modes), and in "parse" mode also JSON.parses it. Prints one JSON line: {mode, files, bytes, ms}; ms covers the
 // directory listing + reads (+ parses), not node startup.
@@ -9,7 +9,7 @@ import path from "node:path";
 
 const [mode, dir] = process.argv.slice(2);
 if (!["read", "parse"].includes(mode) || !dir) {
-  console.error("usage: node bench/validate/floor.mjs <read|parse> <dir>");
+  console.error("usage: node bench/tooling/floor.mjs <read|parse> <dir>");
   process.exit(2);
 }
 

@@ -2,9 +2,12 @@
 // time the upstream link becomes connected, one round of four steps, each starting when the one
 // before has ended: the messages stored before the round went up (or expired), the pending
 // reported properties were sent, each subscribed client got what changed in its desired
-// properties, and the device scope was read again. The link going down interrupts a round; the
-// next connect starts a new one from the first step. A step that fails otherwise is marked so,
-// and the round goes on. No I/O here: the parts are reached through the small interfaces below.
+// properties, and the device scope was read again. The link going down interrupts a round and
+// ends its work; the next connect starts a new one from the first step. A token renewal of the
+// hub's own connection (connected, connecting, connected: upstream-connection.ts) is no
+// reconnect, as it is none for edgeHub: a lost connection goes disconnected (or cut) first. A
+// step that fails otherwise is marked so, and the round goes on. No I/O here: the parts are
+// reached through the small interfaces below.
 import type { UpstreamState } from './hub-types.js';
 import type { UpstreamMark } from './upstream/upstream-pump.js';
 import type { ScopeRefreshOutcome } from './identity/scope-refresher.js';
@@ -36,7 +39,7 @@ export interface ResyncView {
 export interface ResyncParts {
   link: { readonly state: UpstreamState; onStateChange(listener: (state: UpstreamState) => void): () => void };
   messages: { mark(): UpstreamMark; deliveredThrough(mark: UpstreamMark, options: { signal: AbortSignal }): Promise<number> };
-  twins: { sendPendingReported(): Promise<number>; reconcileDesired(): Promise<number> };
+  twins: { sendPendingReported(work: { signal: AbortSignal }): Promise<number>; reconcileDesired(work: { signal: AbortSignal }): Promise<number> };
   scope: { refreshWithOutcome(): Promise<ScopeRefreshOutcome> };
   log(line: string): void;
   now?: () => number;
@@ -89,7 +92,8 @@ export class Resync {
   }
 
   private onLinkState(state: UpstreamState): void {
-    if (this.stopped) return;
+    // Between down and up (a retry), or a planned reconnect while up (a token renewal): no change.
+    if (this.stopped || state === 'connecting') return;
     const up = state === 'connected';
     if (up === this.linkUp) return;
     this.linkUp = up;
@@ -124,8 +128,8 @@ export class Resync {
       const delivered = await messages.deliveredThrough(round.mark, { signal });
       return { count: delivered };
     });
-    await this.step(round, 'reported', async () => ({ count: await twins.sendPendingReported() }));
-    await this.step(round, 'desired', async () => ({ count: await twins.reconcileDesired() }));
+    await this.step(round, 'reported', async () => ({ count: await twins.sendPendingReported({ signal }) }));
+    await this.step(round, 'desired', async () => ({ count: await twins.reconcileDesired({ signal }) }));
     await this.step(round, 'scope', async () => {
       const outcome = await scope.refreshWithOutcome();
       if (!outcome.ok) throw new Error(outcome.reason);
@@ -183,7 +187,7 @@ function summary(name: ResyncStepName, outcome: StepOutcome): string {
   }
 }
 
-/** A step's work, or the round's end, whichever comes first: a dropped link must not wait for the cloud's timeouts. */
+/** A step's work, or the round's end, whichever comes first: a dropped link must not wait for the cloud's timeouts (the work itself stops at its next check of the signal). */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

@@ -17,7 +17,9 @@ import {
   messageRecord,
   messageSize,
   type EntryKey,
+  type EntryValue,
   type StoreDatabases,
+  type StoreIdentity,
   type StoreMessage,
 } from './hub-store-layout.js';
 import { QueueBook, type StagedState } from './hub-store-queues.js';
@@ -72,8 +74,13 @@ export interface MessageStore {
   endpoints(): string[];
   /** Read-only, a mark to wait for: per priority of this endpoint, the offset of the newest entry committed (0: none yet). */
   lastOffsets(endpoint: string): Map<number, number>;
-  /** Read-only: whether the queue still holds an entry at or below `throughOffset` that has not expired (nothing is removed or counted). */
-  holdsLiveThrough(endpoint: string, priority: number, throughOffset: number, nowMs: number): boolean;
+  /**
+   * Read-only, for a wait on a mark that resumes where its last look stopped: looks at up to
+   * `limit` entries of one queue after `afterOffset` (and after the queue's checkpoint) up to
+   * `throughOffset`, and stops at the first that has not expired and whose source `holds` (default:
+   * every source). Nothing is removed or counted here; the reads and the cleanup do that.
+   */
+  lookThrough(endpoint: string, priority: number, afterOffset: number, throughOffset: number, nowMs: number, options: LookOptions): LookOutcome;
   /** Removes delivered entries, advances the queue's checkpoint, deletes messages no entry refers to; resolves after commit. */
   acknowledge(endpoint: string, priority: number, offsets: readonly number[]): Promise<void>;
   /** Deletes expired entries (and their unreferenced messages) in small transactions between appends, stopping between two when `signal` is aborted; resolves with the number removed. */
@@ -86,6 +93,22 @@ export interface MessageStore {
   /** After a commit that added entries: the endpoints that got them; also after a read cut short by expired entries removed them (read again). */
   onAppend(listener: (endpoints: readonly string[]) => void): () => void;
   onExpired(listener: (count: number) => void): () => void;
+}
+
+export interface LookOptions {
+  /** Entries looked at, at most: one look never holds the event loop long, whatever lies in the queue. */
+  limit: number;
+  /** Whether a live entry from this source is still to be waited for. */
+  holds?: (source: StoreIdentity) => boolean;
+}
+
+export interface LookOutcome {
+  /** Every entry at or below this offset is gone, expired or not held: the next look starts after it. At or past `throughOffset`: nothing is left to wait for. */
+  clearThrough: number;
+  /** The live entry the look stopped at; undefined when the look ran out of entries or of its limit. */
+  liveAt?: number;
+  /** How many entries the look read. */
+  looked: number;
 }
 
 export interface MessageStoreOptions {
@@ -199,6 +222,14 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
     });
   }
 
+  /** Whether a live entry's source is waited for; an entry whose shared message is gone is never delivered (read skips it). */
+  function sourceHeld(value: EntryValue, holds: LookOptions['holds']): boolean {
+    if (holds === undefined) return true;
+    const [deviceId, moduleId] = isInline(value) ? [value[3], value[4]] : (dbs.messages.get(value[2]) ?? []);
+    if (deviceId === undefined) return false;
+    return holds(moduleId === null || moduleId === undefined ? { deviceId } : { deviceId, moduleId });
+  }
+
   return {
     append(message, targets) {
       const unique = uniqueTargets(targets);
@@ -299,14 +330,19 @@ export function createMessageStore(store: string, dbs: StoreDatabases, commits: 
       return new Map(book.all().filter((queue) => queue.endpoint === endpoint).map((queue) => [queue.priority, queue.lastOffset]));
     },
 
-    holdsLiveThrough(endpoint, priority, throughOffset, nowMs) {
+    lookThrough(endpoint, priority, afterOffset, throughOffset, nowMs, { limit, holds }) {
       const queue = book.all().find((known) => known.endpoint === endpoint && known.priority === priority);
-      if (queue === undefined || queue.checkpoint >= throughOffset) return false;
-      // From the checkpoint on; what lies between it and the first live entry is expired and awaiting removal.
-      for (const { value } of dbs.entries.getRange({ start: [endpoint, priority, queue.checkpoint + 1], end: [endpoint, priority, throughOffset + 1] })) {
-        if (nowMs < expiresAtOf(value)) return true;
+      if (queue === undefined) return { clearThrough: throughOffset, looked: 0 };
+      let clearThrough = Math.max(afterOffset, queue.checkpoint);
+      let looked = 0;
+      if (clearThrough >= throughOffset || limit <= 0) return { clearThrough, looked };
+      // An entry that has expired stays so: a look goes past it once, however long its removal takes.
+      for (const { key, value } of dbs.entries.getRange({ start: [endpoint, priority, clearThrough + 1], end: [endpoint, priority, throughOffset + 1], limit })) {
+        looked += 1;
+        if (nowMs < expiresAtOf(value) && sourceHeld(value, holds)) return { clearThrough: key[2] - 1, liveAt: key[2], looked };
+        clearThrough = key[2];
       }
-      return false;
+      return { clearThrough: looked < limit ? throughOffset : clearThrough, looked };
     },
 
     async acknowledge(endpoint, priority, offsets) {

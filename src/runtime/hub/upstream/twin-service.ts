@@ -8,7 +8,10 @@
 //   link comes back, the hub reads the whole twin and pushes the difference to the client.
 // With `autoSync`, the service's own syncing (on reconnect, after a patch, on its retry timer)
 // waits while it says no: the hub's resync round (resync.ts) calls sendPendingReported and
-// reconcileDesired itself, in its order, and hands the syncing back once the round is done.
+// reconcileDesired itself, in its order, and hands the syncing back once the round is done. The
+// round's work ends where it is when the round does (its signal), sends only what was pending when
+// its step began (a client reporting faster than the cloud answers cannot hold the step), and
+// rides out a token renewal of the hub's connection, which is no reconnect.
 import { EdgewiseError } from '../../../errors.js';
 import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';
 import type { TwinDocument } from '../hub-types.js';
@@ -30,13 +33,28 @@ export interface TwinService {
   patchReported(identity: ClientIdentity, patch: Record<string, unknown>): Promise<number>;
   /** Desired patches for a connected client (from the cloud, with $version). */
   onDesired(identity: ClientIdentity, listener: (patch: Record<string, unknown>, version: number) => void): () => void;
-  /** Sends every identity's pending reported patches; resolves with how many patches the cloud accepted when none is left (or rejects when the link fails). */
-  sendPendingReported(): Promise<number>;
-  /** For each client subscribed to desired changes: reads its cloud twin and pushes the difference; resolves with how many clients got a patch. */
-  reconcileDesired(): Promise<number>;
+  /**
+   * Sends the reported patches pending now, each identity's oldest first (later ones are left to
+   * the service's own syncing); resolves with how many the cloud accepted. An identity the cloud
+   * refuses (disabled or removed) keeps its patches and is no failure: the device-scope read
+   * settles it. Rejects when the link fails, or with the signal's reason once it aborts (checked
+   * before each patch).
+   */
+  sendPendingReported(work?: ResyncWork): Promise<number>;
+  /**
+   * For each client subscribed to desired changes: reads its cloud twin and pushes the difference;
+   * resolves with how many clients got a patch. A client the cloud refuses is skipped. Rejects when
+   * a twin cannot be read, or with the signal's reason once it aborts (checked before each read).
+   */
+  reconcileDesired(work?: ResyncWork): Promise<number>;
   /** Pending reported patches across all identities, and how many identities have some. */
   pendingReported(): { patches: number; identities: number };
   close(): Promise<void>;
+}
+
+/** Work the resync round asks for: it ends when the round does, and rides out a token renewal of the hub's connection. */
+export interface ResyncWork {
+  signal?: AbortSignal;
 }
 
 export interface TwinServiceOptions {
@@ -71,14 +89,26 @@ interface Entry {
   twin: StoredTwin;
   /** The first pending patch is on its way to the cloud: newer patches must not merge into it. */
   sendingFirst: boolean;
-  /** The pending patches going up now, resolving with how many the cloud accepted; joined, never doubled. */
-  sending?: Promise<number>;
+  /** Pending patches settled (accepted or refused for good) since the service started: where a send stops. */
+  settledPatches: number;
+  /** The sending under way, which a new one waits for: one identity's patches never go up side by side. Never rejects. */
+  sending?: Promise<void>;
   /** A desired change may have been missed (a failed read after a gap or a reconnect): read again. */
   desiredStale: boolean;
   /** Desired changes of one identity are handled one after the other, in arrival order. */
   desiredQueue: Promise<void>;
   /** The last failure logged, so a retry every few seconds does not repeat it. */
   lastProblem?: string;
+}
+
+/** One sending of an identity's pending patches. */
+interface SendRun {
+  /** It ends once settledPatches reaches this. */
+  through: number;
+  /** Asked before each patch: no ends the sending there. */
+  goOn(): boolean;
+  /** The resync's sending (see ResyncWork). */
+  signal?: AbortSignal;
 }
 
 interface Subscription {
@@ -178,23 +208,33 @@ class StoringTwinService implements TwinService {
     };
   }
 
-  async sendPendingReported(): Promise<number> {
-    const keys = [...this.entries].filter(([, entry]) => entry.twin.pending.length > 0).map(([key]) => key);
+  async sendPendingReported(work: ResyncWork = {}): Promise<number> {
+    const { signal } = work;
+    signal?.throwIfAborted();
+    const goOn = () => signal?.aborted !== true;
+    // What is pending now, no more: the patches of a client that keeps reporting would never run out.
+    const runs = [...this.entries].filter(([, entry]) => entry.twin.pending.length > 0).map(([key, entry]) => ({ key, run: { through: entry.settledPatches + entry.twin.pending.length, goOn, signal } }));
     // Identities go up side by side; within one, oldest first (sendPending).
-    const outcomes = await Promise.allSettled(keys.map((key) => this.sendPending(key)));
+    const outcomes = await Promise.allSettled(runs.map(({ key, run }) => this.sendPending(key, run)));
+    signal?.throwIfAborted();
     const accepted = outcomes.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), 0);
-    const failures = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (failures.length > 0) throw new Error(`${failures.length} of ${keys.length} identities still have reported properties pending (${accepted} patches accepted): ${messageOf(failures[0]!.reason)}`);
+    // Disabled or removed in the cloud during the outage: the scope step disconnects it; its patches stay pending.
+    const failures = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected' && !(outcome.reason instanceof IdentityRefusedError));
+    if (failures.length > 0) throw new Error(`${failures.length} of ${runs.length} identities still have reported properties pending (${accepted} patches accepted): ${messageOf(failures[0]!.reason)}`);
     return accepted;
   }
 
-  async reconcileDesired(): Promise<number> {
+  async reconcileDesired(work: ResyncWork = {}): Promise<number> {
+    const { signal } = work;
+    signal?.throwIfAborted();
     const subscriptions = [...this.subscriptions];
     const outcomes = await Promise.allSettled(
       subscriptions.map(([key, { identity }]) =>
         this.queueDesired(key, identity, async () => {
           try {
-            return await this.resyncDesired(key, identity);
+            // Queued behind other desired work of this client: the round may have ended meanwhile.
+            signal?.throwIfAborted();
+            return await this.acrossRenewal(() => this.resyncDesired(key, identity), signal);
           } catch (error) {
             // Disabled or removed in the cloud during the outage: the scope step disconnects it; nothing to reconcile.
             if (error instanceof IdentityRefusedError) {
@@ -208,6 +248,7 @@ class StoringTwinService implements TwinService {
         }),
       ),
     );
+    signal?.throwIfAborted();
     const patched = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
     const failures = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failures.length > 0) throw new Error(`the twins of ${failures.length} of ${subscriptions.length} clients could not be read (${patched} got a patch): ${messageOf(failures[0]!.reason)}`);
@@ -277,34 +318,48 @@ class StoringTwinService implements TwinService {
     }
   }
 
-  /** The service's own sending: a failure is logged once and left to the retry timer. */
+  /**
+   * The service's own sending: until none is left, while autoSync says yes; a failure is logged
+   * once and left to the retry timer. A sending under way takes the new patches along (its own) or
+   * ends soon (the round's), and the retry timer comes back.
+   */
   private async flush(key: string): Promise<void> {
-    await this.sendPending(key).catch(() => undefined);
+    if (this.entries.get(key)?.sending !== undefined) return;
+    await this.sendPending(key, { through: Infinity, goOn: () => this.autoSync() }).catch(() => undefined);
   }
 
-  /** Sends the pending patches of one identity, oldest first, until none is left; joins a sending under way. */
-  private sendPending(key: string): Promise<number> {
+  /** Sends pending patches of one identity, oldest first, once the sending under way has ended. */
+  private sendPending(key: string, run: SendRun): Promise<number> {
     const entry = this.entries.get(key);
     if (!entry) return Promise.resolve(0);
-    entry.sending ??= this.drain(key, entry).finally(() => {
-      entry.sending = undefined;
+    const sent = (entry.sending ?? Promise.resolve()).then(() => this.drain(key, entry, run));
+    const sending = sent.then(
+      () => undefined,
+      () => undefined,
+    );
+    entry.sending = sending;
+    void sending.then(() => {
+      if (entry.sending === sending) entry.sending = undefined;
     });
-    return entry.sending;
+    return sent;
   }
 
   /** Resolves with how many patches the cloud accepted; rejects (after logging) when the link fails or the cloud cannot take them now. */
-  private async drain(key: string, entry: Entry): Promise<number> {
+  private async drain(key: string, entry: Entry, run: SendRun): Promise<number> {
     const identity: ClientIdentity = entry.twin.moduleId === undefined ? { deviceId: entry.twin.deviceId } : { deviceId: entry.twin.deviceId, moduleId: entry.twin.moduleId };
     let accepted = 0;
     try {
-      while (!this.closed && entry.twin.pending.length > 0) {
-        if (this.link.state !== 'connected') throw new Error(`the upstream is ${this.link.state}`);
+      while (!this.closed && entry.twin.pending.length > 0 && entry.settledPatches < run.through && run.goOn()) {
         entry.sendingFirst = true;
         const patch = entry.twin.pending[0]!;
-        const response = await this.request(this.link.twinRequest(identity, { kind: 'patch-reported', patch }));
+        const response = await this.acrossRenewal(() => {
+          if (this.link.state !== 'connected') throw new Error(`the upstream is ${this.link.state}`);
+          return this.request(this.link.twinRequest(identity, { kind: 'patch-reported', patch }));
+        }, run.signal);
         if (isSuccess(response.status)) {
           accepted += 1;
           entry.twin.pending.shift();
+          entry.settledPatches += 1;
           if (typeof response.version === 'number') {
             // In step with the cloud once nothing is pending; never backwards while patches still wait.
             const local = entry.twin.reported.$version;
@@ -313,6 +368,7 @@ class StoringTwinService implements TwinService {
         } else if (isRefusal(response.status)) {
           // The cloud will never take this patch (malformed, over the size limit): waiting for it would block the ones after it.
           entry.twin.pending.shift();
+          entry.settledPatches += 1;
           this.log(`reported properties of ${key}: the cloud refused a patch with status ${response.status} (${describeBody(response.body)}); it is dropped`);
         } else {
           throw new Error(`the cloud answered ${response.status}`);
@@ -322,12 +378,55 @@ class StoringTwinService implements TwinService {
         await this.persist(key, entry);
       }
     } catch (error) {
-      this.problem(entry, `reported properties of ${key} stay pending (${messageOf(error)}); they are sent again when the link is up`);
+      if (error instanceof IdentityRefusedError) this.problem(entry, `reported properties of ${key} stay pending: the cloud refuses this identity (disabled or removed; the device-scope read decides)`);
+      else if (!run.signal?.aborted) this.problem(entry, `reported properties of ${key} stay pending (${messageOf(error)}); they are sent again when the link is up`);
       throw error;
     } finally {
       entry.sendingFirst = false;
     }
     return accepted;
+  }
+
+  /**
+   * The resync's work (with a signal) rides out a token renewal of the hub's connection, which
+   * goes connecting and then connected again: it waits for it, and a request the renewal cut off
+   * goes again. Anything else that fails it fails the work, as does the signal.
+   */
+  private async acrossRenewal<T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (signal === undefined) return work();
+    for (;;) {
+      while (this.reconnecting()) await this.nextLinkState(signal);
+      signal.throwIfAborted();
+      try {
+        return await work();
+      } catch (error) {
+        if (signal.aborted || this.closed || !this.reconnecting()) throw error;
+      }
+    }
+  }
+
+  /** While a round runs, a reconnect is planned (a token renewal): a lost connection goes disconnected first, which ends the round (upstream-connection.ts). */
+  private reconnecting(): boolean {
+    return this.link.state === 'connecting';
+  }
+
+  private nextLinkState(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        stopWatch();
+        signal.removeEventListener('abort', onAbort);
+      };
+      const stopWatch = this.link.onStateChange(() => {
+        done();
+        resolve();
+      });
+      const onAbort = () => {
+        done();
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort();
+    });
   }
 
   private resyncLater(key: string, identity: ClientIdentity): void {
@@ -444,7 +543,7 @@ class StoringTwinService implements TwinService {
 }
 
 function newEntry(twin: StoredTwin): Entry {
-  return { twin, sendingFirst: false, desiredStale: false, desiredQueue: Promise.resolve() };
+  return { twin, sendingFirst: false, settledPatches: 0, desiredStale: false, desiredQueue: Promise.resolve() };
 }
 
 /** Merges the patch into the newest pending one when that keeps the same effect and it is not being sent. */

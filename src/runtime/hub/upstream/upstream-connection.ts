@@ -3,7 +3,9 @@
 // socket (disconnected → connecting → connected), a cut really closes it, and nothing MQTT.js
 // queued offline is resent behind our back (the pump decides what to resend, from the store).
 // The SAS token is renewed by reconnecting before it expires, as the device SDK does (IoT Hub
-// severs a connection whose token expired; docs/FACTS.md §5).
+// severs a connection whose token expired; docs/FACTS.md §5). Such a planned reconnect (and a
+// recycle) goes connected → connecting → connected, publishes waiting meanwhile; a lost connection
+// always goes disconnected first: the resync round (resync.ts) tells the two apart by that.
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { identityKey, type ClientIdentity } from '../../iothub/client-identity.js';

@@ -15,12 +15,16 @@
 //
 // The resync round (resync.ts) takes a mark (where the queues end) when the link comes back and
 // waits, with deliveredThrough, until everything up to it is delivered or expired; what is stored
-// after the mark keeps flowing, since under constant load the queue would never be empty.
+// after the mark keeps flowing, since under constant load the queue would never be empty. The
+// wait looks at the store from where its last look stopped, a bounded number of entries at a time
+// (after an outage longer than the TTL, many expired entries may lie ahead of the live ones), and
+// does not wait for the messages of an identity the cloud refuses (disabled or removed during the
+// outage): they could never go up, and the scope read that settles it comes after the wait.
 import { identityKey } from '../../iothub/client-identity.js';
-import type { MessageStore, StoredEntry } from '../../store/message-store.js';
+import type { MessageStore, StoredEntry, StoreIdentity } from '../../store/message-store.js';
 import { UPSTREAM_ENDPOINT, type HubCounters } from '../hub-types.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffRange } from './backoff.js';
-import { UpstreamRejectedError } from './upstream-errors.js';
+import { IdentityRefusedError, UpstreamRejectedError } from './upstream-errors.js';
 import type { UpstreamLink } from './upstream-link.js';
 
 export interface UpstreamPumpOptions {
@@ -72,6 +76,10 @@ type SendOutcome = 'in-flight' | 'delivered' | 'dropped' | 'failed';
 /** Someone waiting until every entry up to a mark is delivered or expired. */
 interface MarkWaiter {
   mark: UpstreamMark;
+  /** Priority → every entry up to this offset is delivered, expired or refused: the next look starts after it. */
+  clearThrough: Map<number, number>;
+  /** A look stopped by its limit goes on at the next turn of the event loop. */
+  lookAgain: boolean;
   delivered: number;
   lastProgressMs: number;
   stallMs: number;
@@ -97,6 +105,8 @@ interface Lane {
   backoff: Backoff;
   /** Priority → the first offset of this lane given back and not held: the reader skips the lane there. */
   evictedFrom: Map<number, number>;
+  /** Its last send failed because the cloud refuses the identity: a mark's wait does not wait for its entries. */
+  refused: boolean;
 }
 
 export class UpstreamPump {
@@ -158,9 +168,10 @@ export class UpstreamPump {
 
   /**
    * Resolves, with how many entries up to `mark` this pump delivered meanwhile, once none up to it
-   * is still stored live (each delivered, dropped or expired); entries after the mark keep flowing
-   * and are not waited for. Rejects when `signal` aborts, when the pump stops, or after `stallMs`
-   * (default DEFAULT_MARK_STALL_MS) without one of them delivered.
+   * is still stored live (each delivered, dropped or expired) but those of identities the cloud
+   * refuses; entries after the mark keep flowing and are not waited for. Rejects when `signal`
+   * aborts, when the pump stops, or after `stallMs` (default DEFAULT_MARK_STALL_MS) without one of
+   * them delivered, expired or refused.
    */
   deliveredThrough(mark: UpstreamMark, options: { signal?: AbortSignal; stallMs?: number } = {}): Promise<number> {
     const { signal } = options;
@@ -171,6 +182,8 @@ export class UpstreamPump {
       const onAbort = () => waiter.settle({ error: abortError(signal!) });
       const waiter: MarkWaiter = {
         mark,
+        clearThrough: new Map(),
+        lookAgain: false,
         delivered: 0,
         lastProgressMs: this.now(),
         stallMs: options.stallMs ?? DEFAULT_MARK_STALL_MS,
@@ -317,8 +330,12 @@ export class UpstreamPump {
     lane.inFlight += 1;
     this.inFlight += 1;
     this.options.link.sendTelemetry(entry.message).then(
-      () => this.onSettled(lane, sent, 'delivered'),
+      () => {
+        lane.refused = false;
+        this.onSettled(lane, sent, 'delivered');
+      },
       (error: unknown) => {
+        if (error instanceof IdentityRefusedError) this.markRefused(lane, error);
         if (error instanceof UpstreamRejectedError) {
           // The cloud can never take it (edgeHub drops such a message too); keeping it would block the lane.
           this.log(`upstream pump: dropped a message of ${lane.key}: ${error.message}`);
@@ -330,6 +347,15 @@ export class UpstreamPump {
         this.onSettled(lane, sent, 'failed');
       },
     );
+  }
+
+  /** The cloud refuses this identity: a mark's wait stops waiting for its entries (they stay stored, and go up should the cloud take them again). */
+  private markRefused(lane: Lane, error: IdentityRefusedError): void {
+    if (lane.refused) return;
+    lane.refused = true;
+    if (this.waiters.size === 0) return;
+    this.log(`upstream pump: the messages of ${lane.key} stay stored, the cloud refuses this identity (${error.message}); the resync does not wait for them`);
+    for (const waiter of [...this.waiters]) this.checkWaiter(waiter);
   }
 
   private onSettled(lane: Lane, sent: Sent, outcome: Exclude<SendOutcome, 'in-flight'>): void {
@@ -417,19 +443,51 @@ export class UpstreamPump {
     }
   }
 
+  /**
+   * Looks at the store from where the waiter's last look stopped: entries gone, expired or refused
+   * are passed once and never read again (progress too: expiry ends a wait as delivery does), and
+   * one look reads at most MARK_LOOK_LIMIT entries; one stopped by that limit goes on next turn.
+   */
   private checkWaiter(waiter: MarkWaiter): void {
     const now = this.now();
-    let waiting: boolean;
+    const holds = (source: StoreIdentity) => this.lanes.get(identityKey(source))?.refused !== true;
+    const left = () => [...waiter.mark].some(([priority, through]) => (waiter.clearThrough.get(priority) ?? 0) < through);
+    let budget = MARK_LOOK_LIMIT;
+    let cutShort = false;
     try {
-      waiting = [...waiter.mark].some(([priority, through]) => this.options.store.holdsLiveThrough(UPSTREAM_ENDPOINT, priority, through, now));
+      for (const [priority, through] of waiter.mark) {
+        const from = waiter.clearThrough.get(priority) ?? 0;
+        if (from >= through) continue;
+        if (budget <= 0) {
+          cutShort = true;
+          continue;
+        }
+        const look = this.options.store.lookThrough(UPSTREAM_ENDPOINT, priority, from, through, now, { limit: budget, holds });
+        budget -= look.looked;
+        if (look.clearThrough > from) {
+          waiter.clearThrough.set(priority, look.clearThrough);
+          waiter.lastProgressMs = now;
+        }
+        if (look.clearThrough < through && look.liveAt === undefined) cutShort = true;
+      }
     } catch (error) {
       waiter.settle({ error: new Error(`reading the store failed (${(error as Error).message})`) });
       return;
     }
-    if (!waiting) waiter.settle({ delivered: waiter.delivered });
+    if (!left()) waiter.settle({ delivered: waiter.delivered });
+    else if (cutShort) this.lookAgain(waiter);
     else if (now - waiter.lastProgressMs >= waiter.stallMs) {
       waiter.settle({ error: new Error(`the messages stored before the reconnect made no progress for ${Math.round(waiter.stallMs / 1000)} s (${waiter.delivered} went up before that); the pump keeps sending them`) });
     }
+  }
+
+  private lookAgain(waiter: MarkWaiter): void {
+    if (waiter.lookAgain) return;
+    waiter.lookAgain = true;
+    setImmediate(() => {
+      waiter.lookAgain = false;
+      if (this.waiters.has(waiter)) this.checkWaiter(waiter);
+    });
   }
 
   private planRetry(now: number): void {
@@ -451,7 +509,7 @@ export class UpstreamPump {
   private laneOf(key: string): Lane {
     let lane = this.lanes.get(key);
     if (lane === undefined) {
-      lane = { key, queues: new Map(), inFlight: 0, sent: [], failing: false, retryAtMs: 0, backoff: new Backoff(this.options.backoff ?? DEFAULT_BACKOFF, this.options.random), evictedFrom: new Map() };
+      lane = { key, queues: new Map(), inFlight: 0, sent: [], failing: false, retryAtMs: 0, backoff: new Backoff(this.options.backoff ?? DEFAULT_BACKOFF, this.options.random), evictedFrom: new Map(), refused: false };
       this.lanes.set(key, lane);
     }
     return lane;
@@ -464,6 +522,8 @@ export class UpstreamPump {
 
 /** How often a waiter looks at the store besides after each delivery: expiry ends a wait too. */
 const MARK_CHECK_MS = 500;
+/** Entries one look of a waiter reads at most (about a millisecond of lmdb reads). */
+const MARK_LOOK_LIMIT = 1000;
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('the wait was aborted');

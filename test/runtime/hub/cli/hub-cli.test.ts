@@ -153,7 +153,7 @@ describe('edgewise run offline (no cloud reachable)', () => {
     const status = await runCli(['hub', 'status', '--data', data]);
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.stdout);
-    expect(Object.keys(parsed)).toEqual(['upstream', 'clients', 'queues', 'store', 'counters']);
+    expect(Object.keys(parsed)).toEqual(['upstream', 'clients', 'queues', 'store', 'counters', 'resync', 'twins']);
     expect(['connecting', 'disconnected']).toContain(parsed.upstream);
     expect(parsed).toMatchObject({ clients: [], queues: [], store: { messages: 0, bytes: expect.any(Number) }, counters: { received: 0, stored: 0, delivered: 0, expired: 0, refused: 0 } });
 

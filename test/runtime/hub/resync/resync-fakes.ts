@@ -30,7 +30,7 @@ export interface PendingCall<T> {
   part: string;
   resolve(value: T): void;
   reject(error: Error): void;
-  /** For the messages wait: the mark it was given and whether its signal aborted. */
+  /** For the messages wait: the mark it was given; for it and the twins' work: whether the signal aborted. */
   mark?: UpstreamMark;
   signal?: AbortSignal;
 }
@@ -56,8 +56,8 @@ export class FakeParts {
         deliveredThrough: (mark, { signal }) => this.call<number>('messages', { mark, signal }),
       },
       twins: {
-        sendPendingReported: () => this.call<number>('reported'),
-        reconcileDesired: () => this.call<number>('desired'),
+        sendPendingReported: ({ signal }) => this.call<number>('reported', { signal }),
+        reconcileDesired: ({ signal }) => this.call<number>('desired', { signal }),
       },
       scope: { refreshWithOutcome: () => this.call<ScopeRefreshOutcome>('scope') },
       log: (line) => this.lines.push(line),

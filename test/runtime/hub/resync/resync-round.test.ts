@@ -4,7 +4,7 @@
 // next one still runs; the counts and one log line per finished step.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Resync, type ResyncView } from '../../../../src/runtime/hub/resync.js';
-import { FakeParts, settle } from './resync-fakes.js';
+import { FakeParts, settle, type PendingCall } from './resync-fakes.js';
 
 const rounds: Resync[] = [];
 afterEach(() => {
@@ -140,6 +140,48 @@ describe('the resync round', () => {
     expect(wait.signal?.aborted).toBe(true);
   });
 
+  it('ends the twins’ work of a round when the link drops: the reported and desired calls get the round’s signal', async () => {
+    const fakes = new FakeParts();
+    start(fakes);
+    fakes.link.set('connected');
+    await settle();
+    fakes.last<number>('messages').resolve(0);
+    await settle();
+    const reported = fakes.last('reported');
+    expect(reported.signal?.aborted).toBe(false);
+    reported.resolve(1);
+    await settle();
+    const desired = fakes.last('desired');
+    expect(desired.signal).toBe(reported.signal);
+    fakes.link.set('disconnected');
+    expect(desired.signal?.aborted).toBe(true);
+  });
+
+  it('goes on through a token renewal of the hub connection (connected, connecting, connected): no interruption, no new round', async () => {
+    const fakes = new FakeParts();
+    const resync = start(fakes);
+    fakes.link.set('connected');
+    await settle();
+    fakes.last<number>('messages').resolve(2);
+    await settle();
+    const reported = fakes.last<number>('reported');
+    fakes.link.set('connecting');
+    fakes.link.set('connected');
+    await settle();
+    expect(reported.signal?.aborted).toBe(false);
+    expect(resync.view()).toMatchObject({ round: 1, state: 'running', steps: [{ state: 'done' }, { state: 'running' }, { state: 'pending' }, { state: 'pending' }] });
+    await finishRest(fakes, reported);
+    expect(resync.view()).toMatchObject({ round: 1, state: 'done' });
+    expect(fakes.marks).toBe(1);
+    // After the round too: still done, the twin service keeps its own syncing.
+    fakes.link.set('connecting');
+    fakes.link.set('connected');
+    await settle();
+    expect(resync.view()).toMatchObject({ round: 1, state: 'done' });
+    expect(resync.completed).toBe(true);
+    expect(fakes.called).toEqual(['messages', 'reported', 'desired', 'scope']);
+  });
+
   it('records a failed step with a one-line reason and still runs the next ones', async () => {
     const fakes = new FakeParts();
     const resync = start(fakes);
@@ -200,6 +242,16 @@ describe('the resync round', () => {
     expect(fakes.last('messages').signal?.aborted).toBe(true);
   });
 });
+
+/** Ends the round from its reported step on. */
+async function finishRest(fakes: FakeParts, reported: PendingCall<number>): Promise<void> {
+  reported.resolve(1);
+  await settle();
+  fakes.last<number>('desired').resolve(0);
+  await settle();
+  fakes.last('scope').resolve({ ok: true, identities: 1, added: 0, removed: 0 });
+  await settle();
+}
 
 /** Every step that ran ended before the next one began. */
 function expectInOrder(view: ResyncView): void {

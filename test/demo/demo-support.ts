@@ -15,13 +15,16 @@ export interface DemoRun {
   stderr: string;
 }
 
-/** Runs a program to its end with stdout and stderr piped; killed by the guard if it hangs. */
-export function runToEnd(program: string, args: readonly string[]): Promise<DemoRun> {
+/** Runs a program to its end with stdout and stderr piped; killed by the guard if it hangs. `onStdout` sees stdout so far, as it grows. */
+export function runToEnd(program: string, args: readonly string[], onStdout?: (stdout: string) => void): Promise<DemoRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      onStdout?.(stdout);
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const guard = setTimeout(() => child.kill('SIGINT'), DEMO_GUARD_MS - 10_000);
     child.on('error', reject);
@@ -32,8 +35,8 @@ export function runToEnd(program: string, args: readonly string[]): Promise<Demo
   });
 }
 
-export function runDemo(args: readonly string[]): Promise<DemoRun> {
-  return runToEnd(process.execPath, [BIN, 'demo', 'offline', ...args]);
+export function runDemo(args: readonly string[], onStdout?: (stdout: string) => void): Promise<DemoRun> {
+  return runToEnd(process.execPath, [BIN, 'demo', 'offline', ...args], onStdout);
 }
 
 /** The temporary folder the demo says it uses. */

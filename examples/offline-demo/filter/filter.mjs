@@ -74,15 +74,16 @@ async function handle(inputName, message) {
       callAlertDevice(reading);
     }
   }
-  // Completed only once its alert is with the hub: a filter that dies in between gets the reading again.
+  // Over MQTT the SDK acknowledges an input as it arrives, so complete() settles nothing more; it is kept for AMQP, where it does.
   await client.complete(message);
 }
 
+// Before open: a restarted module's session still holds its subscription, so stored inputs arrive at once.
+client.on('inputMessage', (inputName, message) => {
+  queue = queue.then(() => handle(inputName, message)).catch((error) => console.error(`filter: ${error.message}`));
+});
 await client.open();
 console.log(`filter: connected as ${process.env.IOTEDGE_DEVICEID}/${process.env.IOTEDGE_MODULEID}`);
 twin = await client.getTwin();
 // The SDK emits the whole desired section first, then each patch: one handler serves both.
 twin.on('properties.desired', (desired) => applyDesired(desired));
-client.on('inputMessage', (inputName, message) => {
-  queue = queue.then(() => handle(inputName, message)).catch((error) => console.error(`filter: ${error.message}`));
-});

@@ -10,7 +10,7 @@
 //   THERMOSTAT_FIRST_INDEX    the first reading's number (default 0), to go on where a run stopped
 //   THERMOSTAT_RUN            which run this is (default 1), reported as `run`
 // It says what happens on stdout, one JSON object a line ({"event": "connected" | "sent" |
-// "reported" | "method", …}), for whoever started it to follow.
+// "reported" | "method" | "open-failed", …}), for whoever started it to follow.
 import { readFileSync } from 'node:fs';
 import deviceSdk from 'azure-iot-device';
 import mqttSdk from 'azure-iot-device-mqtt';
@@ -44,7 +44,14 @@ process.on('SIGTERM', () => {
 });
 client.on('error', (error) => console.error(`thermostat: ${error.message}`));
 await client.setOptions({ ca: readFileSync(caFile, 'utf8') });
-await client.open();
+try {
+  await client.open();
+} catch (error) {
+  // Refused (UnauthorizedError: a device the hub does not know, or not yet) or unreachable: said
+  // on stdout, so that whoever started it can tell a refusal from a crash.
+  say('open-failed', { error: error.name, message: error.message });
+  process.exit(1);
+}
 say('connected', { run });
 
 const twin = await client.getTwin();

@@ -1,14 +1,15 @@
 // The demo's child device, examples/offline-demo/thermostat/thermostat.mjs, run as a child
 // process (a real device would be another machine): the official SDK's device Client, connected
 // to the edge hub through GatewayHostName and trusting the edge CA. It says what it does on
-// stdout, one JSON object a line; those events are how the demo sees it connect, send, report
-// and answer the filter's direct method calls. A restart is a new process that numbers its
-// readings on from where the last one stopped, so the cloud can check their order across runs.
+// stdout, one JSON object a line; those events are how the demo sees it connect (or be refused),
+// send, report and answer the filter's direct method calls. A restart is a new process that
+// numbers its readings on from where the last one stopped, so the cloud can check their order
+// across runs.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { dirname } from 'node:path';
 
 export interface ChildEvent {
-  event: 'connected' | 'sent' | 'reported' | 'method';
+  event: 'connected' | 'sent' | 'reported' | 'method' | 'open-failed';
   /** Which run of the device said it (1 for the first process, 2 after a restart…). */
   run: number;
   /** When the demo read it (ms since the epoch). */
@@ -16,6 +17,8 @@ export interface ChildEvent {
   index?: number;
   name?: string;
   payload?: unknown;
+  /** Why the SDK's open failed: its error's name (UnauthorizedError for a refusal). */
+  error?: string;
 }
 
 export interface ChildDeviceOptions {
@@ -106,7 +109,7 @@ export class ChildDevice {
     if (typeof parsed !== 'object' || parsed === null) return;
     const fields = parsed as Record<string, unknown>;
     const event = fields.event;
-    if (event !== 'connected' && event !== 'sent' && event !== 'reported' && event !== 'method') return;
+    if (event !== 'connected' && event !== 'sent' && event !== 'reported' && event !== 'method' && event !== 'open-failed') return;
     this.seen.push({
       event,
       run,
@@ -114,6 +117,7 @@ export class ChildDevice {
       ...(typeof fields.index === 'number' ? { index: fields.index } : {}),
       ...(typeof fields.name === 'string' ? { name: fields.name } : {}),
       ...('payload' in fields ? { payload: fields.payload } : {}),
+      ...(typeof fields.error === 'string' ? { error: fields.error } : {}),
     });
   }
 }

@@ -1,6 +1,6 @@
 // The device-to-cloud messages the emulator received, read as `edgewise cloud messages` reads
 // them, a page at a time from the last one seen: how the demo sees what reached the cloud, when,
-// and in which order.
+// and in which order (numbered-order.ts judges that order).
 import type { CloudMessage, ServiceClient } from '../../runtime/cloud/service-client.js';
 
 const PAGE = 1000;
@@ -36,14 +36,4 @@ export class CloudInbox {
   static indexes(messages: readonly CloudMessage[]): number[] {
     return messages.map((message) => Number(message.properties.index));
   }
-}
-
-/**
- * Whether numbers arrived in the order they were sent: strictly increasing once a number that
- * repeats right after itself is taken as one (a message on its way up when the link went down is
- * sent again after it comes back: at least once, as IoT Hub delivers).
- */
-export function inSendOrder(indexes: readonly number[]): boolean {
-  const once = indexes.filter((index, position) => position === 0 || indexes[position - 1] !== index);
-  return once.every((index, position) => position === 0 || index > once[position - 1]!);
 }

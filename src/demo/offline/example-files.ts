@@ -15,8 +15,8 @@ import { readOneInput } from '../../manifest/read-one-input.js';
 import { readModulesFile, type ModulesFile } from '../../runtime/agent/process/modules-file.js';
 
 const EXAMPLE = join('examples', 'offline-demo');
-/** The sensor's interval in the demo (the example's own is 1 s, easier to follow by eye). */
-const DEMO_SENSOR_INTERVAL_MS = '200';
+/** The sensor's interval in the demo (the example's own is 1 s, easier to follow by eye): at least this long between two readings. */
+export const DEMO_SENSOR_INTERVAL_MS = 200;
 /** The packages the example's modules and child device import. */
 const SDK_PACKAGES = ['azure-iot-device', 'azure-iot-device-mqtt'];
 
@@ -36,7 +36,7 @@ export async function loadDemoExample(): Promise<DemoExample> {
   const document = await parseManifestText(input.file, input.text);
   const { modulesContent } = locateModulesContent(document.value);
   if (!modulesContent) throw new InputError(`${input.file} holds no modulesContent; reinstall edgewise to get the example back`, 'demo-example');
-  setSensorInterval(modulesContent, DEMO_SENSOR_INTERVAL_MS);
+  setSensorInterval(modulesContent, String(DEMO_SENSOR_INTERVAL_MS));
   return {
     folder,
     manifest: await normalizeManifest(document.value, { flavour: 'manifest', file: document.file }),

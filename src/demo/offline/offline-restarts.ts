@@ -8,14 +8,15 @@ import { readHubProgress } from './hub-progress.js';
 import type { DemoEdge } from './start-demo-edge.js';
 import { waitUntil } from './wait-until.js';
 
-export async function restartFilter(context: DemoContext, edge: DemoEdge['edge']): Promise<void> {
+/** Kills the filter and checks that it is back; returns when it was killed (undefined if it was not running). */
+export async function restartFilter(context: DemoContext, edge: DemoEdge['edge']): Promise<number | undefined> {
   const { checks, narrator, signal } = context;
   const title = `module ${FILTER} restarts and authenticates from the hub's cache`;
   const pidOf = (): number | undefined => (edge.agent.handleOf(FILTER) as ProcessModuleHandle | undefined)?.pid;
   const pid = pidOf();
   if (pid === undefined) {
     checks.failed('offline', title, `the agent runs no ${FILTER} process to restart`);
-    return;
+    return undefined;
   }
   const killedAtMs = Date.now();
   process.kill(pid, 'SIGKILL');
@@ -29,6 +30,7 @@ export async function restartFilter(context: DemoContext, edge: DemoEdge['edge']
     signal,
   );
   checks.expect('offline', title, back === undefined ? undefined : `restarted by the agent as pid ${back}; no cloud needed`, `it was not connected again within ${PROMISE_WAIT_MS / 1000} s`);
+  return killedAtMs;
 }
 
 export async function restartChild(context: DemoContext, { edge, child }: DemoEdge): Promise<void> {

@@ -42,18 +42,24 @@ export async function startDemoEdge(context: DemoContext): Promise<DemoEdge> {
     }),
   );
   context.onClose(() => edge.close());
-  const key = (await cloud.client.getDevice(CHILD_DEVICE)).authentication.symmetricKey.primaryKey;
+  const child = await childDeviceOf(context, edge, CHILD_DEVICE);
+  return { edge, child, ...(blocked === undefined ? {} : { methodBlocked: blocked }) };
+}
+
+/** A child device of the edge device, run with the example's script, not started yet; stopped when the demo ends, before the edge (a device leaves before its gateway does). */
+export async function childDeviceOf(context: DemoContext, edge: RunningEdge, deviceId: string): Promise<ChildDevice> {
+  const { cloud, example, log } = context;
+  const key = (await cloud.client.getDevice(deviceId)).authentication.symmetricKey.primaryKey;
   const child = new ChildDevice({
     script: example.childScript,
-    deviceId: CHILD_DEVICE,
-    connectionString: `${cloud.client.connectionString(CHILD_DEVICE, key)};GatewayHostName=${gatewayHostName(edge.hub.info)}`,
+    deviceId,
+    connectionString: `${cloud.client.connectionString(deviceId, key)};GatewayHostName=${gatewayHostName(edge.hub.info)}`,
     edgeCaFile: edge.hub.info.ca,
     intervalMs: CHILD_INTERVAL_MS,
     log,
   });
-  // Registered after the edge, so it stops first: a device leaves before its gateway does.
   context.onClose(() => child.stop());
-  return { edge, child, ...(blocked === undefined ? {} : { methodBlocked: blocked }) };
+  return child;
 }
 
 /** What a child device writes in GatewayHostName: the hub's name, with its port when that is not MQTT's 8883 (the Node SDK accepts `host:port`). */

@@ -1,12 +1,13 @@
 // Step 4, reconnect and resync: the upstream comes back (as `edgewise hub upstream restore`
-// does) and the hub catches up in the documented order: the stored messages, in the order they
-// were stored; the reported properties of every identity; the desired properties changed in the
+// does) and the hub catches up in the documented order: the stored messages (every numbered
+// message in the cloud is checked for gaps and order); the reported properties of every identity; the desired properties changed in the
 // cloud meanwhile, pushed to the clients; the device scope, read again. The round's four steps
 // are shown as the hub's status reports them; their effects are checked in the cloud.
-import { CloudInbox, inSendOrder } from './cloud-inbox.js';
-import { CHILD_DEVICE, EDGE_DEVICE, FILTER, LATE_CHILD_DEVICE, PROMISE_WAIT_MS, type DemoContext } from './demo-context.js';
+import { checkAlertsArrived, checkReadingsArrived } from './arrival-checks.js';
+import { CHILD_DEVICE, EDGE_DEVICE, FILTER, PROMISE_WAIT_MS, type DemoContext } from './demo-context.js';
 import { RESYNC_STEPS, type ResyncStepView, type ResyncView } from '../../runtime/hub/resync.js';
 import { readHubProgress } from './hub-progress.js';
+import { lateChildConnects } from './late-child.js';
 import { count, counted } from './narration.js';
 import type { DemoEdge } from './start-demo-edge.js';
 import { OFFLINE_THRESHOLD, type Outage } from './step-offline.js';
@@ -38,24 +39,7 @@ export async function resyncStep(context: DemoContext, { edge, child }: DemoEdge
 
   const round = await followRound(context, edge, roundBefore);
 
-  const readings = outage.childSentWhileCut;
-  const arrived = await waitUntil(
-    async () => {
-      await inbox.refresh();
-      const inCloud = new Set(CloudInbox.indexes(inbox.from(CHILD_DEVICE, null)));
-      return readings.every((index) => inCloud.has(index));
-    },
-    PROMISE_WAIT_MS,
-    signal,
-  );
-  const childOrder = inSendOrder(CloudInbox.indexes(inbox.from(CHILD_DEVICE, null)));
-  const alertOrder = inSendOrder(CloudInbox.indexes(inbox.from(EDGE_DEVICE, FILTER)));
-  checks.expect(
-    'resync',
-    'the stored messages reach the cloud in the order they were stored',
-    arrived && childOrder && alertOrder ? `${counted(inbox.count - inboxAtRestore, 'message')} arrived after the restore, every reading ${CHILD_DEVICE} sent offline among them; readings and alerts in order` : undefined,
-    !arrived ? `not all ${readings.length} readings ${CHILD_DEVICE} sent offline reached the cloud within ${PROMISE_WAIT_MS / 1000} s` : `out of order: ${childOrder ? '' : `${CHILD_DEVICE}'s readings `}${alertOrder ? '' : `${FILTER}'s alerts`}`.trim(),
-  );
+  const arrived = await checkReadingsArrived(context, outage.childSentWhileCut);
   if (arrived) reconciled.push(`${counted(heldAtRestore, 'stored message')} delivered`);
 
   const childReported = await waitUntil(async () => (await cloud.client.getTwin(CHILD_DEVICE)).properties.reported.run === child.run, PROMISE_WAIT_MS, signal);
@@ -76,16 +60,11 @@ export async function resyncStep(context: DemoContext, { edge, child }: DemoEdge
     `${FILTER} still reports threshold ${String((await cloud.client.getTwin(EDGE_DEVICE, FILTER)).properties.reported.threshold)}`,
   );
   if (desired) reconciled.push(`${FILTER}'s desired threshold ${OFFLINE_THRESHOLD}`);
+  // After the desired change, so that the alerts looked at may show both thresholds.
+  await checkAlertsArrived(context, outage.filterKilledAtMs);
 
   checkRound(context, round, reconciled);
-  const known = await waitUntil(() => hub.identities.keyOf({ deviceId: LATE_CHILD_DEVICE }) !== undefined, PROMISE_WAIT_MS, signal);
-  const scope = round?.steps.find((step) => step.step === 'scope');
-  checks.expect(
-    'resync',
-    `the device scope is read again: ${LATE_CHILD_DEVICE}, added during the outage, may now connect`,
-    known ? `the hub holds its key${scope?.detail ? ` (scope: ${scope.detail})` : ''}` : undefined,
-    `the hub still does not know ${LATE_CHILD_DEVICE}`,
-  );
+  await lateChildConnects(context, edge, outage.lateChild, round?.steps.find((step) => step.step === 'scope')?.detail);
   const expired = readHubProgress(hub).expired;
   checks.expect('resync', 'no stored message expired', expired === 0 ? 'every route keeps messages 86,400 s' : undefined, `${counted(expired, 'message')} expired`);
   narrator.counters({ phase: 'after the resync', hub: readHubProgress(hub) });

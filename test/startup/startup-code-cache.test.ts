@@ -51,7 +51,12 @@ describe('compile cache files', () => {
     expect(readdirSync(shared)).toEqual([]);
   });
 
-  it.runIf(POSIX && process.getuid?.() !== 0)('writes nothing into a read-only folder', () => {
+  it('writes nothing into a read-only folder', (context) => {
+    if (!POSIX || process.getuid?.() === 0) {
+      const reason = 'skipped: root writes into a read-only folder anyway, and Windows has no mode bits; run the suite as a normal user to check it (a folder that cannot be made is covered by "writes nothing and throws nothing where the folder cannot be made")';
+      console.log(reason);
+      context.skip(reason);
+    }
     const locked = join(scratch, 'locked');
     mkdirSync(locked, { mode: 0o700 });
     chmodSync(locked, 0o500);

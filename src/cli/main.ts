@@ -9,6 +9,7 @@ import { EdgewiseError, InputError } from '../errors.js';
 import { runValidate } from './commands/validate.js';
 import { emit } from './emit.js';
 import { refuseOutputsOverInputs } from './output-paths.js';
+import { requestedThreads } from '../run/thread-count.js';
 import { wantsColor } from './wants-color.js';
 
 const USAGE_ERROR = 2;
@@ -42,6 +43,7 @@ function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
   const flavourOption = new Option('--flavour <flavour>', 'treat inputs as concrete manifests or as templates (default: by file name and content)').choices(['manifest', 'template']);
+  const threadsOption = new Option('--threads <n>', 'threads that check files (0 or 1: none besides the main one; default: by file count and free cores, or $EDGEWISE_THREADS)');
 
   program
     .command('validate')
@@ -49,8 +51,10 @@ function buildProgram(): Command {
     .argument('[paths...]', 'manifest files or folders; - reads stdin', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(formatNames('validate')).default('stylish'))
     .addOption(flavourOption)
-    .action(async (paths: string[], options: { format: string; flavour?: Flavour }) => {
-      emit(await runValidate(paths, { ...options, color: wantsColor(process.stdout, process.env) }));
+    .addOption(threadsOption)
+    .action(async (paths: string[], options: { format: string; flavour?: Flavour; threads?: string }) => {
+      const threads = requestedThreads(options.threads, process.env.EDGEWISE_THREADS);
+      emit(await runValidate(paths, { format: options.format, flavour: options.flavour, threads, color: wantsColor(process.stdout, process.env) }));
     });
 
   program
@@ -65,7 +69,9 @@ function buildProgram(): Command {
     .option('--fix', 'apply fixes to the files and list each change (suggestions are never applied)')
     .option('--fix-dry-run', 'print the fixes as a unified diff and report what remains; never writes, even with --fix')
     .addOption(flavourOption)
-    .action(async (paths: string[], options: { format?: string[]; output?: string[]; config?: string; maxWarnings?: number; quiet?: boolean; fix?: boolean; fixDryRun?: boolean; flavour?: Flavour }) => {
+    .addOption(threadsOption)
+    .action(async (paths: string[], options: { format?: string[]; output?: string[]; config?: string; maxWarnings?: number; quiet?: boolean; fix?: boolean; fixDryRun?: boolean; flavour?: Flavour; threads?: string }) => {
+      const threads = requestedThreads(options.threads, process.env.EDGEWISE_THREADS);
       const formats = options.format ?? ['stylish'];
       const outputs = options.output ?? [];
       for (const format of formats) checkFormat('lint', format);
@@ -81,6 +87,7 @@ function buildProgram(): Command {
           fix: options.fix,
           fixDryRun: options.fixDryRun,
           flavour: options.flavour,
+          threads,
           color: wantsColor(process.stdout, process.env),
           toolVersion: VERSION,
         }),

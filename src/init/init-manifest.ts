@@ -77,7 +77,9 @@ export async function initManifest(options: Omit<InitOptions, 'list'> = {}): Pro
   if (target !== '-' && !options.force && existsSync(path)) throw new InputError(`${target} already exists; choose another --output, or pass --force to overwrite it`);
 
   const shown = target === '-' ? `deployment.${yaml ? 'yaml' : 'json'}` : target;
-  const check = await checkOutput(shown, output, { flavour: options.keepParams ? 'template' : 'manifest' });
+  // A new deployment is what a device is prepared for: say which user must own its storage
+  // folders (storage-permissions is off unless asked for, and init asks).
+  const check = await checkOutput(shown, output, { flavour: options.keepParams ? 'template' : 'manifest', rules: { 'storage-permissions': 'info' } });
   const parameters = entry.parameters.map((parameter) => ({ name: parameter.name, value: values.get(parameter.name)!, given: options.set?.some((item) => item.startsWith(`${parameter.name}=`)) ?? false }));
   const refusal: WriteRefusal | undefined = check.ok
     ? undefined

@@ -1,8 +1,9 @@
 // lint = load (as validate does), then every rule's check over the manifest and what loading
-// found, with config severities; the findings are placed and masked once. Pure apart from the
-// lazy imports that loading uses: no file system, no output.
+// found, with config severities; the findings the caller shows are placed and masked once (the
+// others cost no positions, words or masking). Pure apart from the lazy imports that loading
+// uses: no file system, no output.
 import type { EdgewiseConfig, RuleSetting } from '../config/edgewise-config.js';
-import type { Finding } from '../findings.js';
+import type { Finding, Severity } from '../findings.js';
 import { normalizeManifest, type NormalizedManifest } from '../manifest/normalize-manifest.js';
 import type { ParsedSource, SourceText } from '../manifest/parse-source.js';
 import { isStackOverflow } from '../manifest/nesting-depth.js';
@@ -26,13 +27,23 @@ export interface LintedSource {
   source?: ParsedSource;
 }
 
+/** What is known of a finding before it is placed: enough to decide whether it is shown. */
+export interface FindingCandidate {
+  ruleId: string;
+  severity: Severity;
+  pointer: string;
+}
+
 export interface LintOptions extends ValidateOptions {
   rules: readonly Rule[];
   config: Pick<EdgewiseConfig, 'rules'>;
+  /** Whether a finding will be shown (--quiet, suppressions); the others are dropped before placing. Default: all are. */
+  shown?: (finding: FindingCandidate) => boolean;
 }
 
-function settingFor(ruleId: string, config: LintOptions['config']): RuleSetting | undefined {
-  return config.rules[ruleId];
+/** The config's setting for a rule; an opt-in rule (storage-permissions) is off unless the config names it. */
+function settingFor(rule: Rule, config: LintOptions['config']): RuleSetting | undefined {
+  return config.rules[rule.meta.id] ?? (rule.meta.optIn ? 'off' : undefined);
 }
 
 export async function lintSource(input: SourceText, options: LintOptions): Promise<LintedSource> {
@@ -54,7 +65,7 @@ async function lintLoaded(load: LoadedSource, options: LintOptions): Promise<Lin
   const own: RuleReportEntry[] = [];
   const order = new Map<RuleReport, number>(loaded.problems.map((problem, index) => [problem, index]));
   for (const rule of options.rules) {
-    const setting = settingFor(rule.meta.id, options.config);
+    const setting = settingFor(rule, options.config);
     if (setting === 'off' || (owners && !owners.has(rule.meta.id))) continue;
     for (const report of rule.check(model, loaded)) {
       const entry = { rule, report, severity: setting ?? report.severity ?? rule.meta.defaultSeverity };
@@ -66,7 +77,10 @@ async function lintLoaded(load: LoadedSource, options: LintOptions): Promise<Lin
   // What loading found comes first, in the order found, then the checks' own findings: the
   // order findings on one line and column keep.
   fromLoading.sort((a, b) => a.order - b.order);
-  const entries: RuleReportEntry[] = [...fromLoading, ...own];
+  const found: RuleReportEntry[] = [...fromLoading, ...own];
+  // Dropping before the sort by position keeps the same order: the sort is stable.
+  const { shown } = options;
+  const entries = shown ? found.filter(({ rule, report, severity }) => shown({ ruleId: rule.meta.id, severity, pointer: report.pointer })) : found;
   const { findings, secrets } = await placeReports(load, entries);
   const linted: LintFinding[] = findings;
   linted.forEach((finding, index) => {

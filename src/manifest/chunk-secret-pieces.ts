@@ -10,7 +10,8 @@ import { assignedSecrets } from './secret-names.js';
 
 /** createOptions, createOptions01 … and the keys past createOptions99 that the create-options-chunks rule reports. */
 const CHUNK_SHAPED = /^createoptions\d*$/i;
-const chunkNumber = (key: string): number => Number(key.slice('createOptions'.length) || 0);
+const CHUNK_PREFIX_LENGTH = 'createOptions'.length;
+const chunkNumber = (key: string): number => Number(key.slice(CHUNK_PREFIX_LENGTH) || 0);
 
 /**
  * Characters the search for pieces of known secrets may compare in one document (the secrets'
@@ -28,14 +29,26 @@ export function addChunkPieces(root: unknown, found: Set<string>): void {
     const node = stack.pop();
     if (node === null || typeof node !== 'object' || seen.has(node)) continue;
     seen.add(node);
-    const entries = Array.isArray(node) ? node.map((entry, index) => [String(index), entry] as const) : Object.entries(node);
-    const texts = entries
-      .filter((entry): entry is readonly [string, string] => CHUNK_SHAPED.test(entry[0]) && typeof entry[1] === 'string')
-      .sort(([a], [b]) => chunkNumber(a) - chunkNumber(b))
-      .map(([, text]) => text);
-    if (texts.length > 1) addPieces(texts, found, search);
-    for (const [, entry] of entries) if (entry !== null && typeof entry === 'object') stack.push(entry);
+    if (Array.isArray(node)) {
+      // An index is never a chunk key.
+      for (const entry of node) if (entry !== null && typeof entry === 'object') stack.push(entry);
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    let chunks: [key: string, text: string][] | undefined;
+    for (const key of Object.keys(record)) {
+      const entry = record[key];
+      if (typeof entry === 'string') {
+        if (isChunkShaped(key)) (chunks ??= []).push([key, entry]);
+      } else if (entry !== null && typeof entry === 'object') stack.push(entry);
+    }
+    if (chunks && chunks.length > 1) addPieces(chunks.sort(([a], [b]) => chunkNumber(a) - chunkNumber(b)).map(([, text]) => text), found, search);
   }
+}
+
+/** Most keys are ruled out by their length and first letter before the pattern runs. */
+function isChunkShaped(key: string): boolean {
+  return key.length >= CHUNK_PREFIX_LENGTH && (key.charCodeAt(0) | 0x20) === 0x63 /* c */ && CHUNK_SHAPED.test(key);
 }
 
 function addPieces(texts: readonly string[], found: Set<string>, search: { known: string[] | undefined; budget: number }): void {

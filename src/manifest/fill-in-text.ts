@@ -29,29 +29,42 @@ const X_RUN = /(?<![\w-])[xX]{3,}(?:-[xX]{3,})*(?![\w-])/;
 const UPPER_MARKER = /^(?:TODO|TBD|FIXME)[.!]?$/;
 const MARKER = /^(?:(?:change|replace)[-_ ]?me|fill[-_ ]?me[-_ ]?in|your[-_][\w-]+|(?:enter|insert|put|add)[-_ ][\w -]*[-_ ]here)[.!]?$/i;
 
+/** First letters of the markers, lower-cased: most values are ruled out before any pattern runs. */
+const MARKER_INITIALS = new Set([...'acefiprty'].map((letter) => letter.charCodeAt(0)));
+
 function isMarker(text: string): boolean {
+  if (!MARKER_INITIALS.has(text.charCodeAt(0) | 0x20)) return false;
   return UPPER_MARKER.test(text) || MARKER.test(text);
 }
 
 /** The first fill-in text in a value, if any. */
 export function findFillInText(value: string): FillInText | undefined {
-  const found = [...candidates(value)].sort((a, b) => a.offset - b.offset);
+  const found = candidates(value);
+  // Rules ask this of every string in a manifest, and nearly none holds a candidate.
+  if (found.length === 0) return undefined;
+  found.sort((a, b) => a.offset - b.offset);
   const placeholders = findPlaceholders(value);
   return found.find((fill) => !placeholders.some((p) => p.offset < fill.offset + fill.text.length && fill.offset < p.offset + p.text.length));
 }
 
-function* candidates(value: string): Generator<FillInText> {
-  for (const pattern of [BRACKETED_PROSE, X_RUN]) {
-    const match = pattern.exec(value);
-    if (match) yield { text: match[0], offset: match.index };
-  }
+function candidates(value: string): FillInText[] {
+  const found: FillInText[] = [];
+  // Each pattern needs a character that most values lack: looked for first.
+  if (value.includes('<')) addFirstMatch(BRACKETED_PROSE, value, found);
+  if (value.includes('x') || value.includes('X')) addFirstMatch(X_RUN, value, found);
   // The whole value, then each part of `Key=value;Key=value` text.
   let start = 0;
-  for (const part of value.split(';')) {
+  for (const part of value.includes(';') ? value.split(';') : [value]) {
     const equals = part.indexOf('=');
     const inner = equals === -1 ? part : part.slice(equals + 1);
     const trimmed = inner.trim();
-    if (trimmed !== '' && isMarker(trimmed)) yield { text: trimmed, offset: start + (equals + 1) + inner.indexOf(trimmed) };
+    if (trimmed !== '' && isMarker(trimmed)) found.push({ text: trimmed, offset: start + (equals + 1) + inner.indexOf(trimmed) });
     start += part.length + 1;
   }
+  return found;
+}
+
+function addFirstMatch(pattern: RegExp, value: string, found: FillInText[]): void {
+  const match = pattern.exec(value);
+  if (match) found.push({ text: match[0], offset: match.index });
 }

@@ -9,6 +9,7 @@ export function escapePointerSegment(segment: string): string {
 }
 
 export function unescapePointerSegment(segment: string): string {
+  if (!segment.includes('~')) return segment;
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
@@ -21,7 +22,9 @@ export function toPointer(segments: readonly (string | number)[]): string {
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw new Error(`invalid JSON Pointer "${pointer}": it must start with "/"`);
-  return pointer.slice(1).split('/').map(unescapePointerSegment);
+  const segments = pointer.slice(1).split('/');
+  // Placing and reading findings parse pointers by the thousand; few hold an escape.
+  return pointer.includes('~') ? segments.map(unescapePointerSegment) : segments;
 }
 
 export function appendPointer(pointer: string, ...segments: (string | number)[]): string {

@@ -47,7 +47,19 @@ export function schemaVersionOf(manifest: NormalizedManifest, name: '$edgeAgent'
   return typeof version === 'string' ? version : undefined;
 }
 
-export function listRoutes(manifest: NormalizedManifest): RouteView[] {
+/** Eight rules read the routes of each manifest: they are listed once per manifest. */
+const ROUTES = new WeakMap<NormalizedManifest, readonly RouteView[]>();
+
+export function listRoutes(manifest: NormalizedManifest): readonly RouteView[] {
+  let routes = ROUTES.get(manifest);
+  if (!routes) {
+    routes = routesOf(manifest);
+    ROUTES.set(manifest, routes);
+  }
+  return routes;
+}
+
+function routesOf(manifest: NormalizedManifest): RouteView[] {
   const routes: RouteView[] = [];
   const desired = desiredOf(manifest, '$edgeHub');
   if (desired && isPlainObject(desired.value.routes)) {

@@ -32,10 +32,37 @@ export function excessDepthOffset(text: string, limit = MAX_NESTING_DEPTH): numb
 }
 
 /**
- * Whether a parsed value nests past the limit. Walks with its own stack, so it is safe on any
- * value, including one that refers to itself (YAML aliases can make one): a cycle is endlessly deep.
+ * Whether a parsed value nests past the limit. Safe on any value, including one that refers to
+ * itself (YAML aliases can make one): a cycle is endlessly deep.
  */
 export function valueNestsTooDeep(value: unknown, limit = MAX_NESTING_DEPTH): boolean {
+  // Most values are JSON.parse results (every createOptions of every manifest), where each
+  // container is reached once: a plain walk answers without bookkeeping. Recursion stops at the
+  // limit, so it cannot overflow; shared values (an alias bomb) could make it visit too many
+  // paths, so past a budget of visits the walk that remembers where it has been answers.
+  if (value === null || typeof value !== 'object') return false;
+  return deeperThan(value, 1, limit, { visits: QUICK_VISITS }) ?? walkOnce(value, limit);
+}
+
+/** Containers the plain walk visits before it leaves the answer to walkOnce. */
+const QUICK_VISITS = 100_000;
+
+/** True or false, or undefined once the budget is spent. */
+function deeperThan(node: object, depth: number, limit: number, budget: { visits: number }): boolean | undefined {
+  if (depth > limit) return true;
+  if (--budget.visits < 0) return undefined;
+  const children: readonly unknown[] = Array.isArray(node) ? node : Object.values(node);
+  for (let index = 0; index < children.length; index++) {
+    const child = children[index];
+    if (child === null || typeof child !== 'object') continue;
+    const deeper = deeperThan(child, depth + 1, limit, budget);
+    if (deeper !== false) return deeper;
+  }
+  return false;
+}
+
+/** Walks with its own stack, each container once per new depth it is reached at. */
+function walkOnce(value: unknown, limit: number): boolean {
   // Deepest level each container was reached at: reaching it again no deeper adds nothing, so
   // shared values (YAML aliases) are walked once per new depth, not once per reference.
   const reached = new Map<object, number>();

@@ -37,6 +37,8 @@ const MAX_JUDGED = 4096;
 
 /** Whether a name (env var, twin property, registry field, createOptions Env name) holds a secret. */
 export function isSecretName(name: string): boolean {
+  // Most names hold no hint of a secret and leave here, before the cache: caching every name
+  // of a fleet of manifests would keep the cache full of names judged in one regex test.
   if (!SECRET_HINT.test(name) || CONTAINERS.has(name)) return false;
   let judged = JUDGED.get(name);
   if (judged === undefined) {
@@ -61,21 +63,59 @@ const SIGNATURE_NAME = /^(sig|SharedAccessSignature)$/i;
 /**
  * `NAME=value` inside text: Storage and IoT Hub connection strings (`AccountKey=…;`), SAS query
  * strings (`&sig=…&`), createOptions Env entries and SQL connection strings (`Password=…;`). The
- * value ends where the text's own syntax would end it: `;` `&` `,` a quote, a backslash (an
- * escaped quote in JSON) or white space.
+ * name is a whole word of letters, digits, `_`, `.` and `-` that starts with a letter or `_`;
+ * the value ends where the text's own syntax would end it: `;` `&` `,` a quote, a backslash (an
+ * escaped quote in JSON) or white space. This is the pattern
+ * /(?<![\w.-])([A-Za-z_][\w.-]*)=([^\s;&,"'\\<>]+)/g, scanned from `=` to `=` by hand: every
+ * string of every manifest passes here when secrets are collected, and the pattern's lookbehind
+ * ran at each character.
  */
-const ASSIGNMENT = /(?<![\w.-])([A-Za-z_][\w.-]*)=([^\s;&,"'\\<>]+)/g; // a name starts after no name character: one pass, however long a word
-
-/** The secret values that assignments in a text carry (connection-string keys, SAS signatures, `DB_PASSWORD=…`). */
 export function assignedSecrets(text: string): { offset: number; value: string }[] {
-  if (!text.includes('=')) return [];
   const found: { offset: number; value: string }[] = [];
-  for (const match of text.matchAll(ASSIGNMENT)) {
-    const [whole, name, value] = match as unknown as [string, string, string];
-    if (!isSecretName(name) && !SIGNATURE_NAME.test(name)) continue;
-    found.push({ offset: match.index + whole.length - value.length, value });
+  let equals = text.indexOf('=');
+  while (equals !== -1) {
+    let start = equals;
+    while (start > 0 && isNameCode(text.charCodeAt(start - 1))) start--;
+    if (start === equals || !isNameStartCode(text.charCodeAt(start))) {
+      equals = text.indexOf('=', equals + 1);
+      continue;
+    }
+    let end = equals + 1;
+    while (end < text.length && isValueCode(text.charCodeAt(end))) end++;
+    if (end === equals + 1) {
+      equals = text.indexOf('=', equals + 1);
+      continue;
+    }
+    const name = text.slice(start, equals);
+    if (isSecretName(name) || SIGNATURE_NAME.test(name)) found.push({ offset: equals + 1, value: text.slice(equals + 1, end) });
+    // A value may hold `=` (base64 padding, `a=b=c`): the next name starts after it.
+    equals = text.indexOf('=', end);
   }
   return found;
+}
+
+/** `[A-Za-z0-9_.-]`. */
+function isNameCode(code: number): boolean {
+  return isNameStartCode(code) || (code >= 0x30 && code <= 0x39) || code === 0x2e || code === 0x2d;
+}
+
+/** `[A-Za-z_]`. */
+function isNameStartCode(code: number): boolean {
+  const lower = code | 0x20;
+  return (lower >= 0x61 && lower <= 0x7a) || code === 0x5f;
+}
+
+/** Not white space (as the pattern's `\s` counts it) and none of `;&,"'\<>`. */
+function isValueCode(code: number): boolean {
+  const ends = code === 0x3b || code === 0x26 || code === 0x2c || code === 0x22 || code === 0x27 || code === 0x5c || code === 0x3c || code === 0x3e;
+  return !ends && !isWhiteSpaceCode(code);
+}
+
+/** ECMAScript's white space and line terminators, which `\s` matches. */
+function isWhiteSpaceCode(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
 /** Values that hold a key whatever the variable's name: IoT Hub and Storage connection strings, SAS tokens. */

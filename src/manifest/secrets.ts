@@ -37,7 +37,9 @@ export function secretsIn(value: unknown, found = new Set<string>()): Set<string
   } else if (Array.isArray(value)) {
     for (const entry of value) secretsIn(entry, found);
   } else if (value !== null && typeof value === 'object') {
-    for (const [name, entry] of Object.entries(value)) {
+    const record = value as Record<string, unknown>;
+    for (const name of Object.keys(record)) {
+      const entry = record[name];
       if (isSecretName(name)) {
         // An env var holds its value in {"value": …}; written without it, the value stands alone.
         const held = entry !== null && typeof entry === 'object' && !Array.isArray(entry) && Object.hasOwn(entry, 'value') ? (entry as { value: unknown }).value : entry;

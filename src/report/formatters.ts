@@ -94,6 +94,18 @@ const LOADERS = {
 /** The format names of a kind of output, in the order the CLI lists them. */
 export type FormatName<K extends OutputKind> = keyof (typeof LOADERS)[K] & string;
 
+/** What a format needs computed beside the findings: known without loading it, so a run computes only that. */
+export interface FormatNeeds {
+  /** Stable identities of findings (ReportContext.fingerprint): SARIF's partialFingerprints. */
+  fingerprints: boolean;
+}
+
+const FINGERPRINT_FORMATS: Partial<Record<OutputKind, ReadonlySet<string>>> = { lint: new Set(['sarif']) };
+
+export function formatNeeds(kind: OutputKind, name: string): FormatNeeds {
+  return { fingerprints: FINGERPRINT_FORMATS[kind]?.has(name) ?? false };
+}
+
 /** Kinds whose formatters mask secrets themselves, as asked. */
 const OWN_MASKING: ReadonlySet<OutputKind> = new Set(['diff']);
 

@@ -15,16 +15,28 @@ export function parseRouteOnce(text: string): RouteParseResult {
   return parsed;
 }
 
-const compiled = new Map<string, CompileResult>();
+/**
+ * By condition text, then offset: the text is the parse's own string, hashed once, where a key
+ * joined from the two was built and hashed on every call of every route rule.
+ */
+const compiled = new Map<string, Map<number, CompileResult>>();
+/** Results held in `compiled`, kept at most MAX_ENTRIES by dropping the oldest texts. */
+let compiledCount = 0;
 
 /** The WHERE condition compiled as edgeHub compiles it (body queries and twin_change_includes on). */
 export function compileConditionOnce(text: string, offset: number): CompileResult {
-  const key = `${offset}\u0000${text}`;
-  let result = compiled.get(key);
-  if (!result) {
-    result = compileCondition(text, { bodyQuery: true, twinChangeIncludes: true, offset });
-    if (compiled.size >= MAX_ENTRIES) compiled.delete(compiled.keys().next().value!);
-    compiled.set(key, result);
+  let byOffset = compiled.get(text);
+  let result = byOffset?.get(offset);
+  if (result) return result;
+  result = compileCondition(text, { bodyQuery: true, twinChangeIncludes: true, offset });
+  for (const [oldest, results] of compiled) {
+    if (compiledCount < MAX_ENTRIES) break;
+    compiled.delete(oldest);
+    compiledCount -= results.size;
   }
+  byOffset = compiled.get(text);
+  if (!byOffset) compiled.set(text, (byOffset = new Map()));
+  byOffset.set(offset, result);
+  compiledCount++;
   return result;
 }

@@ -66,40 +66,99 @@ export interface LexResult {
 }
 
 // Characters that end an identifier: ()<>@,;:\"/[]?={} and space, tab, CR, LF.
-const NOT_ID = new Set('()<>@,;:\\"/[]?={} \t\r\n');
-// A query path (the part after `$`) may also contain [ and ].
-const NOT_QUERY_PATH = new Set('()<>@,;:\\"/?={} \t\r\n');
+const NOT_ID = '()<>@,;:\\"/[]?={} \t\r\n';
+// A query path (the part after `$`) may also contain [ and ], so it ends on fewer characters.
+const NOT_QUERY_PATH = '()<>@,;:\\"/?={} \t\r\n';
 
-function isIdChar(c: string): boolean {
-  return !NOT_ID.has(c);
+// The lexer runs on every route of every file: characters are classed by code, through a
+// table, and each rule is tried only where its first character can start it.
+const code = (c: string): number => c.charCodeAt(0);
+const ENDS_ID = 1;
+const ENDS_QUERY_PATH = 2;
+const STOPS = new Uint8Array(128);
+for (const c of NOT_ID) STOPS[code(c)]! |= ENDS_ID;
+for (const c of NOT_QUERY_PATH) STOPS[code(c)]! |= ENDS_QUERY_PATH;
+
+const OPEN_BRACE = code('{');
+const CLOSE_BRACE = code('}');
+const DOLLAR = code('$');
+const SLASH = code('/');
+const STAR = code('*');
+const DOT = code('.');
+const MINUS = code('-');
+const ZERO = code('0');
+const NINE = code('9');
+const DOUBLE_QUOTE = code('"');
+const SINGLE_QUOTE = code("'");
+const BACKSLASH = code('\\');
+/** Compared with `c | 0x20`, the lower case of an ASCII letter. */
+const LOWER_E = code('e');
+const LOWER_U = code('u');
+const LOWER_X = code('x');
+
+function isDigitCode(c: number): boolean {
+  return c >= ZERO && c <= NINE;
 }
 
-function isQueryPathChar(c: string): boolean {
-  return !NOT_QUERY_PATH.has(c);
+function isHexDigitCode(c: number): boolean {
+  return isDigitCode(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && c >= '0' && c <= '9';
+/** ASCII letters only: the grammar spells its words 'A' | 'a'. */
+function isAsciiLetterCode(c: number): boolean {
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x7a;
 }
 
-function isHexDigit(c: string | undefined): boolean {
-  return c !== undefined && /^[0-9a-fA-F]$/.test(c);
+function isWhitespaceCode(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a; // space, tab, CR, LF
 }
 
-// Fixed spellings in rule order; the first three lists are case-insensitive keywords.
-const KEYWORDS: ReadonlyArray<[string, T]> = [
-  ['select', T.SELECT],
-  ['from', T.FROM],
-  ['where', T.WHERE],
-  ['into', T.INTO],
+/** Length of the run from `i` of characters that `stop` does not end. */
+function runUntil(s: string, i: number, stop: number): number {
+  let j = i;
+  for (; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 128 && (STOPS[c]! & stop) !== 0) break;
+  }
+  return j - i;
+}
+
+/** `word` (lower-case ASCII) at `i`, in any case; `(c | 0x20) === w` holds only for w and its upper case. */
+function wordAt(s: string, i: number, word: string): boolean {
+  if (i + word.length > s.length) return false;
+  for (let k = 0; k < word.length; k++) if ((s.charCodeAt(i + k) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+// Fixed spellings in rule order: the keywords, the word literals and and/or/not; keywords and
+// and/or/not are case-insensitive, the literals are not. Each is tried only at its own first
+// letter. None starts where a string, a number ('e5' is one) or a symbol can, so trying them
+// together decides every tie as the grammar's order does.
+interface Word {
+  text: string;
+  type: T;
+  anyCase: boolean;
+}
+const WORDS: readonly Word[] = [
+  { text: 'select', type: T.SELECT, anyCase: true },
+  { text: 'from', type: T.FROM, anyCase: true },
+  { text: 'where', type: T.WHERE, anyCase: true },
+  { text: 'into', type: T.INTO, anyCase: true },
+  { text: 'true', type: T.TRUE, anyCase: false },
+  { text: 'false', type: T.FALSE, anyCase: false },
+  { text: 'null', type: T.NULL, anyCase: false },
+  { text: 'undefined', type: T.UNDEFINED, anyCase: false },
+  { text: 'and', type: T.AND, anyCase: true },
+  { text: 'or', type: T.OR, anyCase: true },
+  { text: 'not', type: T.NOT, anyCase: true },
 ];
-const WORD_LITERALS: ReadonlyArray<[string, T]> = [
-  ['true', T.TRUE],
-  ['false', T.FALSE],
-  ['null', T.NULL],
-  ['undefined', T.UNDEFINED],
-];
-const SYMBOLS: ReadonlyArray<[string, T]> = [
+/** The words by the lower case of their first letter. */
+const WORDS_BY_LETTER: readonly (readonly Word[])[] = Array.from({ length: 128 }, (_, letter) => WORDS.filter((word) => word.text.charCodeAt(0) === letter));
+
+/** Single-character symbols by code; 0 where there is none. */
+const SYMBOLS = new Int8Array(128);
+for (const [symbol, type] of [
   ['(', T.LPAREN],
   [')', T.RPAREN],
   [',', T.COMMA],
@@ -108,7 +167,9 @@ const SYMBOLS: ReadonlyArray<[string, T]> = [
   ['*', T.MUL],
   ['/', T.DIV],
   ['%', T.MOD],
-];
+] as const) {
+  SYMBOLS[code(symbol)] = type;
+}
 const OPERATORS: ReadonlyArray<[string, T]> = [
   ['=', T.EQ],
   ['!=', T.NE1],
@@ -120,22 +181,25 @@ const OPERATORS: ReadonlyArray<[string, T]> = [
   ['||', T.CONCAT],
   ['??', T.COALESCE],
 ];
+/** 1 where an operator can start. */
+const OPERATOR_STARTS = new Uint8Array(128);
+for (const [op] of OPERATORS) OPERATOR_STARTS[code(op)] = 1;
 
 /** Length of a quoted string starting at `i`: [terminated length or -1, unterminated length]. */
 function matchString(s: string, i: number): [number, number] {
-  const quote = s[i];
-  if (quote !== '"' && quote !== "'") return [-1, -1];
+  const quote = s.charCodeAt(i);
+  if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) return [-1, -1];
   let j = i + 1;
   while (j < s.length) {
-    const c = s[j]!;
+    const c = s.charCodeAt(j);
     if (c === quote) return [j + 1 - i, j - i];
-    if (c === '\\') {
-      const n = s[j + 1];
-      if (n === '"' || n === "'" || n === '\\') {
+    if (c === BACKSLASH) {
+      const n = s.charCodeAt(j + 1);
+      if (n === DOUBLE_QUOTE || n === SINGLE_QUOTE || n === BACKSLASH) {
         j += 2;
         continue;
       }
-      if (n === 'u' && isHexDigit(s[j + 2]) && isHexDigit(s[j + 3]) && isHexDigit(s[j + 4]) && isHexDigit(s[j + 5])) {
+      if (n === LOWER_U && isHexDigitCode(s.charCodeAt(j + 2)) && isHexDigitCode(s.charCodeAt(j + 3)) && isHexDigitCode(s.charCodeAt(j + 4)) && isHexDigitCode(s.charCodeAt(j + 5))) {
         j += 6;
         continue;
       }
@@ -148,13 +212,13 @@ function matchString(s: string, i: number): [number, number] {
 
 function digitsFrom(s: string, i: number): number {
   let j = i;
-  while (isDigit(s[j])) j++;
+  while (isDigitCode(s.charCodeAt(j))) j++;
   return j - i;
 }
 
 /** EXP: [Ee] [+-]? [0-9]+ ; returns its length at i, or 0. */
 function exponentAt(s: string, i: number): number {
-  if (s[i] !== 'e' && s[i] !== 'E') return 0;
+  if ((s.charCodeAt(i) | 0x20) !== LOWER_E) return 0;
   let j = i + 1;
   if (s[j] === '+' || s[j] === '-') j++;
   const d = digitsFrom(s, j);
@@ -162,25 +226,25 @@ function exponentAt(s: string, i: number): number {
 }
 
 function matchInteger(s: string, i: number): number {
-  const sign = s[i] === '-' ? 1 : 0;
+  const sign = s.charCodeAt(i) === MINUS ? 1 : 0;
   const d = digitsFrom(s, i + sign);
   return d > 0 ? sign + d : 0;
 }
 
 function matchHex(s: string, i: number): number {
-  if (s[i] !== '0' || (s[i + 1] !== 'x' && s[i + 1] !== 'X')) return 0;
+  if (s.charCodeAt(i) !== ZERO || (s.charCodeAt(i + 1) | 0x20) !== LOWER_X) return 0;
   let j = i + 2;
-  while (isHexDigit(s[j])) j++;
+  while (isHexDigitCode(s.charCodeAt(j))) j++;
   return j > i + 2 ? j - i : 0;
 }
 
 function matchReal(s: string, i: number): number {
   let j = i;
-  if (s[j] === '-') j++;
+  if (s.charCodeAt(j) === MINUS) j++;
   j += digitsFrom(s, j);
   let best = 0;
   // '-'? [0-9]* '.' [0-9]+ EXP?
-  if (s[j] === '.') {
+  if (s.charCodeAt(j) === DOT) {
     const frac = digitsFrom(s, j + 1);
     if (frac > 0) {
       const k = j + 1 + frac;
@@ -193,66 +257,66 @@ function matchReal(s: string, i: number): number {
   return best;
 }
 
-function matchRun(s: string, i: number, accept: (c: string) => boolean): number {
-  let j = i;
-  while (j < s.length && accept(s[j]!)) j++;
-  return j - i;
-}
-
 function matchComment(s: string, i: number): number {
-  if (s[i] !== '/' || s[i + 1] !== '*') return 0;
+  if (s.charCodeAt(i) !== SLASH || s.charCodeAt(i + 1) !== STAR) return 0;
   const close = s.indexOf('*/', i + 2);
   return close < 0 ? 0 : close + 2 - i;
 }
 
 function matchWhitespace(s: string, i: number): number {
-  return matchRun(s, i, (c) => c === ' ' || c === '\t' || c === '\r' || c === '\n');
+  let j = i;
+  while (isWhitespaceCode(s.charCodeAt(j))) j++;
+  return j - i;
+}
+
+interface Match {
+  type: T;
+  length: number;
+}
+
+/** Keeps the longer match; on a tie the rule offered first (listed first in the grammar) stays. */
+function offer(best: Match, type: T, length: number): void {
+  if (length > best.length) {
+    best.type = type;
+    best.length = length;
+  }
 }
 
 /** The longest match at i; ties resolved in favour of the rule listed first. */
-function nextToken(s: string, i: number): { type: T; length: number } {
-  let bestType = T.UNKNOWN_CHAR;
-  let bestLength = 0;
-  const offer = (type: T, length: number): void => {
-    if (length > bestLength) {
-      bestType = type;
-      bestLength = length;
+function nextToken(s: string, i: number): Match {
+  const best: Match = { type: T.UNKNOWN_CHAR, length: 0 };
+  const c = s.charCodeAt(i);
+  if (c === OPEN_BRACE) offer(best, T.LBRACE, 1);
+  if (c === CLOSE_BRACE) offer(best, T.RBRACE, 1);
+  if (isAsciiLetterCode(c)) {
+    for (const word of WORDS_BY_LETTER[c | 0x20]!) {
+      if (word.anyCase ? wordAt(s, i, word.text) : s.startsWith(word.text, i)) offer(best, word.type, word.text.length);
     }
-  };
-  const c = s[i]!;
-  if (c === '{') offer(T.LBRACE, 1);
-  if (c === '}') offer(T.RBRACE, 1);
-  for (const [word, type] of KEYWORDS) {
-    if (s.slice(i, i + word.length).toLowerCase() === word && isAsciiWord(s.slice(i, i + word.length))) offer(type, word.length);
   }
-  const [terminated, unterminated] = matchString(s, i);
-  if (terminated > 0) offer(T.STRING, terminated);
-  if (unterminated > 0) offer(T.UNTERMINATED_STRING, unterminated);
-  offer(T.INTEGER_LITERAL, matchInteger(s, i));
-  offer(T.HEX_INTEGER_LITERAL, matchHex(s, i));
-  offer(T.REAL_LITERAL, matchReal(s, i));
-  for (const [word, type] of WORD_LITERALS) if (s.startsWith(word, i)) offer(type, word.length);
-  for (const [symbol, type] of SYMBOLS) if (c === symbol) offer(type, 1);
-  for (const [word, type] of [['and', T.AND], ['or', T.OR], ['not', T.NOT]] as const) {
-    const candidate = s.slice(i, i + word.length);
-    if (candidate.toLowerCase() === word && isAsciiWord(candidate)) offer(type, word.length);
+  if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+    const [terminated, unterminated] = matchString(s, i);
+    if (terminated > 0) offer(best, T.STRING, terminated);
+    if (unterminated > 0) offer(best, T.UNTERMINATED_STRING, unterminated);
   }
-  for (const [op, type] of OPERATORS) if (s.startsWith(op, i)) offer(type, op.length);
-  if (c === '$') {
-    const path = matchRun(s, i + 1, isQueryPathChar);
-    if (path > 0) offer(T.SYS_PROP, path + 1);
+  const numeric = c === MINUS || isDigitCode(c);
+  if (numeric) offer(best, T.INTEGER_LITERAL, matchInteger(s, i));
+  if (c === ZERO) offer(best, T.HEX_INTEGER_LITERAL, matchHex(s, i));
+  if (numeric || c === DOT || (c | 0x20) === LOWER_E) offer(best, T.REAL_LITERAL, matchReal(s, i));
+  const symbol = c < 128 ? SYMBOLS[c]! : 0;
+  if (symbol !== 0) offer(best, symbol, 1);
+  if (c < 128 && OPERATOR_STARTS[c] === 1) for (const [op, type] of OPERATORS) if (s.startsWith(op, i)) offer(best, type, op.length);
+  if (c === DOLLAR) {
+    const path = runUntil(s, i + 1, ENDS_QUERY_PATH);
+    if (path > 0) offer(best, T.SYS_PROP, path + 1);
   }
-  offer(T.ID, matchRun(s, i, isIdChar));
-  offer(T.QUERY_PATH, matchRun(s, i, isQueryPathChar));
-  offer(T.WS, matchWhitespace(s, i));
-  offer(T.COMMENT, matchComment(s, i));
-  offer(T.UNKNOWN_CHAR, 1);
-  return { type: bestType, length: bestLength };
-}
-
-// Keyword fragments only accept ASCII letters (the grammar spells them 'A' | 'a').
-function isAsciiWord(text: string): boolean {
-  return /^[A-Za-z]+$/.test(text);
+  // A query path ends on fewer characters than an identifier, so it runs on from where the identifier stops.
+  const id = runUntil(s, i, ENDS_ID);
+  offer(best, T.ID, id);
+  offer(best, T.QUERY_PATH, id + runUntil(s, i + id, ENDS_QUERY_PATH));
+  if (isWhitespaceCode(c)) offer(best, T.WS, matchWhitespace(s, i));
+  if (c === SLASH) offer(best, T.COMMENT, matchComment(s, i));
+  offer(best, T.UNKNOWN_CHAR, 1);
+  return best;
 }
 
 /** Tokenizes a route or condition exactly as edgeHub's generated lexer does. */

@@ -5,7 +5,7 @@
 // Gaps between chunks are found while joining them (join-create-options.ts), which hands them
 // over as data for this rule to report.
 import type { JoinedCreateOptions } from '../manifest/docker/join-create-options.js';
-import { appendPointer, getAtPointer } from '../manifest/json-pointer.js';
+import { appendPointer, getAtPointer, ownValue } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { CHUNK_SIZE, chunkCreateOptions, MAX_CHUNKS } from '../manifest/docker/chunk-create-options.js';
 import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
@@ -52,17 +52,19 @@ export const createOptionsChunks: Rule = {
       // The fix re-serialises the options: work done only for the few that get a finding.
       let cachedFix: Fix | undefined | null = null;
       const fixFor = () => (cachedFix === null ? (cachedFix = rechunkFix(manifest, options)) : cachedFix);
+      // The settings are read once; each chunk is one of their keys (chunk.pointer = settings + key).
+      const settings = getAtPointer(manifest.value, options.settingsPointer);
       for (const chunk of options.chunks) {
-        const text = getAtPointer(manifest.value, chunk.pointer);
+        const text = ownValue(settings, chunk.key);
         if (typeof text !== 'string') continue; // the schema reports it
-        const bytes = Buffer.byteLength(text, 'utf8');
+        // A UTF-16 unit is at most 3 UTF-8 bytes: short chunks need no count.
+        const bytes = text.length * 3 <= MAX_CHUNK_BYTES ? 0 : Buffer.byteLength(text, 'utf8');
         if (bytes > MAX_CHUNK_BYTES) {
           reports.push({ messageId: 'chunkTooLarge', data: { key: chunk.key, bytes }, pointer: chunk.pointer, anchor: 'key', severity: 'error', fix: fixFor() });
         } else if (text.length > CHUNK_SIZE) {
           reports.push({ messageId: 'chunkOverToolSize', data: { key: chunk.key, length: text.length }, pointer: chunk.pointer, anchor: 'key', severity: 'warning', fix: fixFor() });
         }
       }
-      const settings = getAtPointer(manifest.value, options.settingsPointer);
       const beyond = isPlainObject(settings) ? Object.keys(settings).find((key) => BEYOND_LAST_CHUNK.test(key)) : undefined;
       if (beyond !== undefined || options.chunks.length > MAX_CHUNKS) {
         const key = beyond ?? options.chunks[MAX_CHUNKS]!.key;

@@ -50,20 +50,34 @@ function envReports(manifest: NormalizedManifest, module: AgentModule): RuleRepo
 /** Every string in a module twin's desired properties, full (`properties.desired`) or layered (`properties.desired.x`). */
 function twinReports(twin: string, section: Record<string, unknown>, twinPointer: string): RuleReport[] {
   const reports: RuleReport[] = [];
-  const walk = (node: unknown, pointer: string, name: string): void => {
+  // One path stack, and a pointer built only for a string that holds fill-in text: the walk
+  // visits every value of every module twin.
+  const path: string[] = [];
+  const walk = (node: unknown, base: string, name: string): void => {
     if (typeof node === 'string') {
       const fill = findFillInText(node);
-      if (fill) reports.push({ messageId: 'twin', data: { module: twin, name, text: fill.text }, pointer, stringOffset: fill.offset, severity: severityOf(node, fill) });
+      if (fill) reports.push({ messageId: 'twin', data: { module: twin, name, text: fill.text }, pointer: pointerAt(base, path), stringOffset: fill.offset, severity: severityOf(node, fill) });
       return;
     }
     if (node === null || typeof node !== 'object') return;
-    for (const [key, child] of Object.entries(node)) walk(child, appendPointer(pointer, key), Array.isArray(node) ? name : key);
+    const list = Array.isArray(node);
+    for (const key in node) {
+      path.push(key);
+      walk((node as Record<string, unknown>)[key], base, list ? name : key);
+      path.pop();
+    }
   };
   for (const [key, value] of Object.entries(section)) {
     if (key === DESIRED) walk(value, appendPointer(twinPointer, key), twin);
     else if (key.startsWith(`${DESIRED}.`)) walk(value, appendPointer(twinPointer, key), key.slice(key.lastIndexOf('.') + 1));
   }
   return reports;
+}
+
+function pointerAt(base: string, path: readonly string[]): string {
+  let pointer = base;
+  for (const segment of path) pointer = appendPointer(pointer, segment);
+  return pointer;
 }
 
 export const fillInText: Rule = {

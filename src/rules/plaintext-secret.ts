@@ -1,7 +1,7 @@
 // A literal secret in a manifest: a registry password, or an env var such as SHARED_ACCESS_KEY.
 // Manifests live in source control and in IoT Hub, where anyone who can read the deployment
 // (or the $edgeAgent twin) reads the secret. The message never repeats the value.
-import { createOptionsAt } from '../manifest/docker/create-options-index.js';
+import { createOptionsOf } from '../manifest/docker/module-create-options.js';
 import { appendPointer } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import { desiredOf, listEnv } from '../manifest/manifest-views.js';
@@ -71,7 +71,7 @@ export const plaintextSecret: Rule = {
         if (!isLiteralSecret(env.name, env.value)) continue;
         reports.push({ messageId: 'env', data: { module: module.name, name: env.name, placeholder: placeholderNameFor(env.name) }, pointer: appendPointer(env.pointer, 'value') });
       }
-      const options = createOptionsAt(manifest.createOptions, appendPointer(module.pointer, 'settings'));
+      const options = createOptionsOf(manifest, module);
       const entries = options?.value?.Env;
       if (!options || !Array.isArray(entries)) continue;
       entries.forEach((entry, index) => {

@@ -4,7 +4,7 @@
 // /messages/modules/* name no module.
 import { desiredOf, listRoutes } from '../manifest/manifest-views.js';
 import { holdsPlaceholder } from '../manifest/placeholders.js';
-import { checkFunctionEndpoint, normalizeRouteSource } from '../routes/index.js';
+import { checkFunctionEndpoint } from '../routes/index.js';
 import { parseRouteOnce } from '../routes/parsed-routes.js';
 import { suggestClosest } from '../schema/suggest-closest.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -14,8 +14,8 @@ import type { Rule, RuleReport } from './rule.js';
  * `/messages/*` name none (the trailing '*' is dropped), and a module segment that is or holds
  * a '*' in the middle of the source is compared literally, which route-syntax explains.
  */
-function sourceModule(source: string): string | undefined {
-  const module = /^\/messages\/modules\/([^/]+)\//i.exec(normalizeRouteSource(source))?.[1];
+function sourceModule(normalizedSource: string): string | undefined {
+  const module = /^\/messages\/modules\/([^/]+)\//i.exec(normalizedSource)?.[1];
   return module && !module.includes('*') ? module : undefined;
 }
 
@@ -52,6 +52,7 @@ export const routeReference: Rule = {
     // Layered deployments add routes for modules defined elsewhere: only full manifests are checked.
     if (!desiredOf(manifest, '$edgeAgent')) return [];
     const modules = manifest.modules.map((module) => module.name);
+    const lowerCaseModules = new Set(modules.map((module) => module.toLowerCase()));
     const hint = (name: string) => {
       const suggestion = suggestClosest(name, modules) ?? suggestContaining(name, modules);
       return suggestion ? `; did you mean "${suggestion}"?` : '';
@@ -60,9 +61,9 @@ export const routeReference: Rule = {
     for (const route of listRoutes(manifest)) {
       const parsed = parseRouteOnce(route.text);
       if (!parsed.ok) continue;
-      const source = sourceModule(parsed.route.source);
+      const source = sourceModule(parsed.route.sourceNormalized);
       // A module name that is a placeholder (iotedgedev's scaffold routes to %MODULE%) is filled in later.
-      if (source && !holdsPlaceholder(source) && !modules.some((module) => module.toLowerCase() === source.toLowerCase())) {
+      if (source && !holdsPlaceholder(source) && !lowerCaseModules.has(source.toLowerCase())) {
         reports.push({ messageId: 'source', data: { name: route.name, module: source, hint: hint(source) }, pointer: route.textPointer, stringOffset: parsed.route.sourceSpan.offset });
       }
       const sink = parsed.route.sink;

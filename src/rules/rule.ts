@@ -9,7 +9,13 @@ import type { NormalizedManifest } from '../manifest/normalize-manifest.js';
 export interface RuleMeta {
   /** Stable id: part of the public contract (config, suppressions, SARIF). */
   id: string;
+  /** The severity of its findings; for an opt-in rule, the one to turn it on with. */
   defaultSeverity: Severity;
+  /**
+   * Off unless the config gives it a severity (`rules: { <id>: info }` in .edgewise.yaml), as
+   * ESLint's rules outside its recommended set: advice every file of a fleet would repeat.
+   */
+  optIn?: true;
   description: string;
   fixable: boolean;
   docs: {

@@ -58,7 +58,10 @@ export const storagePermissions: Rule = {
   meta: {
     id: 'storage-permissions',
     defaultSeverity: 'info',
-    description: 'Says which user must own the host folder that holds edgeHub or edgeAgent storage, with the command that prepares it.',
+    // Every manifest with a storage bind would get this note on every run: it is advice for
+    // preparing a device, so it is asked for in .edgewise.yaml rather than repeated unasked.
+    optIn: true,
+    description: 'Says which user must own the host folder that holds edgeHub or edgeAgent storage, with the command that prepares it (off unless turned on in .edgewise.yaml).',
     fixable: false,
     docs: {
       sources: [

@@ -6,7 +6,7 @@
 import { appendPointer, prototypeKeyIn, setAtPath } from '../manifest/json-pointer.js';
 import { isPlainObject } from '../manifest/manifest-shape.js';
 import type { Rule, RuleReport } from './rule.js';
-import { twinValueBytes } from '../manifest/twin-json-size.js';
+import { twinStringBytes, twinValueBytes } from '../manifest/twin-json-size.js';
 
 const DESIRED = 'properties.desired';
 const MAX_DESIRED_BYTES = 32 * 1024;
@@ -57,61 +57,65 @@ export const twinSize: Rule = {
     const reports: RuleReport[] = [];
 
     // One path stack, pushed and popped, and pointers built only for reports: this walk visits
-    // every value of every twin, and allocating per node costs more than the checks.
+    // every value of every twin, and allocating per node costs more than the checks. The walk
+    // also counts the twin's size as twin-json-size.ts does (key plus value, `$` keys left out),
+    // so a full desired document is walked once, not once to check and once to count.
     // The first `contextOnly` entries name where a layered key points but are not pointer steps.
     const path: string[] = [];
     let contextOnly = 0;
     const pointerAt = (base: string) => path.slice(contextOnly).reduce((pointer, segment) => appendPointer(pointer, segment), base);
-    const walk = (node: unknown, base: string, depth: number, twin: string): void => {
+    const walk = (node: unknown, base: string, depth: number, twin: string): number => {
       if (typeof node === 'string') {
-        if (node.length * 3 <= MAX_STRING_BYTES) return; // a UTF-16 unit is at most 3 UTF-8 bytes
-        const size = Buffer.byteLength(node, 'utf8');
-        if (size <= MAX_STRING_BYTES) return;
+        // A UTF-16 unit is at most 3 UTF-8 bytes: only long strings need counting.
+        const size = node.length * 3 <= MAX_STRING_BYTES ? 0 : Buffer.byteLength(node, 'utf8');
         const key = path[path.length - 1] ?? '';
         // An oversized createOptions chunk is the create-options-chunks rule's (it can re-split it).
-        if (twin === '$edgeAgent' && CREATE_OPTIONS.test(key) && path[path.length - 2] === 'settings') return;
-        reports.push({ messageId: 'longString', data: { name: key, twin, size }, pointer: pointerAt(base) });
-        return;
+        if (size > MAX_STRING_BYTES && !(twin === '$edgeAgent' && CREATE_OPTIONS.test(key) && path[path.length - 2] === 'settings')) {
+          reports.push({ messageId: 'longString', data: { name: key, twin, size }, pointer: pointerAt(base) });
+        }
+        return twinStringBytes(node);
       }
-      if (node === null || typeof node !== 'object') return;
+      if (node === null || typeof node !== 'object') return twinValueBytes(node);
       if (depth > MAX_DEPTH) {
         reports.push({ messageId: 'tooDeep', data: { name: path[path.length - 1] ?? '', twin, depth }, pointer: pointerAt(base), anchor: 'key' });
-        return;
+        return twinValueBytes(asGenerated(node, template));
       }
+      let bytes = 0;
       if (Array.isArray(node)) {
         for (let index = 0; index < node.length; index++) {
-          const child: unknown = node[index];
-          if (child === null || (typeof child !== 'object' && typeof child !== 'string')) continue;
           path.push(String(index));
-          walk(child, base, depth + 1, twin);
+          bytes += walk(node[index], base, depth + 1, twin);
           path.pop();
         }
-        return;
+        return bytes;
       }
       for (const key in node) {
         const child = (node as Record<string, unknown>)[key];
         path.push(key);
         const keySize = key.length * 3 <= MAX_KEY_BYTES ? key.length : Buffer.byteLength(key, 'utf8');
         if (keySize > MAX_KEY_BYTES) reports.push({ messageId: 'longKey', data: { key: shortKey(key), twin, size: keySize }, pointer: pointerAt(base), anchor: 'key' });
-        const skip = template && key === 'createOptions' && isPlainObject(child); // generation turns it into chunked text
-        if (!skip && child !== null && (typeof child === 'object' || typeof child === 'string')) walk(child, base, depth + 1, twin);
+        // In a template, generation turns object createOptions into text: counted as that text.
+        const generated = template && key === 'createOptions' && isPlainObject(child);
+        const childBytes = generated ? twinStringBytes(JSON.stringify(child)) : walk(child, base, depth + 1, twin);
+        if (!key.startsWith('$')) bytes += twinStringBytes(key) + childBytes;
         path.pop();
       }
+      return bytes;
     };
 
     for (const [twin, section] of Object.entries(content)) {
       if (!isPlainObject(section)) continue;
       const twinPointer = appendPointer(manifest.located.pointer, twin);
       const desired = section[DESIRED];
-      let document: Record<string, unknown>;
+      let size: number;
       let sizePointer: string;
       if (isPlainObject(desired)) {
-        document = desired;
         sizePointer = appendPointer(twinPointer, DESIRED);
-        walk(desired, sizePointer, 0, twin);
+        size = walk(desired, sizePointer, 0, twin);
       } else {
-        // A layer: flattened "properties.desired.a.b" keys, merged by IoT Hub into one document.
-        document = {};
+        // A layer: flattened "properties.desired.a.b" keys, merged by IoT Hub into one document,
+        // which is counted once merged (a later key may replace part of an earlier one).
+        const document: Record<string, unknown> = {};
         sizePointer = twinPointer;
         for (const [key, value] of Object.entries(section)) {
           if (!key.startsWith(`${DESIRED}.`)) continue;
@@ -124,8 +128,8 @@ export const twinSize: Rule = {
           path.length = 0;
           contextOnly = 0;
         }
+        size = twinValueBytes(asGenerated(document, template));
       }
-      const size = twinValueBytes(asGenerated(document, template));
       if (size > MAX_DESIRED_BYTES) reports.push({ messageId: 'tooLarge', data: { twin, size }, pointer: sizePointer, anchor: 'key', severity: 'error' });
       else if (size > WARN_DESIRED_BYTES) reports.push({ messageId: 'nearLimit', data: { twin, size }, pointer: sizePointer, anchor: 'key', severity: 'warning' });
     }

@@ -1,5 +1,15 @@
-// Worker-thread entry of run-in-parallel.ts: runs its slice of the task and posts the result back.
+// Worker-thread entry of run-in-parallel.ts: takes batches of the task from the shared counter
+// until none is left, and posts what it did back.
 import { parentPort, workerData } from 'node:worker_threads';
-import { runTask, type WorkerTask } from './worker-task.js';
+import { claimFrom, crossingError, type SharedWork, type WorkerMessage } from './shared-work.js';
+import { runBatches, type WorkerTask } from './worker-task.js';
 
-parentPort!.postMessage(await runTask(workerData as WorkerTask));
+const { task, batchSize, counter } = workerData as SharedWork<WorkerTask>;
+try {
+  const done: WorkerMessage<WorkerTask> = { ok: true, result: await runBatches(task, batchSize, claimFrom(counter)) };
+  parentPort!.postMessage(done);
+} catch (error) {
+  const crossing = crossingError(error);
+  if (!crossing) throw error;
+  parentPort!.postMessage(crossing);
+}

@@ -204,10 +204,12 @@ describe('edgewise lint', () => {
   });
 
   it('junit: info findings pass, warnings and errors fail', () => {
-    const report = JSON.parse(edgewise(['lint', UNBOUND, '-f', 'json']).stdout);
+    // storage-permissions, the info rule this file triggers, is opt-in: the config turns it on.
+    const { folder, file } = workspace('rules:\n  storage-permissions: info\n', UNBOUND);
+    const report = JSON.parse(edgewise(['lint', file, '-f', 'json'], folder).stdout);
     const { errors, warnings, infos } = report.summary;
     expect(infos).toBeGreaterThan(0);
-    const xml = edgewise(['lint', UNBOUND, '-f', 'junit']).stdout;
+    const xml = edgewise(['lint', file, '-f', 'junit'], folder).stdout;
     expect(xml).toContain(`<testsuites name="edgewise" tests="${errors + warnings + infos}" failures="${errors + warnings}" errors="0">`);
     expect((xml.match(/<system-out>/g) ?? []).length).toBe(infos);
   });

@@ -44,8 +44,13 @@ function read(rule: Rule, file: string): { file: string; text: string } {
   return { file: path, text: readFileSync(path, 'utf8') };
 }
 
-export async function lintWithRule(rule: Rule, input: { file: string; text: string }, flavour?: Flavour) {
-  const linted = await lintSource(input, { rules: [rule], config: { rules: {} }, flavour });
+/** The config a rule's cases run with: an opt-in rule is turned on at its default severity. */
+function configFor(rule: Rule): { rules: Record<string, Severity> } {
+  return { rules: rule.meta.optIn ? { [rule.meta.id]: rule.meta.defaultSeverity } : {} };
+}
+
+export async function lintWithRule(rule: Rule, input: { file: string; text: string }, flavour?: Flavour, config = configFor(rule)) {
+  const linted = await lintSource(input, { rules: [rule], config, flavour });
   return { all: linted.findings, own: linted.findings.filter((finding) => finding.ruleId === rule.meta.id) };
 }
 
@@ -57,6 +62,13 @@ export function testRule(rule: Rule, cases: { valid: ValidCase[]; invalid: Inval
       expect(cases.invalid.length).toBeGreaterThan(0);
       if (rule.meta.fixable) expect(cases.invalid.some((c) => c.output)).toBe(true);
     });
+
+    if (rule.meta.optIn) {
+      it.each(cases.invalid.map((c) => [c.file, c] as const))('opt-in: %s gives nothing when the config does not turn the rule on', async (_name, testCase) => {
+        const { own } = await lintWithRule(rule, read(rule, testCase.file), testCase.flavour, { rules: {} });
+        expect(own.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([]);
+      });
+    }
 
     it.each(cases.valid.map((c) => [c.file, c] as const))('valid: %s', async (_name, testCase) => {
       const { own } = await lintWithRule(rule, read(rule, testCase.file), testCase.flavour);
@@ -78,7 +90,7 @@ export function testRule(rule: Rule, cases: { valid: ValidCase[]; invalid: Inval
         if (error.messageIncludes) expect(own[index]!.message).toContain(error.messageIncludes);
       });
       if (testCase.output) {
-        const fixed = await fixSource(input, { rules: [rule], config: { rules: {} } });
+        const fixed = await fixSource(input, { rules: [rule], config: configFor(rule) });
         expect(fixed.text).toBe(read(rule, testCase.output).text);
         const relinted = await lintWithRule(rule, { file: input.file, text: fixed.text });
         expect(relinted.own.filter((f) => f.fix).map((f) => f.message)).toEqual([]);

@@ -4,7 +4,7 @@
 // stdout ahead of a stylish report, or to stderr when stdout carries a machine-readable format.
 import type { Finding } from '../../findings.js';
 import { lintFiles, type LintFilesOptions } from '../../run/lint-files.js';
-import { checkFormat, loadFormatter } from '../../report/formatters.js';
+import { checkFormat, formatNeeds, loadFormatter } from '../../report/formatters.js';
 import { RULES } from '../../rules/index.js';
 import { exitCodeFor, type CommandResult } from '../command-result.js';
 
@@ -18,9 +18,10 @@ export interface LintCommandOptions extends LintFilesOptions {
 
 export async function runLint(paths: string[], options: LintCommandOptions): Promise<CommandResult> {
   for (const entry of options.reports) checkFormat('lint', entry.format);
-  const run = await lintFiles(paths, options);
+  const run = await lintFiles(paths, { ...options, fingerprints: options.reports.some((entry) => formatNeeds('lint', entry.format).fingerprints) });
   const { report } = run;
-  const fingerprints = new Map<Finding, string>(report.results.map((finding, index) => [finding, run.fingerprints[index]!]));
+  // Computed only when a format shows them (SARIF).
+  const fingerprints = new Map<Finding, string>(run.fingerprints.length === 0 ? [] : report.results.map((finding, index) => [finding, run.fingerprints[index]!]));
   const context = {
     findings: report.results,
     files: report.summary.files,

@@ -35,13 +35,16 @@ export const MODE_GROUPS: Readonly<Record<string, readonly string[]>> = {
 };
 const WINDOWS_MODES = ['ro', 'rw'];
 
+/** Each mode option's group, built once: every bind of every file asks. */
+const GROUP_OF_MODE: ReadonlyMap<string, string> = new Map(Object.entries(MODE_GROUPS).flatMap(([group, options]) => options.map((option) => [option, group] as const)));
+
 /** Splits on ":" but keeps a drive letter (C:\data, c:/data) with its path. */
 export function parseBind(text: string): BindSpec {
   const parts: BindPart[] = [];
   let start = 0;
   for (const piece of text.split(':')) {
     const previous = parts[parts.length - 1];
-    if (previous && /^[A-Za-z]$/.test(previous.text) && /^[\\/]/.test(piece)) {
+    if (previous && previous.text.length === 1 && /^[A-Za-z]$/.test(previous.text) && /^[\\/]/.test(piece)) {
       previous.text += ':' + piece;
     } else {
       parts.push({ text: piece, start });
@@ -54,8 +57,7 @@ export function parseBind(text: string): BindSpec {
 
 /** "ro", "rw,z"…: text made only of mode options (a mode written where the container path goes). */
 export function looksLikeMode(text: string): boolean {
-  const known = Object.values(MODE_GROUPS).flat();
-  return text !== '' && text.split(',').every((option) => known.includes(option));
+  return text !== '' && text.split(',').every((option) => GROUP_OF_MODE.has(option));
 }
 
 export function isWindowsPath(path: string): boolean {
@@ -72,7 +74,8 @@ export function isVolumeName(text: string): boolean {
 
 /** "/" (or "//", "/."): Docker refuses to mount over the container's root. */
 export function isRootPath(path: string): boolean {
-  return path.startsWith('/') && path.split('/').every((segment) => segment === '' || segment === '.');
+  // A character other than / and . (nearly every path has one) means it is not the root: no split.
+  return path.startsWith('/') && !/[^/.]/.test(path) && path.split('/').every((segment) => segment === '' || segment === '.');
 }
 
 export type ModeProblem = { kind: 'unknown'; option: string } | { kind: 'twice'; group: string; options: string } | { kind: 'windows'; option: string } | { kind: 'nocopy-on-bind' };
@@ -89,7 +92,7 @@ export function checkMode(mode: string, spec: BindSpec): ModeProblem | undefined
   }
   const seen = new Map<string, string>();
   for (const option of options) {
-    const group = Object.keys(MODE_GROUPS).find((name) => MODE_GROUPS[name]!.includes(option));
+    const group = GROUP_OF_MODE.get(option);
     if (group === undefined) return { kind: 'unknown', option };
     const earlier = seen.get(group);
     if (earlier !== undefined) return { kind: 'twice', group, options: `${earlier} and ${option}` };

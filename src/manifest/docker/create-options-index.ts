@@ -8,17 +8,27 @@ import type { JoinedCreateOptions } from './join-create-options.js';
 interface Index {
   bySettings: Map<string, JoinedCreateOptions>;
   byPointer: Map<string, JoinedCreateOptions>;
+  /**
+   * By the pointer of the module whose settings hold them: a module's own pointer string is
+   * hashed once, where `<module>/settings` built per lookup was joined and hashed every time.
+   */
+  byModule: Map<string, JoinedCreateOptions>;
 }
+
+const SETTINGS = '/settings';
 
 const indexes = new WeakMap<readonly JoinedCreateOptions[], Index>();
 
 function indexOf(list: readonly JoinedCreateOptions[]): Index {
   let index = indexes.get(list);
   if (!index) {
-    index = { bySettings: new Map(), byPointer: new Map() };
+    index = { bySettings: new Map(), byPointer: new Map(), byModule: new Map() };
     // The first entry wins, as Array.find did.
     for (const options of list) {
-      if (!index.bySettings.has(options.settingsPointer)) index.bySettings.set(options.settingsPointer, options);
+      if (!index.bySettings.has(options.settingsPointer)) {
+        index.bySettings.set(options.settingsPointer, options);
+        if (options.settingsPointer.endsWith(SETTINGS)) index.byModule.set(options.settingsPointer.slice(0, -SETTINGS.length), options);
+      }
       if (!index.byPointer.has(options.pointer)) index.byPointer.set(options.pointer, options);
     }
     indexes.set(list, index);
@@ -29,6 +39,11 @@ function indexOf(list: readonly JoinedCreateOptions[]): Index {
 /** The options of the module whose settings are at `settingsPointer`. */
 export function createOptionsAt(list: readonly JoinedCreateOptions[], settingsPointer: string): JoinedCreateOptions | undefined {
   return indexOf(list).bySettings.get(settingsPointer);
+}
+
+/** The options of the module at `modulePointer` (in its `settings`): createOptionsAt(list, `<modulePointer>/settings`). */
+export function createOptionsOfModule(list: readonly JoinedCreateOptions[], modulePointer: string): JoinedCreateOptions | undefined {
+  return indexOf(list).byModule.get(modulePointer);
 }
 
 /** The options that `pointer` lies inside (strictly below their own pointer), if any. */

@@ -1,14 +1,14 @@
 // A module's joined createOptions (normalized once per file) and its HostConfig.
 import type { AgentModule } from '../agent-modules.js';
-import { createOptionsAt } from './create-options-index.js';
+import { createOptionsOfModule } from './create-options-index.js';
 import type { JoinedCreateOptions } from './join-create-options.js';
-import { appendPointer, getAtPointer } from '../json-pointer.js';
+import { getAtPointer } from '../json-pointer.js';
 import type { NormalizedManifest } from '../normalize-manifest.js';
 import { memberOf, type Member } from '../case-insensitive-member.js';
 
 export function createOptionsOf(manifest: NormalizedManifest, module: AgentModule): JoinedCreateOptions | undefined {
   // Through the index: rules call this once per module, and a scan per call is quadratic.
-  return createOptionsAt(manifest.createOptions, appendPointer(module.pointer, 'settings'));
+  return createOptionsOfModule(manifest.createOptions, module.pointer);
 }
 
 export function hostConfigOf(options: JoinedCreateOptions | undefined): Member | undefined {

@@ -13,6 +13,7 @@ import type { UpstreamLink } from '../../../../src/runtime/hub/upstream/upstream
 import { UpstreamPump } from '../../../../src/runtime/hub/upstream/upstream-pump.js';
 import { openHubStore, type HubStore, type MessageStore } from '../../../../src/runtime/store/hub-store.js';
 import { waitFor } from '../../../support/wait-for.js';
+import { FakeLinkState } from './resync-fakes.js';
 import { hubMessage } from '../upstream/upstream-support.js';
 
 const CHILD = { deviceId: 'child' };
@@ -20,20 +21,9 @@ const PRIORITY = 0;
 const EXPIRED = 20_000;
 const LIVE = 10;
 
-class TestLink {
-  state: UpstreamState = 'cut';
+class TestLink extends FakeLinkState {
+  override state: UpstreamState = 'cut';
   readonly sent: string[] = [];
-  private readonly listeners = new Set<(state: UpstreamState) => void>();
-
-  onStateChange(listener: (state: UpstreamState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  set(state: UpstreamState): void {
-    this.state = state;
-    for (const listener of [...this.listeners]) listener(state);
-  }
 
   sendTelemetry(message: HubMessage): Promise<void> {
     this.sent.push(message.body.toString());

@@ -11,6 +11,7 @@ import type { UpstreamLink } from '../../../../src/runtime/hub/upstream/upstream
 import { UpstreamPump } from '../../../../src/runtime/hub/upstream/upstream-pump.js';
 import { openHubStore, type HubStore } from '../../../../src/runtime/store/hub-store.js';
 import { waitFor } from '../../../support/wait-for.js';
+import { FakeLinkState } from './resync-fakes.js';
 import { hubMessage } from '../upstream/upstream-support.js';
 
 const CHILD = { deviceId: 'child' };
@@ -18,20 +19,9 @@ const HIGH = 0;
 const LOW = 2_000_000_000;
 
 /** A link whose state the test sets; sends of bodies starting with `hold` never end, the others succeed at once. */
-class TestLink {
-  state: UpstreamState = 'cut';
+class TestLink extends FakeLinkState {
+  override state: UpstreamState = 'cut';
   readonly sent: string[] = [];
-  private readonly listeners = new Set<(state: UpstreamState) => void>();
-
-  onStateChange(listener: (state: UpstreamState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  set(state: UpstreamState): void {
-    this.state = state;
-    for (const listener of [...this.listeners]) listener(state);
-  }
 
   sendTelemetry(message: HubMessage): Promise<void> {
     const body = message.body.toString();

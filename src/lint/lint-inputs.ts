@@ -14,7 +14,6 @@ import { capFindings, isOmittedFindings, type OmittedFindings } from '../finding
 import { RULE_IDS, RULES } from '../rules/index.js';
 import { ConfigResolver } from './config-resolver.js';
 import { fingerprintOf } from './fingerprint.js';
-import { fixSource } from './fix-source.js';
 import { lintSource, type FindingCandidate } from './lint-source.js';
 import { SuppressionTracker } from './suppressions.js';
 import { unreadableFinding } from '../validate/load-source.js';
@@ -100,6 +99,8 @@ export class LintSession {
       const lintOptions = { rules: RULES, config, flavour: options.flavour };
       let text = read.text;
       if (options.fix || options.fixDryRun) {
+        // Loaded only for --fix: a plain lint (every pre-commit run) does not pay for it at start-up.
+        const { fixSource } = await import('./fix-source.js');
         const fixed = await fixSource({ file: ref.file, text }, lintOptions);
         // A file whose fixes could not be written is listed too, so that --fix never skips silently.
         if (fixed.fixed > 0 || fixed.unfixable !== undefined) {

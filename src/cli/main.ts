@@ -239,6 +239,17 @@ function buildProgram(command: string | undefined): Command {
       const { runRules } = await import('./commands/rules.js');
       emit(await runRules(options));
     });
+
+  program
+    .command('schema')
+    .description('print a JSON Schema for editors, self-contained for offline use (its $id is stable)')
+    .option('--template', 'the template form: createOptions may be objects (deployment.template.json, YAML manifests)')
+    .addOption(new Option('--part <part>', 'a whole manifest, or the part of one a file holds alone').choices(['manifest', 'edge-agent', 'edge-hub', 'create-options']).default('manifest'))
+    .option('-o, --output <file>', 'write it to this file instead of stdout')
+    .action(async (options: { template?: boolean; part: 'manifest' | 'edge-agent' | 'edge-hub' | 'create-options'; output?: string }) => {
+      const { runSchema } = await import('./commands/schema.js');
+      emit(runSchema(options));
+    });
   return program;
 }
 

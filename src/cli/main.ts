@@ -395,7 +395,8 @@ function addHubCommands(program: Command): void {
     .option('--from-cloud', "run the cloud's $edgeAgent deployment instead of the manifest's modules")
     .option('--device-id <id>', 'with --with-cloud: the edge device the emulator holds (default edge-device)')
     .option('--cloud-data <dir>', "with --with-cloud: the emulator's data folder (default: cloud beside --data)")
-    .action(async (manifest: string, options: { connectionString?: string; data: string; cloudCa?: string; cloudHttpsPort: number; address: string; mqttPort: number; httpsPort: number; gatewayHostName?: string; sync?: boolean; force?: boolean; backend: string; modules?: string; dockerHost?: string; withCloud?: boolean; fromCloud?: boolean; deviceId?: string; cloudData?: string }) => {
+    .option('--ui-port <port>', 'serve a live status page (modules, clients, upstream, a queue chart, a Cut/Restore button) on loopback at this port, 0: one the system chooses; its address is printed at start', port)
+    .action(async (manifest: string, options: { connectionString?: string; data: string; cloudCa?: string; cloudHttpsPort: number; address: string; mqttPort: number; httpsPort: number; gatewayHostName?: string; sync?: boolean; force?: boolean; backend: string; modules?: string; dockerHost?: string; withCloud?: boolean; fromCloud?: boolean; deviceId?: string; cloudData?: string; uiPort?: number }) => {
       const [{ runRun }, { stopOnSignals }] = await Promise.all([import('./commands/run.js'), import('./commands/cloud-stop-signal.js')]);
       const io = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text), stop: stopOnSignals(['SIGINT', 'SIGTERM', 'SIGHUP']), env: process.env };
       emit(await runRun(manifest, options, io));

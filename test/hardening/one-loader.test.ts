@@ -31,6 +31,7 @@ describe('one guarded loader', () => {
       ['src/runtime/agent/process/module-log-reader.ts', 'reads module logs in DATA/logs for edgewise logs: opened without following links or blocking, regular files only'],
       ['src/runtime/agent/process/module-log-writer.ts', "opens DATA/logs/{module}.log to append a module's output (write-only, no links followed, owner-only); reads nothing"],
       ['src/schema/schema-files.ts', 'reads the JSON Schemas shipped in schemas/ for edgewise schema'],
+      ['src/runtime/status-page/chart-library.ts', "reads uPlot's browser script and stylesheet from its installed package, once per status page"],
       ['src/cli/startup-code-cache.ts', "reads edgewise's start-up bundle and its compile caches (dist/bin, the user's cache folder); writes a user's cache owner-only, whole then renamed"],
       ['src/runtime/store/hub-store-check.ts', "reads the lmdb header pages and every tree page of the hub store's data.mdb before lmdb maps it (a damaged page would crash lmdb)"],
     ]);

@@ -5,8 +5,9 @@
 // or SIGTERM; stops them cleanly (the agent and its modules first, then the hub: listeners
 // closed, commits in flight finished, store closed, hub.json removed), exit 0. `--with-cloud`
 // first starts a local emulator seeded with the edge device and this deployment
-// (runtime/cloud/seeded-cloud.ts), and stops it last. One line on stdout says where each part is; the log
-// goes to stderr, one line per event.
+// (runtime/cloud/seeded-cloud.ts), and stops it last. `--ui-port` adds the live status page on
+// loopback (runtime/status-page/), started after the hub and stopped before it. One line on stdout
+// says where each part is; the log goes to stderr, one line per event.
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { LintFinding } from '../../lint/lint-source.js';
@@ -22,6 +23,9 @@ import { deploymentFromManifest } from '../../runtime/agent/deployment.js';
 import { startEdge, type RunningEdge } from '../../runtime/agent/start-edge.js';
 import { startSeededCloud, type SeededCloud } from '../../runtime/cloud/seeded-cloud.js';
 import { createHubLog, DEFAULT_HUB_DATA_FOLDER, HUB_INFO_FILE, startHub, type HubOptions, type RunningHub } from '../../runtime/hub/index.js';
+import { statusPageAddress } from '../../runtime/status-page/page-access.js';
+import { startStatusPage, type RunningStatusPage } from '../../runtime/status-page/status-page-server.js';
+import type { ModuleStateLike } from '../../runtime/status-page/status-snapshot.js';
 import type { CommandResult } from '../command-result.js';
 import { chooseBackend, type BackendChoice } from './run-backend.js';
 
@@ -53,6 +57,8 @@ export interface RunOptions {
   deviceId?: string;
   /** With --with-cloud: the emulator's data folder (default: `cloud` beside --data). */
   cloudData?: string;
+  /** Serve the live status page on loopback at this port (0: the system chooses); none without it. */
+  uiPort?: number;
 }
 
 export const DEFAULT_EDGE_DEVICE = 'edge-device';
@@ -118,6 +124,10 @@ export async function runRun(manifestPath: string, options: RunOptions, io: RunI
       log: (line) => log(`edgewise hub: ${line}`),
     };
     const running = await startWithGateway(hubOptions, backend, options, agentLog, io);
+    const page = await startPageFor(running, options, log).catch(async (error: unknown) => {
+      await running.close();
+      throw error;
+    });
     const { info } = running.hub;
     io.out(`edgewise run: edge hub of ${info.edgeDeviceId} listening on mqtts://${info.mqtt.host}:${info.mqtt.port} (modules and child devices) and https://${info.https.host}:${info.https.port} (gateway); clients trust ${info.ca}; details in ${join(dataFolder, HUB_INFO_FILE)}\n`);
     if (backend) {
@@ -126,10 +136,12 @@ export async function runRun(manifestPath: string, options: RunOptions, io: RunI
     } else {
       noteModulesNotRun(manifest, io);
     }
+    if (page) io.out(`edgewise run: status page on ${page.url} (open it in a browser on this machine; the token keeps other users of the machine out)\n`);
     await new Promise<void>((resolveStop) => {
       if (io.stop.aborted) resolveStop();
       else io.stop.addEventListener('abort', () => resolveStop(), { once: true });
     });
+    await page?.close();
     await running.close();
   } finally {
     await cloud?.close();
@@ -159,7 +171,13 @@ function noteModulesNotRun(manifest: NormalizedManifest, io: RunIo): void {
   if (names.length > 0) io.err(`edgewise run: the deployment's modules (${names.sort().join(', ')}) are not started: give --modules FILE to run them as processes, or --backend docker\n`);
 }
 
-type Running = { hub: RunningHub; close(): Promise<void> };
+type Running = { hub: RunningHub; modules?: () => Record<string, ModuleStateLike>; close(): Promise<void> };
+
+/** The status page, with --ui-port: on the hub's address when that is a loopback one, else on 127.0.0.1. */
+async function startPageFor(running: Running, options: RunOptions, log: (line: string) => void): Promise<RunningStatusPage | undefined> {
+  if (options.uiPort === undefined) return undefined;
+  return startStatusPage({ hub: running.hub, modules: running.modules, address: statusPageAddress(options.address ?? '127.0.0.1'), port: options.uiPort, log: (line) => log(`edgewise run: ${line}`) });
+}
 
 /**
  * The hub, and the agent when there is a backend. With --with-cloud (a try on a laptop), a gateway
@@ -185,7 +203,7 @@ async function startEdgeWith(hub: HubOptions, backend: BackendChoice, options: R
     fromCloud: options.fromCloud,
     agentLog: (line) => agentLog(`edgewise agent: ${line}`),
   });
-  return { hub: edge.hub, close: () => edge.close() };
+  return { hub: edge.hub, modules: () => edge.agent.states(), close: () => edge.close() };
 }
 
 /** A route-syntax error other than text after the sink (which edgeHub ignores, and so does the hub). */

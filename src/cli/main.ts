@@ -122,7 +122,8 @@ function buildProgram(command: string | undefined): Command {
     .option('--config-dir <dir>', 'folder for generated manifests (default config)')
     .option('--modules-dir <dir>', 'folder with one folder per module (default modules)')
     .option('--allow-unresolved', 'keep unresolved placeholders (as warnings) instead of refusing to write')
-    .action(async (templates: string[], options: { env?: string; platform?: string; output?: string; configDir?: string; modulesDir?: string; allowUnresolved?: boolean }) => {
+    .option('--check', 'write nothing; exit 1, one line each, when a generated manifest is missing or differs from what gen would write (pre-commit, CI)')
+    .action(async (templates: string[], options: { env?: string; platform?: string; output?: string; configDir?: string; modulesDir?: string; allowUnresolved?: boolean; check?: boolean }) => {
       await refuseOutputsOverInputs([options.output], templates);
       const { runGen } = await import('./commands/gen.js');
       emit(await runGen(templates, options));

@@ -33,7 +33,7 @@ describe('one guarded loader', () => {
       ['src/schema/schema-files.ts', 'reads the JSON Schemas shipped in schemas/ for edgewise schema'],
       ['src/runtime/status-page/chart-library.ts', "reads uPlot's browser script and stylesheet from its installed package, once per status page"],
       ['src/cli/startup-code-cache.ts', "reads edgewise's start-up bundle and its compile caches (dist/bin, the user's cache folder); writes a user's cache owner-only, whole then renamed"],
-      ['src/runtime/store/hub-store-check.ts', "reads the lmdb header pages and every tree page of the hub store's data.mdb before lmdb maps it (a damaged page would crash lmdb)"],
+      ['src/runtime/store/hub-store-check.ts', "reads the lmdb header pages and every tree page of the hub's and the emulator's data.mdb before lmdb maps it (a damaged page would crash lmdb)"],
     ]);
     // Imports of node:fs's readers by name, or of the whole module (fs.readFileSync…).
     const readers = filesMatching(/import\s*\{[^}]*\b(readFileSync|openSync|readSync|createReadStream|readFile|open)\b[^}]*\}\s*from\s*'(node:)?fs(\/promises)?'|import\s*\*\s*as\s*\w+\s*from\s*'(node:)?fs/);

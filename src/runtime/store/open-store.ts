@@ -8,9 +8,34 @@
 // `transaction(callback)` commits the writes made before a throw (measured here with lmdb 3.5.6), so
 // a refused request could leave half its changes. A `transactionSync` callback must not return a
 // promise (a `put` returns one): that holds the commit open and `close()` never resolves.
-import { mkdirSync } from 'node:fs';
+//
+// Before lmdb maps the file, it is checked as the hub's is (hub-store-check.ts): a truncated or
+// garbled data.mdb would otherwise kill the process with SIGBUS. What cannot be opened safely is
+// refused with CloudStoreOpenError naming the folder and the recovery; nothing is deleted. The
+// folder is owner-only: it holds every identity's keys.
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type Key, type RootDatabase } from 'lmdb';
+import { InputError } from '../../errors.js';
+import { dataFileDamage } from './hub-store-check.js';
+
+/** The named databases, newest last; a store holding any other is not the emulator's. */
+const DATABASE_NAMES = ['devices', 'modules', 'twins', 'telemetry', 'cloudToDevice', 'settings'] as const;
+
+/**
+ * The emulator's store folder holds something it cannot open safely (truncated, corrupted, another
+ * lmdb store). Nothing is deleted or rewritten: the message names the folder and the recovery.
+ */
+export class CloudStoreOpenError extends InputError {
+  override name = 'CloudStoreOpenError';
+
+  constructor(folder: string, reason: string) {
+    super(
+      `the emulator store in ${folder} cannot be opened: ${reason}. Stop the emulator, move that folder aside (for example rename it to ${folder}.broken) and start again with an empty store, then add the devices again (their keys change); edgewise never deletes it`,
+      'store-corrupt',
+    );
+  }
+}
 
 export interface CloudStore {
   /** The folder holding the lmdb files. */
@@ -33,12 +58,20 @@ export interface CloudStore {
   close(): Promise<void>;
 }
 
-/** Opens (creating when missing) the store of a data folder. Close it before opening it again. */
+/** Opens (creating when missing) the store of a data folder. Close it before opening it again. Throws CloudStoreOpenError when it cannot be opened safely. */
 export function openCloudStore(folder: string): CloudStore {
   const path = join(folder, 'store');
-  mkdirSync(path, { recursive: true });
-  const root = open({ path, maxDbs: 8, overlappingSync: false });
-  const named = <K extends Key>(name: string) => root.openDB<unknown, K>({ name, encoding: 'json' });
+  makeOwnerOnly(path);
+  const damage = dataFileDamage(path);
+  if (damage !== undefined) throw new CloudStoreOpenError(path, damage);
+  let root: RootDatabase;
+  try {
+    root = open({ path, maxDbs: 8, overlappingSync: false });
+  } catch (error) {
+    throw new CloudStoreOpenError(path, `lmdb refused it (${reason(error)})`);
+  }
+  refuseOtherStores(root, path);
+  const named = <K extends Key>(name: (typeof DATABASE_NAMES)[number]) => root.openDB<unknown, K>({ name, encoding: 'json' });
   let closing: Promise<void> | undefined;
   return {
     path,
@@ -61,4 +94,34 @@ export function openCloudStore(folder: string): CloudStore {
       return closing;
     },
   };
+}
+
+function makeOwnerOnly(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    chmodSync(path, 0o700);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? reason(error);
+    throw new CloudStoreOpenError(path, `the folder cannot be made or made owner-only (${code}); check the data folder's permissions and owner`);
+  }
+}
+
+/** Opening a named database makes it: in another program's store (the hub's) that would write into it. */
+function refuseOtherStores(root: RootDatabase, path: string): void {
+  let existing: string[];
+  try {
+    existing = [...root.getKeys()].map(String);
+  } catch (error) {
+    void root.close();
+    throw new CloudStoreOpenError(path, `reading it failed (${reason(error)})`);
+  }
+  const foreign = existing.filter((name) => !(DATABASE_NAMES as readonly string[]).includes(name));
+  if (foreign.length > 0) {
+    void root.close();
+    throw new CloudStoreOpenError(path, `it is an lmdb store but not the emulator's (it holds ${foreign.slice(0, 4).join(', ')})`);
+  }
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -11,6 +11,7 @@ import { emit } from './emit.js';
 import { refuseOutputsOverInputs } from './output-paths.js';
 import { requestedThreads } from '../run/thread-count.js';
 import { wantsColor } from './wants-color.js';
+import { fileProgressBar, watchedTerminal } from './progress-bar.js';
 
 const USAGE_ERROR = 2;
 const VERSION = '0.1.0';
@@ -55,7 +56,7 @@ function buildProgram(command: string | undefined): Command {
     .addOption(threadsOption)
     .action(async (paths: string[], options: { format: string; flavour?: Flavour; threads?: string }) => {
       const threads = requestedThreads(options.threads, process.env.EDGEWISE_THREADS);
-      emit(await runValidate(paths, { format: options.format, flavour: options.flavour, threads, color: wantsColor(process.stdout, process.env) }));
+      emit(await runValidate(paths, { format: options.format, flavour: options.flavour, threads, color: wantsColor(process.stdout, process.env), progress: fileProgressBar('validating', process, process.env) }));
     });
 
   program
@@ -91,6 +92,7 @@ function buildProgram(command: string | undefined): Command {
           threads,
           color: wantsColor(process.stdout, process.env),
           toolVersion: VERSION,
+          progress: fileProgressBar('linting', process, process.env),
         }),
       );
     });
@@ -447,7 +449,7 @@ function addDemoCommands(program: Command): void {
       const [{ runDemoOffline }, { stopOnSignals }] = await Promise.all([import('./commands/demo-offline.js'), import('./commands/cloud-stop-signal.js')]);
       const io = {
         out: (text: string) => void process.stdout.write(text),
-        isTTY: Boolean(process.stdout.isTTY),
+        isTTY: watchedTerminal(process, process.env),
         columns: () => process.stdout.columns ?? 0,
         color: wantsColor(process.stdout, process.env),
         stop: stopOnSignals(['SIGINT', 'SIGTERM', 'SIGHUP']),

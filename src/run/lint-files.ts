@@ -10,11 +10,14 @@ import { InputError } from '../errors.js';
 import type { LintRunOptions } from '../lint/lint-inputs.js';
 import { unusedSuppressionFindings } from '../lint/unused-suppressions.js';
 import { runInParallel, type ParallelRun } from './run-in-parallel.js';
+import type { ProgressListener } from './run-progress.js';
 import type { LintTask } from './worker-task.js';
 
 export interface LintFilesOptions extends LintRunOptions {
   /** Threads to use (0 and 1: the main thread only); undefined decides from the files and the free cores. */
   threads?: number;
+  /** Hears how many of the inputs are done, as the run goes. */
+  onProgress?: ProgressListener;
 }
 
 export interface LintRun {
@@ -32,7 +35,7 @@ export async function lintFiles(paths: readonly string[], options: LintFilesOpti
   const refs = collectInputs(paths);
   if (options.fix && !options.fixDryRun && refs.some((ref) => ref.file === STDIN_NAME)) throw new InputError('--fix cannot write to stdin; use --fix-dry-run to see the result', 'invalid-option');
   const { configFile, fix, fixDryRun, flavour, quiet, fingerprints } = options;
-  const run = await runInParallel({ kind: 'lint', refs, options: { configFile, fix, fixDryRun, flavour, quiet, fingerprints } }, options.threads);
+  const run = await runInParallel({ kind: 'lint', refs, options: { configFile, fix, fixDryRun, flavour, quiet, fingerprints } }, options.threads, options.onProgress);
   return joinLintRun(paths, run, options);
 }
 

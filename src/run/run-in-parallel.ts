@@ -3,10 +3,11 @@
 // processes leave free during its first LOAD_SAMPLE_MS of work and starts a worker for each (or,
 // at once, as many as --threads asks). Threads take batches from one shared counter, so a late
 // or slowed thread simply takes fewer; results are put back in input order, so the report is the
-// same whatever the thread count.
+// same whatever the thread count. A listener hears how many inputs are done (run-progress.ts).
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { STDIN_NAME } from '../manifest/read-inputs.js';
+import { RunProgress, type ProgressListener } from './run-progress.js';
 import { claimFrom, errorFrom, newCounter, type SharedWork, type WorkerMessage } from './shared-work.js';
 import { LOAD_SAMPLE_MS, mayUseWorkers, sampleCpus, spareCores, workerCount } from './thread-count.js';
 import { runBatches, type BatchOf, type SummaryOf, type ThreadResult, type WorkerTask } from './worker-task.js';
@@ -24,15 +25,20 @@ export function batchSizeFor(files: number, threads: number): number {
 }
 
 /** `requested`: --threads / EDGEWISE_THREADS; undefined decides from the files and the idle cores. */
-export async function runInParallel<T extends WorkerTask>(task: T, requested?: number): Promise<ParallelRun<T>> {
+export async function runInParallel<T extends WorkerTask>(task: T, requested?: number, onProgress?: ProgressListener): Promise<ParallelRun<T>> {
   const { refs } = task;
+  const progress = onProgress && new RunProgress(onProgress, refs.length);
+  progress?.start();
+  const batchDone = progress && ((inputs: number) => progress.batchDone(inputs));
   if (refs.some((ref) => ref.file === STDIN_NAME) || !mayUseWorkers(refs.length, requested)) {
     let next = 0;
-    return joinThreads([await runBatches(task, Math.max(1, refs.length), () => next++)]);
+    // One batch, unless someone follows the run: then batches as threads take them, so that it
+    // moves (the report is the same: batches join in input order).
+    return joinThreads([await runBatches(task, progress ? batchSizeFor(refs.length, 1) : Math.max(1, refs.length), () => next++, batchDone)]);
   }
   // Loaded here, not at the top: small runs never pay for the worker machinery.
   const { Worker } = await import('node:worker_threads');
-  const work: SharedWork<T> = { task, batchSize: batchSizeFor(refs.length, requested ?? 2), counter: newCounter() };
+  const work: SharedWork<T> = { task, batchSize: batchSizeFor(refs.length, requested ?? 2), counter: newCounter(), ...(progress ? { progress: progress.counter } : {}) };
   const workers: Worker[] = [];
   const results: Promise<ThreadResult<T>>[] = [];
   const start = (count: number): void => {
@@ -58,10 +64,13 @@ export async function runInParallel<T extends WorkerTask>(task: T, requested?: n
       return claim();
     };
   }
+  let stopReporting: (() => void) | undefined;
   try {
-    const own = await runBatches(work.task, work.batchSize, () => claimNext());
+    const own = await runBatches(work.task, work.batchSize, () => claimNext(), batchDone);
+    stopReporting = progress?.whileWaiting();
     return joinThreads([own, ...(await Promise.all(results))]);
   } finally {
+    stopReporting?.();
     // After a failure the others stop too; after success they have exited already.
     for (const worker of workers) void worker.terminate();
   }

@@ -10,6 +10,8 @@ export interface SharedWork<T extends WorkerTask> {
   batchSize: number;
   /** One Int32: the index of the next batch to take. */
   counter: SharedArrayBuffer;
+  /** One Int32: inputs done by all threads (run-progress.ts); only when someone shows progress. */
+  progress?: SharedArrayBuffer;
 }
 
 export function newCounter(): SharedArrayBuffer {

@@ -39,13 +39,15 @@ async function runnerFor<T extends WorkerTask>(task: T): Promise<BatchRunner<T>>
   return { run: async (refs, firstIndex) => (await session.lint(refs, firstIndex)) as BatchOf<T>, summary: () => session.summary() as SummaryOf<T> };
 }
 
-/** Runs the batches `claim` hands out (batch indexes; one past the last means done), `batchSize` inputs each. */
-export async function runBatches<T extends WorkerTask>(task: T, batchSize: number, claim: () => number): Promise<ThreadResult<T>> {
+/** Runs the batches `claim` hands out (batch indexes; one past the last means done), `batchSize` inputs each; `batchDone` hears of each finished batch's inputs. */
+export async function runBatches<T extends WorkerTask>(task: T, batchSize: number, claim: () => number, batchDone?: (inputs: number) => void): Promise<ThreadResult<T>> {
   const runner = await runnerFor(task);
   const batches: ThreadResult<T>['batches'] = [];
   for (let index = claim(); index * batchSize < task.refs.length; index = claim()) {
     const first = index * batchSize;
-    batches.push({ index, result: await runner.run(task.refs.slice(first, first + batchSize), first) });
+    const refs = task.refs.slice(first, first + batchSize);
+    batches.push({ index, result: await runner.run(refs, first) });
+    batchDone?.(refs.length);
   }
   return { batches, summary: runner.summary() };
 }

@@ -16,9 +16,17 @@ export interface DemoRun {
 }
 
 /** Runs a program to its end with stdout and stderr piped; killed by the guard if it hangs. `onStdout` sees stdout so far, as it grows. */
-export function runToEnd(program: string, args: readonly string[], onStdout?: (stdout: string) => void): Promise<DemoRun> {
+/** A person's terminal: the demo draws its live line only outside CI and on a terminal that can redraw. */
+export function personTerminalEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.CI;
+  if (!env.TERM || env.TERM === 'dumb') env.TERM = 'xterm';
+  return env;
+}
+
+export function runToEnd(program: string, args: readonly string[], onStdout?: (stdout: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<DemoRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

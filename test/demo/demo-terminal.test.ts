@@ -5,7 +5,7 @@
 // the run still ends with the summary and exit 0. Without `script` the test is skipped, saying why.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, DEMO_GUARD_MS, runToEnd, summaryOf } from './demo-support.js';
+import { BIN, DEMO_GUARD_MS, runToEnd, summaryOf, personTerminalEnv } from './demo-support.js';
 
 const ADDRESS = '127.0.16.3';
 const ERASE = '\r\u001b[2K';
@@ -23,7 +23,7 @@ function liveLines(output: string): string[] {
 describe.skipIf(!hasScript)('edgewise demo offline on a terminal', () => {
   it('redraws its counters line in place through the scenario, and ends with the summary (exit 0)', async () => {
     const command = [process.execPath, BIN, 'demo', 'offline', '--address', ADDRESS, '--outage-seconds', '3'].map((word) => `'${word}'`).join(' ');
-    const run = await runToEnd('script', ['-qfec', command, '/dev/null']);
+    const run = await runToEnd('script', ['-qfec', command, '/dev/null'], undefined, personTerminalEnv());
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
 
     const live = liveLines(run.stdout);

@@ -7,6 +7,7 @@ import { lintFiles, type LintFilesOptions } from '../../run/lint-files.js';
 import { checkFormat, formatNeeds, loadFormatter } from '../../report/formatters.js';
 import { RULES } from '../../rules/index.js';
 import { exitCodeFor, type CommandResult } from '../command-result.js';
+import { withProgress, type ProgressDisplay } from '../progress-bar.js';
 
 export interface LintCommandOptions extends LintFilesOptions {
   /** Formats with their output file (undefined: stdout). */
@@ -14,11 +15,13 @@ export interface LintCommandOptions extends LintFilesOptions {
   maxWarnings?: number;
   color: boolean;
   toolVersion: string;
+  /** A progress bar on the terminal (progress-bar.ts); cleared before anything is printed. */
+  progress?: ProgressDisplay;
 }
 
 export async function runLint(paths: string[], options: LintCommandOptions): Promise<CommandResult> {
   for (const entry of options.reports) checkFormat('lint', entry.format);
-  const run = await lintFiles(paths, { ...options, fingerprints: options.reports.some((entry) => formatNeeds('lint', entry.format).fingerprints) });
+  const run = await withProgress(options.progress, (onProgress) => lintFiles(paths, { ...options, fingerprints: options.reports.some((entry) => formatNeeds('lint', entry.format).fingerprints), onProgress }));
   const { report } = run;
   // Computed only when a format shows them (SARIF).
   const fingerprints = new Map<Finding, string>(run.fingerprints.length === 0 ? [] : report.results.map((finding, index) => [finding, run.fingerprints[index]!]));

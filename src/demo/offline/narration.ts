@@ -1,8 +1,11 @@
 // How the demo tells what it does: step headings, narration lines, each check as it is made,
 // the counters, and at the end the summary. Two narrators share the words: a live one for a
-// terminal (a counters line at the bottom, redrawn in place) and a plain one for a pipe or a
-// file (lines only). The demo never writes itself: the CLI gives the writer.
+// terminal (a counters line at the bottom, redrawn in place, and while the backlog drains after
+// the restore a progress bar in its place) and a plain one for a pipe or a file (lines only). The
+// demo never writes itself: the CLI gives the writer.
+import type { DrainView } from './backlog-drain.js';
 import type { DemoCheck } from './demo-types.js';
+import { startDrainBar, type DrainBar } from './drain-bar.js';
 import type { HubProgress } from './hub-progress.js';
 
 export interface ProgressView {
@@ -21,6 +24,8 @@ export interface Narrator {
   progress(view: ProgressView): void;
   /** The counters as a line of their own (at the end of a step). */
   counters(view: ProgressView): void;
+  /** The backlog draining to the cloud: a progress bar on a terminal until undefined or the next line, ignored when piped. */
+  drain(view: DrainView | undefined): void;
   /** Lines printed as they are, after the live line is gone (the summary). */
   finish(lines: readonly string[]): void;
 }
@@ -72,6 +77,7 @@ export function plainNarrator(output: NarratorOutput): Narrator {
     check: (check) => line(checkLine(check, output.color)),
     progress: () => undefined,
     counters: (view) => line(`  counters (${view.phase}): ${countersText(view.hub)}`),
+    drain: () => undefined,
     finish: (lines) => {
       for (const text of lines) line(text);
     },
@@ -83,7 +89,16 @@ const CLEAR_LINE = '\r\u001b[2K';
 /** On a terminal: the narration scrolls above one counters line that is redrawn in place, cut to the terminal's width so it never wraps. */
 export function liveNarrator(output: NarratorOutput, columns: () => number): Narrator {
   let live = '';
-  const line = (text: string): void => output.write(`${CLEAR_LINE}${text}\n${live}`);
+  let drainBar: DrainBar | undefined;
+  const endDrain = (): void => {
+    drainBar?.stop();
+    drainBar = undefined;
+  };
+  // A line of narration ends the drain's bar: the counters line comes back under it.
+  const line = (text: string): void => {
+    endDrain();
+    output.write(`${CLEAR_LINE}${text}\n${live}`);
+  };
   const bold = (text: string): string => (output.color ? `\u001b[1m${text}${RESET}` : text);
   return {
     title: (text) => line(text),
@@ -93,10 +108,24 @@ export function liveNarrator(output: NarratorOutput, columns: () => number): Nar
     progress: (view) => {
       // The four counters first, so a narrow terminal cuts what matters least.
       live = fitted(`  ▸ ${view.phase} │ ${countersText(view.hub)}`, columns());
-      output.write(`${CLEAR_LINE}${live}`);
+      if (!drainBar) output.write(`${CLEAR_LINE}${live}`);
     },
     counters: (view) => line(`  counters (${view.phase}): ${countersText(view.hub)}`),
+    drain: (view) => {
+      if (view === undefined) {
+        if (!drainBar) return;
+        endDrain();
+        output.write(`${CLEAR_LINE}${live}`);
+      } else if (drainBar) {
+        drainBar.update(view);
+      } else {
+        // The bar takes the counters line's place (erased first, so that the bar starts clean).
+        output.write(CLEAR_LINE);
+        drainBar = startDrainBar(output, lineWidth(columns()), view, drainCaption);
+      }
+    },
     finish: (lines) => {
+      endDrain();
       live = '';
       output.write(CLEAR_LINE);
       for (const text of lines) output.write(`${text}\n`);
@@ -104,9 +133,18 @@ export function liveNarrator(output: NarratorOutput, columns: () => number): Nar
   };
 }
 
+/** "  ▸ draining ████░░ 60% │ 724 of 1,204 stored messages sent up". */
+export function drainCaption(bar: string, view: DrainView): string {
+  return `  ▸ draining ${bar} │ ${count(view.sent)} of ${counted(view.backlog, 'stored message')} sent up`;
+}
+
+/** The live line's width: one less than the terminal's, so it never wraps; a terminal that does not say its width (0) is taken as 80 columns wide. */
+function lineWidth(columns: number): number {
+  return Math.max(20, (columns > 0 ? columns : 80) - 1);
+}
+
 function fitted(text: string, columns: number): string {
-  // A terminal that does not say its width (0) is taken as 80 columns wide.
-  const width = Math.max(20, (columns > 0 ? columns : 80) - 1);
+  const width = lineWidth(columns);
   const characters = [...text];
   return characters.length <= width ? text : `${characters.slice(0, width - 1).join('')}…`;
 }

@@ -4,6 +4,7 @@
 // cloud meanwhile, pushed to the clients; the device scope, read again. The round's four steps
 // are shown as the hub's status reports them; their effects are checked in the cloud.
 import { checkAlertsArrived, checkReadingsArrived } from './arrival-checks.js';
+import { drainView } from './backlog-drain.js';
 import { CHILD_DEVICE, EDGE_DEVICE, FILTER, PROMISE_WAIT_MS, type DemoContext } from './demo-context.js';
 import { RESYNC_STEPS, type ResyncStepView, type ResyncView } from '../../runtime/hub/resync.js';
 import { readHubProgress } from './hub-progress.js';
@@ -37,7 +38,7 @@ export async function resyncStep(context: DemoContext, { edge, child }: DemoEdge
   narrator.say(`$ edgewise hub upstream restore --data ${context.folder.hub}   (${counted(heldAtRestore, 'message')} and the twins' changes wait for the cloud)`);
   const reconciled: string[] = [];
 
-  const round = await followRound(context, edge, roundBefore);
+  const round = await followRound(context, edge, roundBefore, heldAtRestore);
 
   const arrived = await checkReadingsArrived(context, outage.childSentWhileCut);
   if (arrived) reconciled.push(`${counted(heldAtRestore, 'stored message')} delivered`);
@@ -71,23 +72,33 @@ export async function resyncStep(context: DemoContext, { edge, child }: DemoEdge
   return { restoredAtMs, heldAtRestore, deliveredAfterRestore: inbox.count - inboxAtRestore, reconciled };
 }
 
-/** Shows each step of the round after `roundBefore` as it ends, and resolves with the round once all four have ended (undefined if they do not). */
-async function followRound(context: DemoContext, edge: DemoEdge['edge'], roundBefore: number): Promise<ResyncView | undefined> {
+/**
+ * Shows each step of the round after `roundBefore` as it ends, and the drain of the `backlog`
+ * until its messages step ends; resolves with the round once all four have ended (undefined if
+ * they do not).
+ */
+async function followRound(context: DemoContext, edge: DemoEdge['edge'], roundBefore: number, backlog: number): Promise<ResyncView | undefined> {
   const shown = new Set<string>();
-  return waitUntil(
-    () => {
-      const view = readHubProgress(edge.hub).resync;
-      if (view.round <= roundBefore) return undefined;
-      for (const step of view.steps) {
-        if (!ENDED.has(step.state) || shown.has(step.step)) continue;
-        shown.add(step.step);
-        context.narrator.say(resyncStepLine(view.round, step));
-      }
-      return view.steps.every((step) => ENDED.has(step.state)) ? view : undefined;
-    },
-    PROMISE_WAIT_MS * 2,
-    context.signal,
-  );
+  try {
+    return await waitUntil(
+      () => {
+        const progress = readHubProgress(edge.hub);
+        if (!shown.has('messages')) context.narrator.drain(drainView(backlog, progress, roundBefore));
+        const view = progress.resync;
+        if (view.round <= roundBefore) return undefined;
+        for (const step of view.steps) {
+          if (!ENDED.has(step.state) || shown.has(step.step)) continue;
+          shown.add(step.step);
+          context.narrator.say(resyncStepLine(view.round, step));
+        }
+        return view.steps.every((step) => ENDED.has(step.state)) ? view : undefined;
+      },
+      PROMISE_WAIT_MS * 2,
+      context.signal,
+    );
+  } finally {
+    context.narrator.drain(undefined);
+  }
 }
 
 /** What a step's count counts (HubStatus.resync, issue 14's contract). */

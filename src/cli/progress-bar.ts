@@ -1,0 +1,93 @@
+// A progress bar for lint and validate runs over many files, drawn by cli-progress on stderr. Only
+// for a person at a terminal: both stdout and stderr are terminals, not in CI, not TERM=dumb; a
+// pipe, a file or CI gets exactly what it got before. It is cleared before the report is printed,
+// so the report is the same with or without it. The library is loaded (synchronously, so the bar
+// shows even while the main thread checks files without pause) only once a run turns out to have
+// MIN_FILES inputs: a one-file lint, every pre-commit run, never loads it.
+import { createRequire } from 'node:module';
+import type { SingleBar } from 'cli-progress';
+import type { ProgressListener } from '../run/run-progress.js';
+
+/** Fewer inputs than this are checked in about a second or less: a bar would only flash. */
+export const MIN_FILES = 200;
+
+/** Short enough that the line fits 80 columns with 10,000 files and the time left. */
+const BAR_WIDTH = 20;
+
+export interface ProgressDisplay {
+  /** The run's listener: draws the bar once the run has MIN_FILES inputs. */
+  update: ProgressListener;
+  /** Clears the bar, if one was drawn; updates after this draw nothing. */
+  stop(): void;
+}
+
+export interface OutputStreams {
+  stdout: { isTTY?: boolean };
+  stderr: NodeJS.WriteStream;
+}
+
+/** A person watches the output: both streams are terminals that can redraw a line, and this is not CI. */
+export function watchedTerminal(streams: OutputStreams, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(streams.stdout.isTTY) && Boolean(streams.stderr.isTTY) && !runsInCi(env) && env.TERM !== 'dumb';
+}
+
+/** CI services set CI (GitHub Actions, GitLab, CircleCI, Travis, Buildkite…); CI=false or 0 is a person turning that off. */
+function runsInCi(env: NodeJS.ProcessEnv): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
+}
+
+/** `verb` names the work, e.g. "linting". Undefined when nobody watches: then the run keeps no count at all. */
+export function fileProgressBar(verb: string, streams: OutputStreams, env: NodeJS.ProcessEnv): ProgressDisplay | undefined {
+  if (!watchedTerminal(streams, env)) return undefined;
+  let bar: SingleBar | undefined;
+  let stopped = false;
+  return {
+    update: (done, total) => {
+      if (stopped || total < MIN_FILES) return;
+      bar ??= startBar(verb, streams.stderr, total);
+      bar.update(done);
+    },
+    stop: () => {
+      stopped = true;
+      bar?.stop();
+    },
+  };
+}
+
+/** Runs `run` with the display's listener, and clears the bar however the run ends, before anything else is printed. */
+export async function withProgress<T>(display: ProgressDisplay | undefined, run: (onProgress?: ProgressListener) => Promise<T>): Promise<T> {
+  try {
+    return await run(display?.update);
+  } finally {
+    display?.stop();
+  }
+}
+
+function startBar(verb: string, stream: NodeJS.WriteStream, total: number): SingleBar {
+  const { SingleBar: Bar, Format } = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
+  const bar = new Bar({
+    stream,
+    clearOnComplete: true,
+    // true: the library cuts the line to the terminal's width itself (false would turn the
+    // terminal's line wrapping off, left off if the run is killed).
+    linewrap: true,
+    hideCursor: false,
+    barsize: BAR_WIDTH,
+    barCompleteChar: '█',
+    barIncompleteChar: '░',
+    format: (options, params) => `${verb} ${Format.BarFormat(params.progress, options)} ${Math.floor(params.progress * 100)}% │ ${count(params.value)} of ${count(params.total)} files${timeLeft(params.eta)}`,
+  });
+  bar.start(total, 0);
+  return bar;
+}
+
+function count(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** cli-progress's estimate in whole seconds (a word while it cannot tell yet: then nothing). */
+function timeLeft(eta: number | string): string {
+  if (typeof eta !== 'number' || eta <= 0) return '';
+  return eta < 60 ? ` │ ${eta} s left` : ` │ ${Math.round(eta / 60)} min left`;
+}

@@ -2,9 +2,10 @@
 // no file: an output that is one of the command's inputs would replace the manifest with the
 // result (`lint -f json -o m.json m.json`), and a folder, or a path under a regular file, cannot
 // be written at all. Each refusal is one line and exit 2 (a usage error), never an internal error.
-import { mkdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { collectInputs, readInput } from '../manifest/read-inputs.js';
+import { writeFileAtomic } from '../manifest/write-file-atomic.js';
 import { InputError } from '../errors.js';
 
 /**
@@ -48,10 +49,11 @@ export function checkWritablePaths(paths: readonly string[]): void {
   }
 }
 
+/** Whole or not at all (write-file-atomic.ts): a run killed mid-write leaves the old file. */
 export function writeOutputFile(path: string, text: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
+    writeFileAtomic(path, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new InputError(`cannot write ${path} (${code}); check the path and the permissions of its folder`);

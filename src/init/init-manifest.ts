@@ -93,7 +93,8 @@ function parameterValues(entry: TemplateEntry, options: InitOptions): Map<string
   for (const item of options.set ?? []) {
     const equals = item.indexOf('=');
     const name = equals === -1 ? item : item.slice(0, equals);
-    if (equals === -1) throw new InputError(`--set ${item}: write NAME=VALUE`);
+    // Without "=" the text may be a value given without its name (a secret in CI): only a parameter's own name is echoed.
+    if (equals === -1) throw new InputError(values.has(item) ? `--set ${item}: write NAME=VALUE` : '--set takes NAME=VALUE, and one was given without "=" (not shown, in case it is a secret)');
     if (!values.has(name)) {
       const known = entry.parameters.length === 0 ? `template ${entry.name} has no parameters` : `template ${entry.name} takes ${entry.parameters.map((parameter) => parameter.name).join(', ')}`;
       throw new InputError(`--set ${name}: ${known}`);

@@ -4,12 +4,13 @@
 // and --fix still fixes every finding. Suppressed findings, and all but errors with --quiet, are
 // dropped before they are placed. A session lives for one thread of a run (main or worker), so
 // each config file is loaded once however many batches the thread takes.
-import { writeFileSync } from 'node:fs';
 import type { EdgewiseConfig, Suppression } from '../config/edgewise-config.js';
+import { InputError } from '../errors.js';
 import type { Finding, FixedFile } from '../findings.js';
 import { isManifestCandidate } from '../manifest/manifest-shape.js';
 import { readInput, STDIN_NAME, type InputRef } from '../manifest/read-inputs.js';
 import { maskSecrets } from '../manifest/secrets.js';
+import { writeFileAtomic } from '../manifest/write-file-atomic.js';
 import { capFindings, isOmittedFindings, type OmittedFindings } from '../findings-cap.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
 import { ConfigResolver } from './config-resolver.js';
@@ -105,7 +106,7 @@ export class LintSession {
         // A file whose fixes could not be written is listed too, so that --fix never skips silently.
         if (fixed.fixed > 0 || fixed.unfixable !== undefined) {
           const write = Boolean(options.fix) && !options.fixDryRun && ref.file !== STDIN_NAME && fixed.fixed > 0;
-          if (write) writeFileSync(ref.file, fixed.text);
+          if (write) writeFixed(ref.file, fixed.text);
           const preview = write || fixed.fixed === 0 ? undefined : { before: maskSecrets(text, fixed.secrets), after: maskSecrets(fixed.text, fixed.secrets) };
           const unfixable = fixed.unfixable === undefined ? {} : { unfixable: maskSecrets(fixed.unfixable, fixed.secrets) };
           result.fixed.push({ file: ref.file, count: fixed.fixed, written: write, applied: fixed.applied, ...(preview ? { preview } : {}), ...unfixable });
@@ -155,6 +156,16 @@ export class LintSession {
       this.uses.set(config.file ?? '', use);
     }
     return use;
+  }
+}
+
+/** Whole or not at all (write-file-atomic.ts): a run killed mid-write leaves the manifest as it was. */
+function writeFixed(file: string, text: string): void {
+  try {
+    writeFileAtomic(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InputError(`cannot write the fixes to ${file} (${code}); check the permissions of the file and of its folder`);
   }
 }
 

@@ -4,6 +4,7 @@
 // read only if it is a regular file. Every read, stdin included, stops one byte past the limit.
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { devNull } from 'node:os';
+import { utf8Text } from './utf8-text.js';
 
 export type BoundedRead = { ok: true; text: string } | { ok: false; message: string };
 
@@ -24,7 +25,7 @@ export function readRegularFile(path: string, limit: number): BoundedRead {
     if (stats.size > limit) return { ok: false, message: overLimit(`the file is ${stats.size} bytes`, limit) };
     const bytes = readUpTo(descriptor, limit, stats.size, scratchFor(stats.size));
     if (bytes === undefined) return { ok: false, message: overLimit(`the file grew past ${limit} bytes while it was read`, limit) };
-    return { ok: true, text: bytes.toString('utf8') };
+    return utf8Text(bytes);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { ok: false, message: 'the file does not exist (ENOENT); check the path' };
@@ -38,7 +39,7 @@ export function readStandardInput(limit: number): BoundedRead {
   try {
     const bytes = readUpTo(STDIN, limit, 0);
     if (bytes === undefined) return { ok: false, message: overLimit(`stdin holds ${limit + 1} bytes or more`, limit) };
-    return { ok: true, text: bytes.toString('utf8') };
+    return utf8Text(bytes, 'stdin');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, message: `cannot read stdin (${code ?? (error as Error).message})` };

@@ -22,12 +22,12 @@ export interface CliRun {
 /** A run that does not end within this is killed, so a hang fails the test instead of stalling the suite. */
 const HANG_GUARD_MS = 20_000;
 
-export function edgewise(args: readonly string[], options: { cwd?: string; input?: string | Buffer } = {}): CliRun {
+export function edgewise(args: readonly string[], options: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): CliRun {
   const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'edgewise.js'), ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', EDGEWISE_DEBUG: '' },
+    env: { ...process.env, NO_COLOR: '1', EDGEWISE_DEBUG: '', ...options.env },
     timeout: HANG_GUARD_MS,
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -158,7 +158,7 @@ const valueEdit: fc.Arbitrary<ValueEdit> = fc.oneof(
 );
 
 /** Route conditions from IoT Hub's query grammar, nested at random, with mistakes in them. */
-const condition: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
+export const condition: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
   expr: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.constantFrom(

@@ -32,6 +32,7 @@ describe('one guarded loader', () => {
       ['src/runtime/agent/process/module-log-writer.ts', "opens DATA/logs/{module}.log to append a module's output (write-only, no links followed, owner-only); reads nothing"],
       ['src/schema/schema-files.ts', 'reads the JSON Schemas shipped in schemas/ for edgewise schema'],
       ['src/runtime/status-page/chart-library.ts', "reads uPlot's browser script and stylesheet from its installed package, once per status page"],
+      ['src/manifest/write-file-atomic.ts', 'opens only the temporary file it creates beside an output, and that folder to flush the rename; reads nothing'],
       ['src/cli/startup-code-cache.ts', "reads edgewise's start-up bundle and its compile caches (dist/bin, the user's cache folder); writes a user's cache owner-only, whole then renamed"],
       ['src/runtime/store/hub-store-check.ts', "reads the lmdb header pages and every tree page of the hub's and the emulator's data.mdb before lmdb maps it (a damaged page would crash lmdb)"],
     ]);
@@ -51,10 +52,10 @@ describe('one guarded loader', () => {
     expect(parsers.filter((file) => !allowed.has(file))).toEqual([]);
   });
 
-  it('writes command output only through output-paths.ts', () => {
+  it('writes command output only through write-file-atomic.ts, and runtime files where listed', () => {
     const allowed = new Map([
-      ['src/cli/output-paths.ts', 'checks every path before the first write'],
-      ['src/lint/lint-inputs.ts', 'lint --fix rewrites the manifests it was given, in place'],
+      // output-paths.ts (every command's outputs) and lint-inputs.ts (lint --fix) write through
+      // manifest/write-file-atomic.ts, which opens a temporary file and renames it: whole or not at all.
       ['src/runtime/data-folder/certificates.ts', "the emulator's own openssl config in its data folder"],
       ['src/runtime/cloud/cloud-info.ts', "the emulator's cloud.json, in its data folder, written whole then renamed"],
       ['src/runtime/cloud/owner-policy-keys.ts', "the emulator's iothubowner keys, in its data folder, written whole then renamed"],

@@ -264,3 +264,38 @@ export function plantedTemplate(refused: boolean): { template: unknown; env: str
   const env = Object.entries(values).map(([name, value]) => `${name}=${value}`).join('\n');
   return { template: source, env: `${env}\n` };
 }
+
+/** Every planted secret, in A's form and in B's (rotated), with its 6-character runs. */
+const SECRET_RUNS: [string, string[]][] = Object.entries(SECRETS).flatMap(([label, secret]) =>
+  [
+    [label, secret],
+    [`${label} (B)`, rotated(secret)],
+  ].map(([name, value]) => [name!, Array.from({ length: value!.length - 5 }, (_, start) => value!.slice(start, start + 6))] as [string, string[]]),
+);
+const SHORT_SECRET_TOKEN = new RegExp(`(?<![A-Za-z0-9])${SHORT_SECRET}(?![A-Za-z0-9])`);
+
+/** An output as written, and with JSON string escapes and XML entities undone, where a secret may hide. */
+function readingsOf(text: string): string[] {
+  const json = text.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\\(["\\/])/g, '$1');
+  const xml = text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
+  return [text, json, xml];
+}
+
+/**
+ * Every planted secret (or 6-character run of one) in a text, with where it was seen: the check
+ * secrets-battery.test.ts makes, shared with test/fuzz/secrets-every-command.test.ts.
+ */
+export function leaksIn(where: string, output: string): string[] {
+  const found: string[] = [];
+  for (const [label, runs] of SECRET_RUNS) {
+    for (const text of readingsOf(output)) {
+      const run = runs.find((candidate) => text.includes(candidate));
+      if (run === undefined) continue;
+      const index = text.indexOf(run);
+      found.push(`${where}: ${label} ("${run}" in …${text.slice(Math.max(0, index - 40), index + 46).replace(/\n/g, '⏎')}…)`);
+      break;
+    }
+  }
+  if (readingsOf(output).some((text) => SHORT_SECRET_TOKEN.test(text))) found.push(`${where}: the short registry password`);
+  return found;
+}

@@ -9,7 +9,7 @@ import type { LoadProblem } from '../../findings.js';
 import { appendPointer } from '../json-pointer.js';
 import { isPlainObject } from '../manifest-shape.js';
 import type { Leniency } from '../newtonsoft-json.js';
-import { MAX_NESTING_DEPTH, valueNestsTooDeep } from '../nesting-depth.js';
+import { excessDepthOffset, MAX_NESTING_DEPTH, valueNestsTooDeep } from '../nesting-depth.js';
 
 const CHUNK_KEY = /^createoptions(\d\d)?$/i;
 
@@ -149,6 +149,13 @@ export async function explainInvalidJson(result: JoinedCreateOptions): Promise<v
     const departures = `${departure.what(first.text)}${others > 0 ? ` (and ${others} more place${others > 1 ? 's' : ''} where it is not JSON)` : ''}`;
     const fix = oneKind ? departure.fix : `${departure.fix}, and write the rest as JSON too`;
     result.problems.push({ ruleId: 'create-options-json', messageId: 'notPortable', data: { departures, fix }, severity: 'warning', pointer: place.pointer, stringOffset: place.stringOffset });
+    return;
+  }
+  // The explainer's parser recurses once per level: text nested past the limit is refused as too deep, never walked.
+  const tooDeepAt = excessDepthOffset(result.joined);
+  if (tooDeepAt !== undefined) {
+    const place = locateInChunks(result, tooDeepAt);
+    result.problems.push({ ruleId: 'create-options-json', messageId: 'tooDeep', data: { limit: MAX_NESTING_DEPTH }, severity: 'error', pointer: place.pointer, stringOffset: place.stringOffset });
     return;
   }
   const { explainJsonError } = await import('../json-source.js');

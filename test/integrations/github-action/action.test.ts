@@ -159,7 +159,17 @@ describe('action.yml as a composite action', () => {
     }
   });
 
+  it('a sarif-file input of more than one line is refused (exit 2) before it can add outputs', () => {
+    const folder = workspace({ 'deployment.json': MINIMAL });
+    const action = run(folder, { 'sarif-file': 'edgewise.sarif\nsarif-file=/etc/passwd' });
+    const lint = lintStep(action);
+    expect(lint.exitCode).toBe(2);
+    expect(lint.stderr).toMatch(/sarif-file input must be one line/);
+    expect(action.outputs['sarif-file'] ?? '').toBe(''); // no step output was written
+  });
+
   // Skipped by default: npm ci and the build it runs are the slow part (see the report's figures).
+  if (!FULL_INSTALL) console.warn('action.test.ts: the real install step (npm ci in a copy of the checkout, 1–2 minutes) is skipped; set EDGEWISE_ACTION_INSTALL=1 to run it (.ci/long does)');
   it.skipIf(!FULL_INSTALL)('the install step runs npm ci in a copy of the checkout, from the npm cache where it can (only with EDGEWISE_ACTION_INSTALL=1)', () => {
     const actionPath = mkdtempSync(join(tmpdir(), 'edgewise-action-path-'));
     scratch.push(actionPath);

@@ -11,7 +11,8 @@ import { emit } from './emit.js';
 import { refuseOutputsOverInputs } from './output-paths.js';
 import { requestedThreads } from '../run/thread-count.js';
 import { wantsColor } from './wants-color.js';
-import { fileProgressBar, watchedTerminal } from './progress-bar.js';
+import { fileProgressBar } from './progress-bar.js';
+import { watchedTerminal } from './watched-terminal.js';
 
 const USAGE_ERROR = 2;
 const VERSION = '0.1.0';

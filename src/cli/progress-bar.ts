@@ -1,12 +1,12 @@
 // A progress bar for lint and validate runs over many files, drawn by cli-progress on stderr. Only
-// for a person at a terminal: both stdout and stderr are terminals, not in CI, not TERM=dumb; a
-// pipe, a file or CI gets exactly what it got before. It is cleared before the report is printed,
-// so the report is the same with or without it. The library is loaded (synchronously, so the bar
+// for a person at a terminal (watched-terminal.ts); a pipe, a file or CI gets exactly what it got
+// before. It is cleared before the report is printed, so the report is the same with or without it. The library is loaded (synchronously, so the bar
 // shows even while the main thread checks files without pause) only once a run turns out to have
 // MIN_FILES inputs: a one-file lint, every pre-commit run, never loads it.
 import { createRequire } from 'node:module';
 import type { SingleBar } from 'cli-progress';
 import type { ProgressListener } from '../run/run-progress.js';
+import { watchedTerminal, type OutputStreams } from './watched-terminal.js';
 
 /** Fewer inputs than this are checked in about a second or less: a bar would only flash. */
 export const MIN_FILES = 200;
@@ -19,22 +19,6 @@ export interface ProgressDisplay {
   update: ProgressListener;
   /** Clears the bar, if one was drawn; updates after this draw nothing. */
   stop(): void;
-}
-
-export interface OutputStreams {
-  stdout: { isTTY?: boolean };
-  stderr: NodeJS.WriteStream;
-}
-
-/** A person watches the output: both streams are terminals that can redraw a line, and this is not CI. */
-export function watchedTerminal(streams: OutputStreams, env: NodeJS.ProcessEnv): boolean {
-  return Boolean(streams.stdout.isTTY) && Boolean(streams.stderr.isTTY) && !runsInCi(env) && env.TERM !== 'dumb';
-}
-
-/** CI services set CI (GitHub Actions, GitLab, CircleCI, Travis, Buildkite…); CI=false or 0 is a person turning that off. */
-function runsInCi(env: NodeJS.ProcessEnv): boolean {
-  const value = env.CI?.trim().toLowerCase();
-  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
 }
 
 /** `verb` names the work, e.g. "linting". Undefined when nobody watches: then the run keeps no count at all. */

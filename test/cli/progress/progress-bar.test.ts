@@ -4,7 +4,8 @@
 // it here on a stand-in terminal that records what it is sent; test/cli/progress/ has the runs on
 // a real pseudo-terminal.
 import { describe, expect, it } from 'vitest';
-import { fileProgressBar, MIN_FILES, watchedTerminal, withProgress, type OutputStreams } from '../../../src/cli/progress-bar.js';
+import { fileProgressBar, MIN_FILES, withProgress } from '../../../src/cli/progress-bar.js';
+import { watchedTerminal, type OutputStreams } from '../../../src/cli/watched-terminal.js';
 
 /** A terminal 80 columns wide that keeps what is written to it. */
 function terminal(isTTY = true): { written: string[]; stream: NodeJS.WriteStream } {

@@ -5,6 +5,7 @@
 // silence is not held against it meanwhile.
 import type { TLSSocket } from 'node:tls';
 import mqttPacket, { type Packet } from 'mqtt-packet';
+import { admitConnection } from './pending-connections.js';
 
 /** IoT Hub's largest message is 256 KB (docs/FACTS.md §5); topic and header bytes come on top. */
 export const MAX_PACKET_BYTES = 256 * 1024 + 64 * 1024;
@@ -17,6 +18,8 @@ const MAX_SILENCE_SECONDS = 1767;
 export class PacketChannel {
   private closed = false;
   private paused = false;
+  /** Whether a packet came yet: until then the connection counts as pending (pending-connections.ts). */
+  private admitted = false;
   private silenceTimer: NodeJS.Timeout;
   /** What the silence timer waits for, so a resume can start it again. */
   private silence: { ms: number; reason: string } = { ms: CONNECT_DEADLINE_MS, reason: `it sent no CONNECT within ${CONNECT_DEADLINE_MS / 1000} s` };
@@ -33,6 +36,11 @@ export class PacketChannel {
     const parser = mqttPacket.parser({ protocolVersion: 4 });
     parser.on('packet', (packet) => {
       this.pendingBytes = 0;
+      if (!this.admitted) {
+        // The first packet is handled at once: a CONNECT accepted or refused, anything else closes.
+        this.admitted = true;
+        admitConnection(socket);
+      }
       if (!this.paused) this.silenceTimer.refresh();
       if (!this.closed) onPacket(packet);
     });

@@ -1,9 +1,11 @@
 // A TLS listener for an MQTT head: listens, hands each socket to the caller, and on close stops
 // accepting and ends the sockets that belong to no session yet (still in their handshake, or not
-// past CONNECT), so close() never hangs on a silent client.
+// past CONNECT), so close() never hangs on a silent client. A handshake must end within
+// TLS_HANDSHAKE_TIMEOUT_MS, and connections not yet past CONNECT are capped (pending-connections.ts).
 import type { AddressInfo, Socket } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { listen } from './listen.js';
+import { limitPendingConnections, TLS_HANDSHAKE_TIMEOUT_MS } from './pending-connections.js';
 
 export interface TlsListenerOptions {
   host: string;
@@ -20,10 +22,12 @@ export interface TlsListener {
 }
 
 export async function listenTls(options: TlsListenerOptions): Promise<TlsListener> {
-  const server = createServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, options.onSocket);
+  const server = createServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, options.onSocket);
   const sockets = trackSockets(server);
-  // A failed handshake concerns that client only.
-  server.on('tlsClientError', () => undefined);
+  limitPendingConnections(server);
+  // A failed handshake concerns that client only. With a listener here Node leaves the socket open
+  // after a handshake timeout (it closes it itself only after a protocol error), so it goes here.
+  server.on('tlsClientError', (_error, socket) => socket.destroy());
   await listen(server, { host: options.host, port: options.port });
   const port = (server.address() as AddressInfo).port;
   return {

@@ -13,6 +13,7 @@ import { readJsonBody } from './read-json-body.js';
 import type { Principal, RestContext, RestResponse } from './rest-types.js';
 import { matchRoute, type Route } from './routes.js';
 import { listen } from '../../iothub/listen.js';
+import { limitPendingConnections, TLS_HANDSHAKE_TIMEOUT_MS } from '../../iothub/pending-connections.js';
 
 export interface RestServerOptions extends RestContext {
   host: string;
@@ -34,7 +35,7 @@ export interface RestServer {
 
 export async function startRestServer(options: RestServerOptions): Promise<RestServer> {
   const pending = new Set<AbortController>();
-  const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (request, response) => {
+  const server = createServer({ key: options.tls.key, cert: options.tls.cert, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, (request, response) => {
     const controller = new AbortController();
     pending.add(controller);
     response.on('close', () => {
@@ -43,6 +44,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     });
     void answer(request, response, controller.signal, options);
   });
+  limitPendingConnections(server);
   await listen(server, { host: options.host, port: options.port });
   let closing: Promise<void> | undefined;
   return {

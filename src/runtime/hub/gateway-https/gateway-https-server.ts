@@ -13,6 +13,7 @@ import { answers, badRequest, methodSuccess, type GatewayAnswer } from './method
 import { MethodInvocationError, type MethodInvocation, type MethodInvoker } from './method-invoker.js';
 import { methodInvocationOf, MethodRequestError } from './method-request.js';
 import { listen } from '../../iothub/listen.js';
+import { limitPendingConnections, TLS_HANDSHAKE_TIMEOUT_MS } from '../../iothub/pending-connections.js';
 
 export { MethodInvocationError, type MethodInvocation, type MethodInvoker } from './method-invoker.js';
 
@@ -42,7 +43,7 @@ const METHODS_PATH = /^\/twins\/([^/]+)(?:\/modules\/([^/]+))?\/methods\/?$/i;
 
 export async function startGatewayHttpsServer(options: GatewayHttpsOptions): Promise<GatewayHttpsServer> {
   const log = options.log ?? (() => undefined);
-  const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (request, response) => {
+  const server = createServer({ key: options.tls.key, cert: options.tls.cert, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, (request, response) => {
     answer(request, options, log).then(
       (result) => send(response, result),
       (error: unknown) => {
@@ -51,6 +52,7 @@ export async function startGatewayHttpsServer(options: GatewayHttpsOptions): Pro
       },
     );
   });
+  limitPendingConnections(server);
   await listen(server, { host: options.host, port: options.port });
   let closing: Promise<void> | undefined;
   return {

@@ -35,7 +35,7 @@ export interface RestServer {
 
 export async function startRestServer(options: RestServerOptions): Promise<RestServer> {
   const pending = new Set<AbortController>();
-  const server = createServer({ key: options.tls.key, cert: options.tls.cert, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, (request, response) => {
+  const server = createServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, (request, response) => {
     const controller = new AbortController();
     pending.add(controller);
     response.on('close', () => {

@@ -43,7 +43,7 @@ const METHODS_PATH = /^\/twins\/([^/]+)(?:\/modules\/([^/]+))?\/methods\/?$/i;
 
 export async function startGatewayHttpsServer(options: GatewayHttpsOptions): Promise<GatewayHttpsServer> {
   const log = options.log ?? (() => undefined);
-  const server = createServer({ key: options.tls.key, cert: options.tls.cert, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, (request, response) => {
+  const server = createServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, (request, response) => {
     answer(request, options, log).then(
       (result) => send(response, result),
       (error: unknown) => {

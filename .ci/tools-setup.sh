@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real tools some tests drive (issue 17), from Debian's packages:
 #   pre-commit (test/integrations/pre-commit/), chromium (the status page's browser test) and strace
-#   (test/fuzz/atomic-writes: it holds a write back, so a kill lands inside it).
+#   (test/fuzz/atomic-writes: it holds a write back, so a kill lands inside it), and mosquitto, the
+#   hub benchmark's peer (test/bench/hub-report-shape checks its rows too).
 # Idempotent: a second run only checks. On failure it prints one line saying why and exits 1;
 # those tests then skip with their own printed reason.
 set -uo pipefail
@@ -9,7 +10,8 @@ missing=()
 command -v pre-commit >/dev/null || missing+=(pre-commit)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v strace >/dev/null || missing+=(strace)
-[ ${#missing[@]} -eq 0 ] && { echo "tools-setup: pre-commit, chromium and strace are installed"; exit 0; }
+{ command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ]; } || missing+=(mosquitto)
+[ ${#missing[@]} -eq 0 ] && { echo "tools-setup: pre-commit, chromium, strace and mosquitto are installed"; exit 0; }
 [ "$(id -u)" = 0 ] || { echo "tools-setup: FAILED: ${missing[*]} missing and not root; install them by hand" >&2; exit 1; }
 command -v apt-get >/dev/null || { echo "tools-setup: FAILED: ${missing[*]} missing and there is no apt-get" >&2; exit 1; }
 echo "tools-setup: installing ${missing[*]} (Debian packages)"

@@ -9,6 +9,13 @@ export const SUITES = [
     quick: ['--quick'],
   },
   {
+    name: 'large-manifest',
+    about: 'lint and validate on one 5 MB manifest against ajv-cli and the JSON.parse floor: time and peak RSS',
+    script: 'bench/tooling/large-manifest.mjs',
+    full: [],
+    quick: ['--quick'],
+  },
+  {
     name: 'routes',
     about: 'route condition parser against nesting depth and 10,000 random conditions, against the previous parser',
     script: 'bench/routes/run.mjs',
@@ -24,7 +31,7 @@ export const SUITES = [
   },
   {
     name: 'hub',
-    about: 'edge hub store-and-forward against mosquitto 2 with persistence: ingest, drain, kill -9, memory',
+    about: 'edge hub store-and-forward against mosquitto 2 with persistence (alone and bridging upstream): ingest, drain after a 60 s outage, latency online, TTL cleanup, kill -9, memory',
     script: 'bench/hub/run.mjs',
     full: [],
     quick: ['--quick'],

@@ -1,10 +1,11 @@
 // The upstream for the edge hub: `edgewise cloud serve` from the build, one for the whole run,
 // with the edge device and one child device per publisher registered through its service API.
-// The telemetry log is read from a cursor, so each drain reads only its own messages.
+// The telemetry log is read from a cursor, so each drain reads only its own messages; each
+// record's enqueued time says when the message reached the cloud.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { messageKey } from './message-body.mjs';
+import { messageKey, sentAtOf } from './message-body.mjs';
 import { startLogged, stop, waitFor } from './processes.mjs';
 
 export const EDGE_DEVICE_ID = 'bench-edge';
@@ -32,19 +33,25 @@ export async function startEmulator({ root, folder, logFile, publishers }) {
     devices.push({ deviceId, key: device.authentication.symmetricKey.primaryKey });
   }
   let cursor = 1;
-  /** Reads every message from the cursor on; returns the keys of this run's messages. */
-  async function readKeys(tag) {
-    const keys = new Set();
+  /**
+   * Reads every message from the cursor on; returns this run's: Map "clientIndex:seq" →
+   * { arrivedAtMs: the emulator's enqueued time (whole ms since the epoch), sentAtMs: the stamp a paced publisher put in the body }.
+   */
+  async function readArrivals(tag) {
+    const arrivals = new Map();
     for (;;) {
       const page = await service.readMessages(cursor, { limit: PAGE });
       for (const message of page) {
-        const key = messageKey(tag, message.bodyEncoding === 'base64' ? Buffer.from(message.body, 'base64') : message.body);
-        if (key !== undefined) keys.add(key);
+        const body = message.bodyEncoding === 'base64' ? Buffer.from(message.body, 'base64') : message.body;
+        const key = messageKey(tag, body);
+        if (key !== undefined && !arrivals.has(key)) arrivals.set(key, { arrivedAtMs: Date.parse(message.enqueuedTimeUtc), sentAtMs: sentAtOf(body) });
       }
       if (page.length > 0) cursor = page[page.length - 1].sequenceNumber + 1;
-      if (page.length < PAGE) return keys;
+      if (page.length < PAGE) return arrivals;
     }
   }
+  /** The keys of this run's messages from the cursor on. */
+  const readKeys = async (tag) => new Set((await readArrivals(tag)).keys());
   const hostName = `${service.info.mqtt.host}:${service.info.mqtt.port}`;
   /** MQTT credentials of the first `count` child devices, as the device SDK makes them (IoT Hub's dialect). */
   function clients(count) {
@@ -65,6 +72,7 @@ export async function startEmulator({ root, folder, logFile, publishers }) {
     edgeConnectionString: service.connectionString(EDGE_DEVICE_ID, edge.authentication.symmetricKey.primaryKey),
     devices,
     readKeys,
+    readArrivals,
     /** Moves the cursor past everything there is (messages of earlier samples). */
     skipToEnd: () => readKeys('\u0000'),
     close: () => stop(child, 'SIGTERM'),

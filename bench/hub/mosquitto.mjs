@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
 import mqtt from 'mqtt';
-import { messageKey } from './message-body.mjs';
+import { extent } from '../common/stats.mjs';
 import { startLogged, stop, waitFor } from './processes.mjs';
 
 export const AUTOSAVE = {
@@ -37,7 +37,7 @@ export function findMosquitto() {
   }
 }
 
-function writeConfig(folder, port, certificates, autosave) {
+function writeConfig(folder, port, certificates, autosave, extraLines) {
   const lines = [
     `listener ${port} 127.0.0.1`,
     `cafile ${certificates.ca}`,
@@ -55,6 +55,7 @@ function writeConfig(folder, port, certificates, autosave) {
     'log_dest stderr',
     'log_type error',
     'log_type warning',
+    ...extraLines,
   ];
   const file = path.join(folder, 'mosquitto.conf');
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
@@ -71,10 +72,10 @@ function acceptsTls(port, ca) {
   });
 }
 
-/** Starts mosquitto on `folder` (its database survives between starts on the same folder). */
-export async function startMosquitto({ binary, folder, port, certificates, autosave }) {
+/** Starts mosquitto on `folder` (its database survives between starts on the same folder); `extraLines` end its configuration (a bridge). */
+export async function startMosquitto({ binary, folder, port, certificates, autosave, extraLines = [] }) {
   fs.mkdirSync(folder, { recursive: true });
-  const config = writeConfig(folder, port, certificates, autosave);
+  const config = writeConfig(folder, port, certificates, autosave, extraLines);
   const child = startLogged(binary, ['-c', config], path.join(folder, 'mosquitto.log'));
   const ca = fs.readFileSync(certificates.ca);
   try {
@@ -107,32 +108,59 @@ export async function registerDurableSubscriber(broker) {
 }
 
 /**
- * The subscriber comes back and takes its queue. Resolves once `expected` messages of the run
- * arrived, or nothing came for `quietMs` (then the rest was lost); MQTT.js acknowledges each.
+ * The durable subscriber, connected: notes when each benchmark message arrives. `received(tag)`:
+ * Map "clientIndex:seq" → { arrivedAtMs, sentAtMs } (ms since the epoch) of that run's messages.
  */
-export function drainDurableSubscriber(broker, { tag, expected, quietMs = 3_000, timeoutMs = 300_000 }) {
-  const keys = new Set();
-  const start = performance.now();
-  let lastAt = start;
-  let lastKeyAt = start;
+export function connectCollector(broker) {
   const client = connectSubscriber(broker);
+  const byTag = new Map();
+  let lastAt = performance.now();
   client.on('message', (_topic, payload) => {
     lastAt = performance.now();
-    const key = messageKey(tag, payload);
-    if (key !== undefined) {
-      keys.add(key);
-      lastKeyAt = lastAt;
-    }
+    const [tag, clientIndex, seq, sentAt] = payload.subarray(0, 96).toString('latin1').split(':', 4);
+    if (seq === undefined) return;
+    let received = byTag.get(tag);
+    if (!received) byTag.set(tag, (received = new Map()));
+    const key = `${clientIndex}:${seq}`;
+    if (!received.has(key)) received.set(key, { arrivedAtMs: performance.timeOrigin + lastAt, sentAtMs: Number(sentAt) });
   });
-  return new Promise((resolve, reject) => {
+  const ready = new Promise((resolve, reject) => {
+    client.once('connect', resolve);
     client.once('error', reject);
+  });
+  return {
+    ready,
+    received: (tag) => byTag.get(tag) ?? new Map(),
+    /** performance.now() of the last message of any kind. */
+    get lastAt() {
+      return lastAt;
+    },
+    close: () => new Promise((resolve) => client.end(false, {}, resolve)),
+  };
+}
+
+/**
+ * The subscriber comes back and takes its queue. Resolves once `expected` messages of the run
+ * arrived, or nothing came for `quietMs` (then the rest was lost); MQTT.js acknowledges each.
+ * Times are from `since` (performance.now(); default: now): `elapsedMs` to the last message of
+ * the run (to the last of any kind when incomplete), `firstMs` and `lastMs` to its first and last.
+ */
+export async function drainDurableSubscriber(broker, { tag, expected, quietMs = 3_000, timeoutMs = 300_000, since = performance.now() }) {
+  const collector = connectCollector(broker);
+  await collector.ready;
+  await new Promise((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
-      const complete = keys.size >= expected;
-      if (complete || now - lastAt > quietMs || now - start > timeoutMs) {
+      if (collector.received(tag).size >= expected || now - collector.lastAt > quietMs || now - since > timeoutMs) {
         clearInterval(timer);
-        client.end(false, {}, () => resolve({ keys, elapsedMs: (complete ? lastKeyAt : lastAt) - start, complete }));
+        resolve();
       }
     }, 20);
   });
+  await collector.close();
+  const received = collector.received(tag);
+  const arrivals = [...received.values()].map((r) => r.arrivedAtMs - performance.timeOrigin - since);
+  const complete = received.size >= expected;
+  const { min: firstMs, max: lastMs } = extent(arrivals);
+  return { keys: new Set(received.keys()), elapsedMs: complete ? lastMs : collector.lastAt - since, firstMs, lastMs, complete };
 }

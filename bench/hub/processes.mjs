@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const PUBLISHER = path.join(HERE, 'publisher.mjs');
+export const PACED_PUBLISHER = path.join(HERE, 'paced-publisher.mjs');
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -51,15 +52,17 @@ export async function stop(child, signal = 'SIGTERM', timeoutMs = 30_000) {
 }
 
 /**
- * Runs the publisher process on a job; `onEvent` sees each line it prints (progress, connected).
- * Resolves with its final report.
+ * Starts a publisher process (publisher.mjs, or `script`) on a job; `onEvent` sees each line it
+ * prints (progress, connected). `done` resolves with its final report; `stop()` asks a paced
+ * publisher to stop sending (a line on its stdin).
  */
-export function runPublisher(job, jobFile, onEvent = () => {}) {
+export function startPublisher(job, jobFile, { onEvent = () => {}, script = PUBLISHER } = {}) {
   fs.writeFileSync(jobFile, JSON.stringify(job), { mode: 0o600 });
-  const child = spawn(process.execPath, [PUBLISHER, jobFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, jobFile], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   let pending = '';
   let report;
+  child.stdin.on('error', () => {}); // a publisher that already exited does not read its stdin
   child.stderr.on('data', (chunk) => (stderr += chunk));
   child.stdout.on('data', (chunk) => {
     pending += chunk;
@@ -72,10 +75,17 @@ export function runPublisher(job, jobFile, onEvent = () => {}) {
       else onEvent(event);
     }
   });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => {
+  // 'close', not 'exit': a long final report may still be in the pipe when the process has exited.
+  const done = new Promise((resolve, reject) => {
+    child.once('close', (code) => {
       if (report) resolve(report);
       else reject(new Error(`publisher exited ${code} without a report: ${stderr.trim().slice(0, 500)}`));
     });
   });
+  return { done, stop: () => child.stdin.end('stop\n') };
+}
+
+/** Runs the publisher process on a job (see startPublisher); resolves with its final report. */
+export function runPublisher(job, jobFile, onEvent = () => {}, script = PUBLISHER) {
+  return startPublisher(job, jobFile, { onEvent, script }).done;
 }

@@ -2,9 +2,12 @@
 // fresh, empty broker that queues what it receives (mosquitto: for an offline durable subscriber;
 // the edge hub: with its upstream cut) and returns an instance:
 //   { pid, url, ca, folder, clients(n) → [{clientId, username?, password?, topic}],
-//     drain({tag, expected, quietMs}) → {elapsedMs, keys: Set, complete}   the outage ends, the queue goes out
+//     drain({tag, expected, quietMs}) → {elapsedMs, firstMs, lastMs, keys: Set, complete}   the outage ends, the queue goes out
 //     requeue()   the next outage begins (after a drain)
 //     kill() (kill -9), restart() (same folder, after a kill), close() (stop, remove the folder) }
+// Peers that forward upstream (the hubs, mosquitto with a bridge) also have
+//     online()   the upstream connected, and arrivals({tag, expected}) → Map key → {arrivedAtMs, sentAtMs}
+// (outage.mjs, latency.mjs; the hub's instances also stop() and status(), for ttl-cleanup.mjs).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { loadAverage, memoryOf, residentMiB } from './machine.mjs';
@@ -48,6 +51,8 @@ export async function ingestAndDrain(instance, config, tempRoot) {
   return {
     ingestRate,
     drainRate: drained.complete ? (total / drained.elapsedMs) * 1000 : NaN,
+    /** From the first message's arrival to the last one's: the transfer without the reconnect. */
+    transferRate: drained.complete && drained.lastMs > drained.firstMs ? (total / (drained.lastMs - drained.firstMs)) * 1000 : NaN,
     drained: drained.keys.size,
     total,
     rssMiB,

@@ -7,8 +7,8 @@ export interface CommandResult {
   stdout: string;
   /** Diagnostics about the run itself (not findings). */
   stderr: string;
-  /** Reports written to files (--output). */
-  files: { path: string; text: string }[];
+  /** Reports written to files (--output); `modeOf`: the one input a new file takes its permissions from. */
+  files: { path: string; text: string; modeOf?: string }[];
 }
 
 /** ESLint's contract: 1 when there are errors, or more warnings than allowed. */

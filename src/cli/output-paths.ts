@@ -49,15 +49,25 @@ export function checkWritablePaths(paths: readonly string[]): void {
   }
 }
 
-/** Whole or not at all (write-file-atomic.ts): a run killed mid-write leaves the old file. */
-export function writeOutputFile(path: string, text: string): void {
+/**
+ * Whole or not at all (write-file-atomic.ts): a run killed mid-write leaves the old file. A new
+ * file made from one input (`modeOf`) is no more open than it: an owner-only manifest's secrets
+ * stay owner-only in the result.
+ */
+export function writeOutputFile(path: string, text: string, modeOf?: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomic(path, text);
+    writeFileAtomic(path, text, { newFileMode: newFileModeAfter(modeOf) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new InputError(`cannot write ${path} (${code}); check the path and the permissions of its folder`);
+    throw new InputError(`cannot write ${path} (${code}); check the path and the permissions of the file and of its folder`);
   }
+}
+
+/** The input's read and write bits for group and others, the owner always reading and writing; undefined (the default) without one. */
+function newFileModeAfter(input: string | undefined): number | undefined {
+  const stats = input === undefined || input === '-' ? undefined : statOf(input);
+  return stats?.isFile() ? 0o600 | (stats.mode & 0o066) : undefined;
 }
 
 /** The nearest existing ancestor folder of `path`, when it is not a folder. */

@@ -2,11 +2,16 @@
 // is flushed to disk, takes the old file's mode, and is renamed over the target. A run killed at
 // any moment leaves the old file or the new one, never a truncated one; two runs writing the same
 // file at once leave one of the two outputs whole (rename(2) replaces the name atomically, POSIX).
+// A target the user may not write (chmod 444) is refused with EACCES, as writeFileSync refuses it:
+// the rename needs only the folder's permission, so without the check it would replace the file.
 // A symbolic link is written through, as writeFileSync does: the file it points at is replaced and
-// the link stays a link. What is not a regular file (/dev/null, a pipe) is written as it stands:
-// replacing it would be wrong, and it has no old content to keep. Only SIGKILL (or a crash of the
-// machine) between the first byte and the rename leaves the hidden temporary file behind.
-import { closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+// the link stays a link. A target with other hard links is replaced by a new file: the other names
+// keep the old text (as editors that save by renaming do). What is not a regular file (/dev/null,
+// a pipe) is written as it stands: replacing it would be wrong, and it has no old content to keep.
+// A signal that ends the process between the first byte and the rename (SIGKILL, and SIGTERM or
+// SIGINT too: no handler is set, as the write is synchronous and a handler would run only after
+// it) or a crash of the machine leaves the hidden temporary file, .NAME.edgewise-PID-RANDOM.tmp.
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Links followed before giving up, as the kernel's own limit (Linux MAXSYMLINKS). */
@@ -14,8 +19,16 @@ const MAX_LINKS = 40;
 const TEMPORARY_TAG = '.edgewise-';
 const TEMPORARY_END = '.tmp';
 
+/** Longest part of the target's name kept in the temporary one, in bytes: the whole stays within NAME_MAX (255 bytes). */
+const NAME_BYTES_KEPT = 100;
+
+export interface AtomicWriteOptions {
+  /** Mode of a file that does not exist yet (the umask still applies); default 0o666, as writeFileSync. */
+  newFileMode?: number;
+}
+
 /** Throws the system error (with its `code`) when the file cannot be written; the target is then unchanged. */
-export function writeFileAtomic(path: string, text: string | Uint8Array): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   const target = followLinks(path);
   const folder = dirname(target);
   const existing = statOrUndefined(target);
@@ -24,9 +37,11 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
     writeInPlace(target, data);
     return;
   }
+  if (existing) accessSync(target, constants.W_OK); // EACCES (EROFS) for a file the user may not write
+
   const temporary = join(folder, `${temporaryPrefix(target)}${process.pid}-${Math.random().toString(36).slice(2, 10)}${TEMPORARY_END}`);
   // Owner-only until it has the old file's mode, so a manifest with secrets is never readable in between.
-  const fd = openSync(temporary, 'wx', existing ? 0o600 : 0o666);
+  const fd = openSync(temporary, 'wx', existing ? 0o600 : (options.newFileMode ?? 0o666));
   try {
     try {
       writeAll(fd, data);
@@ -45,7 +60,16 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
 
 /** Hidden, named after the target (cut short, so the name stays within NAME_MAX), and marked as edgewise's. */
 function temporaryPrefix(target: string): string {
-  return `.${basename(target).slice(0, 100)}${TEMPORARY_TAG}`;
+  return `.${cutToBytes(basename(target), NAME_BYTES_KEPT)}${TEMPORARY_TAG}`;
+}
+
+/** The longest start of `name` within `limit` UTF-8 bytes that ends on a whole character. */
+function cutToBytes(name: string, limit: number): string {
+  const bytes = Buffer.from(name);
+  if (bytes.length <= limit) return name;
+  let end = limit;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // a continuation byte: the character began earlier
+  return bytes.subarray(0, end).toString();
 }
 
 function writeInPlace(target: string, data: Uint8Array): void {

@@ -10,18 +10,24 @@
 // temporary file appearing, or the target changing); KILLS_SLOWED the same with every write(2)
 // held back 40 ms by strace, so that the kill lands inside the write (a plain write of 1 MB takes
 // under a millisecond, too short to aim at; skipped with a warning where strace cannot run). Then
-// two processes writing the same target at once. CI: 1 + 1 + 2 kills and one pair per command;
-// EDGEWISE_FUZZ_RUNS=N runs N times as many.
+// two processes writing the same target, every write(2) of both held back PAIR_WRITE_MS by
+// strace and the second started PAIR_LATER_MS after the first, so that it opens the target while
+// the first one's write is held: once with the shorter output second (a plain open-truncate-write
+// then leaves the shorter text over the longer one's tail, a file that is neither), once with the
+// longer second. CI: 1 + 1 + 2 kills and two pairs per command; EDGEWISE_FUZZ_RUNS=N runs N times
+// as many kills; EDGEWISE_FUZZ_SEED=S other kill moments (the seed is printed).
 // Checked: after each kill the target is byte for byte the old file or the new one, and nothing
 // but the target and a killed run's temporary file is in its folder; no finished run leaves a
-// temporary file; two at once leave one of their two outputs whole. The helper itself: the old
-// mode kept, a link written through and kept, /dev/null written and not replaced.
+// temporary file; two at once leave one of their two outputs whole, each run ending as it does
+// alone. The helper itself: the old mode kept, a link written through and kept, /dev/null written
+// and not replaced, a 255-byte name (UTF-8) written.
 import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/manifest/write-file-atomic.js';
 import { ROOT, scratchFolder } from '../hardening/loader-cli.js';
-import { runCommand, runEdgewise, seededRandom, startEdgewise, startSlowedEdgewise, STRACE_WORKS, type Finished } from './support/cli-process.js';
+import { seededRandom } from '../support/seeded-random.js';
+import { runCommand, runEdgewise, startEdgewise, startSlowedEdgewise, STRACE_WORKS, type Finished } from './support/cli-process.js';
 
 const MULTIPLIER = Math.max(1, Math.floor(Number(process.env.EDGEWISE_FUZZ_RUNS ?? '1')) || 1);
 const SEED = Number(process.env.EDGEWISE_FUZZ_SEED ?? '20261208');
@@ -34,6 +40,13 @@ const WRITE_WINDOW_MS = 40;
 const SLOWED_WRITE_MS = 40;
 /** Modules in the large manifest, each with a twin of 20 KB: about 1 MB of JSON. */
 const MODULES = 50;
+/** How long strace holds back each write(2) of a pair's two runs: the window in which the second opens the target. */
+const PAIR_WRITE_MS = 600;
+/**
+ * When the second run of a pair starts: both runs make the same writes, held the same time, so
+ * the second opens the target about this long after the first, inside the first one's held write.
+ */
+const PAIR_LATER_MS = PAIR_WRITE_MS / 2;
 
 const DOCS_BASE = join(ROOT, 'test', 'fixtures', 'merge', 'docs-base.json');
 const LAYERED = join(ROOT, 'test', 'fixtures', 'corpus', 'Azure__azure-iot-cli-extension__azext_iot__tests__iothub__configurations__test_edge_deployment_layered.json');
@@ -78,6 +91,7 @@ beforeAll(() => {
   writeFileSync(inputs.b, fleetManifest(MODULES - 1));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+console.log(`atomic writes: seed ${SEED} (EDGEWISE_FUZZ_SEED=${SEED} replays these kill moments), EDGEWISE_FUZZ_RUNS=${MULTIPLIER}`);
 
 /** One way a command writes: the target it writes in `folder`, and its arguments for input A or B. */
 interface Writer {
@@ -170,11 +184,15 @@ interface Outputs {
   newB: Buffer;
   /** A finished run's time, start-up included: the span random kills are spread over. */
   ms: number;
+  /** The exit codes of the finished runs on A and on B, which a run in a pair must end with too. */
+  codeA: number | null;
+  codeB: number | null;
 }
 
 /** Each writer once on A and once on B, in folders of their own: the outputs every later run is compared with. */
 async function outputsOf(writer: Writer, label: string): Promise<Outputs> {
   const results: Buffer[] = [];
+  const codes: (number | null)[] = [];
   let ms = 0;
   for (const input of [inputs.a, inputs.b]) {
     const folder = join(root, `${label}-calibrate-${results.length}`);
@@ -185,6 +203,7 @@ async function outputsOf(writer: Writer, label: string): Promise<Outputs> {
     expectFinished(run, `${writer.name} (a finished run)`);
     expect(folderState(folder, writer.target), `${writer.name}: a finished run leaves only its output`).toEqual({ temporary: [], others: [] });
     results.push(readFileSync(target));
+    codes.push(run.code);
     ms = Math.max(ms, run.ms);
   }
   const [newA, newB] = results as [Buffer, Buffer];
@@ -193,6 +212,8 @@ async function outputsOf(writer: Writer, label: string): Promise<Outputs> {
     newA,
     newB: writer.inPlace ? newA : newB,
     ms,
+    codeA: codes[0]!,
+    codeB: codes[1]!,
   };
 }
 
@@ -257,15 +278,29 @@ async function killRepeatedly(writer: Writer, label: string, outputs: Outputs, r
   return tally;
 }
 
-async function twoAtOnce(writer: Writer, label: string, outputs: Outputs): Promise<void> {
-  const folder = join(root, `${label}-pair`);
+/** Which output the second run of a pair writes: the shorter one is what a plain write would leave over the longer's tail. */
+type PairOrder = 'shorter second' | 'longer second';
+
+async function twoAtOnce(writer: Writer, label: string, outputs: Outputs, order: PairOrder): Promise<void> {
+  const folder = join(root, `${label}-pair-${order.replace(' ', '-')}`);
   mkdirSync(folder);
   const target = join(folder, writer.target);
   writeFileSync(target, outputs.old);
-  const runs = await Promise.all([inputs.a, inputs.b].map((input) => runEdgewise(writer.args(input, target), { cwd: folder })));
-  runs.forEach((run, index) => expectFinished(run, `${writer.name} (one of two at once, #${index})`));
+  const aIsShorter = outputs.newA.length < outputs.newB.length;
+  const [first, second] = (order === 'shorter second') === aIsShorter ? [inputs.b, inputs.a] : [inputs.a, inputs.b];
+  const start = (input: string) =>
+    STRACE_WORKS ? startSlowedEdgewise(writer.args(input, target), PAIR_WRITE_MS, { cwd: folder }) : startEdgewise(writer.args(input, target), { cwd: folder });
+  const firstRun = start(first);
+  await new Promise((resolve) => setTimeout(resolve, STRACE_WORKS ? PAIR_LATER_MS : 0));
+  const runs = await Promise.all([firstRun.done, start(second).done]);
+  [first, second].forEach((input, index) => {
+    const label = `${writer.name} (${order}: the ${index === 0 ? 'first' : 'second'} run, on ${input === inputs.a ? 'A' : 'B'})`;
+    expectFinished(runs[index]!, label);
+    // A run that read the other's half-written target ends differently from a run alone.
+    expect(runs[index]!.code, `${label}\n${runs[index]!.stderr}`).toBe(input === inputs.a ? outputs.codeA : outputs.codeB);
+  });
   const left = readFileSync(target);
-  expect(left.equals(outputs.newA) || left.equals(outputs.newB), `${writer.name}, two at once: ${left.length} bytes, neither output (${outputs.newA.length}, ${outputs.newB.length})`).toBe(true);
+  expect(left.equals(outputs.newA) || left.equals(outputs.newB), `${writer.name}, two at once (${order}): ${left.length} bytes, neither output (${outputs.newA.length}, ${outputs.newB.length})`).toBe(true);
   expect(folderState(folder, writer.target), `${writer.name}: two finished runs leave only the output`).toEqual({ temporary: [], others: [] });
 }
 
@@ -286,20 +321,22 @@ async function inSlot<T>(work: () => Promise<T>): Promise<T> {
 if (!STRACE_WORKS)
   console.warn('atomic writes: strace cannot run here (not installed, or ptrace refused), so no kill is aimed inside a slowed write; the kills at random and at the start of the write still run');
 
-describe(`every file a command writes is the old one or the new one, never cut short (${killPlan().length} kills per command; EDGEWISE_FUZZ_RUNS=N for N times as many)`, () => {
+describe(`every file a command writes is the old one or the new one, never cut short (${killPlan().length} kills per command, seed ${SEED}; EDGEWISE_FUZZ_RUNS=N for N times as many)`, () => {
   it.concurrent.each(WRITERS.map((writer, index) => [writer.name, writer, index] as const))(
     '%s',
-    (_name, writer, index) =>
-      inSlot(async () => {
-        const label = `w${index}`;
+    async (_name, writer, index) => {
+      const label = `w${index}`;
+      const { outputs, tally } = await inSlot(async () => {
         const outputs = await outputsOf(writer, label);
         expect(outputs.newA.equals(outputs.old), `${writer.name} must change the file, or the kills prove nothing`).toBe(false);
-        const tally = await killRepeatedly(writer, label, outputs, seededRandom(SEED + index));
-        await twoAtOnce(writer, label, outputs);
-        console.log(
-          `${writer.name}: ${outputs.newA.length} bytes written in a ${outputs.ms.toFixed(0)} ms run; ${tally.midWrite + tally.old + tally.new > 0 ? `kills left the old file ${tally.old}×, the new one ${tally.new}×, ${tally.midWrite} of them mid-write` : 'no kills'}`,
-        );
-      }),
+        return { outputs, tally: await killRepeatedly(writer, label, outputs, seededRandom(SEED + index)) };
+      });
+      // Outside the slot, both orders at once, in folders of their own: the pairs spend their time held by strace, not working.
+      await Promise.all([twoAtOnce(writer, label, outputs, 'shorter second'), twoAtOnce(writer, label, outputs, 'longer second')]);
+      console.log(
+        `${writer.name}: ${outputs.newA.length} bytes written in a ${outputs.ms.toFixed(0)} ms run; ${tally.midWrite + tally.old + tally.new > 0 ? `kills left the old file ${tally.old}×, the new one ${tally.new}×, ${tally.midWrite} of them mid-write` : 'no kills'}`,
+      );
+    },
     120_000 * MULTIPLIER,
   );
 });
@@ -340,6 +377,16 @@ describe('the atomic write helper', () => {
     expect(readFileSync(join(folder, 'sub', 'later.json'), 'utf8')).toBe('made');
   });
 
+  it('writes a file whose name is 255 bytes of UTF-8, the most a name may be (its temporary name is cut by bytes)', () => {
+    const name = '\u6f22'.repeat(85); // 3 bytes each
+    expect(Buffer.byteLength(name)).toBe(255);
+    const target = join(folder, name);
+    writeFileAtomic(target, 'new');
+    writeFileAtomic(target, 'newer');
+    expect(readFileSync(target, 'utf8')).toBe('newer');
+    expect(folderState(folder, name).temporary).toEqual([]);
+  });
+
   it.runIf(process.platform !== 'win32')('writes /dev/null as it stands, never replacing it', () => {
     writeFileAtomic('/dev/null', 'report');
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
@@ -351,7 +398,7 @@ describe('the atomic write helper', () => {
     // ulimit -f counts 1024-byte blocks: the converted fleet is megabytes, far over 64 KB.
     const run = await runCommand('sh', ['-c', `ulimit -f 64; exec "${process.execPath}" "${join(ROOT, 'bin', 'edgewise.js')}" convert "${inputs.a}" -o "${target}"`]);
     expect(run.code, run.stderr).toBe(2);
-    expect(run.stderr.trim()).toMatch(/^edgewise: cannot write .*limited\.yaml \(EFBIG\); check the path and the permissions of its folder$/);
+    expect(run.stderr.trim()).toMatch(/^edgewise: cannot write .*limited\.yaml \(EFBIG\); check the path and the permissions of the file and of its folder$/);
     expect(readFileSync(target, 'utf8')).toBe('old: true\n');
     expect(folderState(folder, 'limited.yaml').temporary).toEqual([]);
   });

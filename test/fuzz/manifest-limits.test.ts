@@ -222,6 +222,7 @@ const timings: Timed[] = [];
 beforeAll(() => {
   folder = scratchFolder('limits');
   inputs = [...fixedInputs(), ...randomInputs()];
+  console.log(`manifest limits: seed ${SEED} (EDGEWISE_FUZZ_SEED=${SEED} replays these random and mutated inputs), EDGEWISE_FUZZ_RUNS=${MULTIPLIER}`);
 });
 afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
@@ -253,7 +254,7 @@ function violationsOf(run: Finished, input: Input, command: string, names: reado
   return found;
 }
 
-describe(`every manifest of the issue's list, through every command (${2 * MULTIPLIER} random and mutated of each kind; EDGEWISE_FUZZ_RUNS=N for N times as many)`, () => {
+describe(`every manifest of the issue's list, through every command (${2 * MULTIPLIER} random and mutated of each kind, seed ${SEED}; EDGEWISE_FUZZ_RUNS=N for N times as many)`, () => {
   it('ends by itself with a finding or a one-line error naming the file, exit 1 or 2, and no stack trace', async () => {
     const tasks = inputs.flatMap((input, index) =>
       COMMANDS.map(([command, args]) => async (): Promise<string[]> => {

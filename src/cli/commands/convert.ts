@@ -13,7 +13,7 @@ export async function runConvert(path: string, options: ConvertOptions): Promise
     if (errors > 0) result.stderr += `edgewise: warning: ${conversion.file} has ${errors} lint error${errors === 1 ? '' : 's'}; converted anyway (convert changes only the format)\n`;
     if (conversion.path === undefined) result.stdout = conversion.text;
     else {
-      result.files.push({ path: conversion.path, text: conversion.text });
+      result.files.push({ path: conversion.path, text: conversion.text, modeOf: path });
       result.stderr += `edgewise: wrote ${options.output}\n`;
     }
     return result;

@@ -14,6 +14,6 @@ export async function runMerge(basePath: string, layers: readonly LayerRef[], op
     exitCode: 0,
     stdout: options.output ? '' : merged.text,
     stderr: warned + (warnings > 0 ? `edgewise merge: the result has ${warnings} lint warning${warnings === 1 ? '' : 's'}; run edgewise lint on it to see them\n` : ''),
-    files: options.output ? [{ path: options.output, text: merged.text }] : [],
+    files: options.output ? [{ path: options.output, text: merged.text, modeOf: basePath }] : [],
   };
 }

@@ -17,7 +17,7 @@ export async function runOfflineEnable(path: string, options: OfflineEnableOptio
     result.stderr += await renderOutput('finding-lines', 'lines', { findings: enabled.check.findings }, { color: false });
     if (enabled.target === undefined) result.stdout = enabled.text;
     else if (enabled.path !== undefined) {
-      result.files.push({ path: enabled.path, text: enabled.text });
+      result.files.push({ path: enabled.path, text: enabled.text, modeOf: path });
       result.stderr += `edgewise: wrote ${enabled.target}\n`;
     }
     return result;

@@ -12,6 +12,6 @@ export async function runPatch(manifestPath: string, patchPath: string, options:
     exitCode: 0,
     stdout: options.output ? '' : patched.text,
     stderr: warnings > 0 ? `edgewise patch: the result has ${warnings} lint warning${warnings === 1 ? '' : 's'}; run edgewise lint on it to see them\n` : '',
-    files: options.output ? [{ path: options.output, text: patched.text }] : [],
+    files: options.output ? [{ path: options.output, text: patched.text, modeOf: manifestPath }] : [],
   };
 }

@@ -5,14 +5,12 @@
 // MIN_FILES inputs: a one-file lint, every pre-commit run, never loads it.
 import { createRequire } from 'node:module';
 import type { SingleBar } from 'cli-progress';
+import { BAR_STYLE, barWithPercent } from '../progress-bar-style.js';
 import type { ProgressListener } from '../run/run-progress.js';
 import { watchedTerminal, type OutputStreams } from './watched-terminal.js';
 
 /** Fewer inputs than this are checked in about a second or less: a bar would only flash. */
 export const MIN_FILES = 200;
-
-/** Short enough that the line fits 80 columns with 10,000 files and the time left. */
-const BAR_WIDTH = 20;
 
 export interface ProgressDisplay {
   /** The run's listener: draws the bar once the run has MIN_FILES inputs. */
@@ -52,15 +50,9 @@ function startBar(verb: string, stream: NodeJS.WriteStream, total: number): Sing
   const { SingleBar: Bar, Format } = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   const bar = new Bar({
     stream,
-    clearOnComplete: true,
-    // true: the library cuts the line to the terminal's width itself (false would turn the
-    // terminal's line wrapping off, left off if the run is killed).
-    linewrap: true,
-    hideCursor: false,
-    barsize: BAR_WIDTH,
-    barCompleteChar: '█',
-    barIncompleteChar: '░',
-    format: (options, params) => `${verb} ${Format.BarFormat(params.progress, options)} ${Math.floor(params.progress * 100)}% │ ${count(params.value)} of ${count(params.total)} files${timeLeft(params.eta)}`,
+    ...BAR_STYLE,
+    // The bar's 20 cells keep the line within 80 columns with 10,000 files and the time left.
+    format: (options, params) => `${verb} ${barWithPercent(Format.BarFormat, options, params.progress)} │ ${count(params.value)} of ${count(params.total)} files${timeLeft(params.eta)}`,
   });
   bar.start(total, 0);
   return bar;

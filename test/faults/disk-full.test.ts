@@ -14,7 +14,7 @@
 // freed; after `hub upstream restore` (each cycle ends with a drain) every acknowledged message
 // reaches the emulator with its body whole, first arrivals in order per device, and nothing that was
 // refused arrives.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, statfsSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
@@ -22,7 +22,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudMessage } from '../../src/runtime/cloud/service-client.js';
 import type { HubInfo } from '../../src/runtime/hub/hub-info.js';
 import type { HubStatus } from '../../src/runtime/hub/hub-status.js';
-import { BIN, cloudMessages, hubManifest, rawConnect, removeTempFolders, ROOT, runCli, startScenario, STANDARD_ROUTES, tempFolder, waitFor, writeManifest, type Scenario } from '../runtime/hub/assembly/hub-support.js';
+import { cloudMessages, hubManifest, rawConnect, removeTempFolders, runCli, startScenario, STANDARD_ROUTES, tempFolder, upstreamDepth, waitFor, writeManifest, type Scenario } from '../runtime/hub/assembly/hub-support.js';
+import { startHubRun, type HubLife } from './support/edgewise-run.js';
 
 /** This file's loopback block (127.0.20.0/24). */
 const ADDRESS = '127.0.20.2';
@@ -47,7 +48,7 @@ if (!mounted) console.warn(`disk-full.test.ts skipped: ${skipReason}`);
 
 let scenario: Scenario;
 let manifest: string;
-const children: ChildProcessWithoutNullStreams[] = [];
+const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   if (!mounted) return;
@@ -64,40 +65,16 @@ afterAll(async () => {
   removeTempFolders();
 });
 
-interface HubProcess {
-  child: ChildProcessWithoutNullStreams;
-  info: HubInfo;
-  /** Everything the hub wrote to stderr so far (its log). */
-  log(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 /** Starts `edgewise run` on the data folder; resolves once it printed where it listens. */
-function runHub(data: string, sync: boolean): Promise<HubProcess> {
-  const args = [BIN, 'run', manifest, '--data', data, '--cloud-ca', scenario.cloud.running.info.ca, '--cloud-https-port', String(scenario.cloud.running.info.https.port), '--address', ADDRESS, '--mqtt-port', '0', '--https-port', '0'];
-  const child = spawn(process.execPath, sync ? [...args, '--sync'] : args, { cwd: ROOT, env: { ...process.env, EDGEWISE_CONNECTION_STRING: scenario.edgeConnectionString } });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      if (stdout.includes('\n')) resolve({ child, info: JSON.parse(readFileSync(join(data, 'hub.json'), 'utf8')) as HubInfo, log: () => stderr, exited });
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`edgewise run exited ${code ?? signal} before listening: ${stderr}`)));
-  });
+function runHub(data: string, sync: boolean): Promise<HubLife> {
+  const flags = ['--cloud-ca', scenario.cloud.running.info.ca, '--cloud-https-port', String(scenario.cloud.running.info.https.port), '--address', ADDRESS];
+  return startHubRun({ manifest, data, connectionString: scenario.edgeConnectionString, flags: sync ? [...flags, '--sync'] : flags, children });
 }
 
 async function hubStatus(data: string): Promise<HubStatus> {
   const result = await runCli(['hub', 'status', '--data', data]);
   if (result.code !== 0) throw new Error(`hub status failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as HubStatus;
-}
-
-function upstreamDepth(status: HubStatus): number {
-  return status.queues.filter((queue) => queue.endpoint === '$upstream').reduce((sum, queue) => sum + queue.depth, 0);
 }
 
 function freeBytes(): number {

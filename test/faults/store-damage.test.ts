@@ -13,7 +13,7 @@
 // The hub store's in-process cases (nine kinds of damage, every page overwritten) are in
 // test/runtime/store/hub-store-open.test.ts, and a non-lmdb file under `edgewise run` in
 // test/runtime/hub/cli/hub-cli.test.ts; this file adds a real hub store truncated under `edgewise run`.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,6 +25,7 @@ import { openHubStore } from '../../src/runtime/store/hub-store.js';
 import { CloudStoreOpenError, openCloudStore } from '../../src/runtime/store/open-store.js';
 import { BIN, ROOT, runCli } from '../runtime/cloud/cloud-support.js';
 import { hubManifest, STANDARD_ROUTES, waitFor } from '../runtime/hub/assembly/hub-support.js';
+import { startServer, type StartedServer } from './support/edgewise-run.js';
 
 /** This file's loopback block (127.0.20.0/24), so that nothing here meets another test's servers. */
 const ADDRESS = '127.0.20.1';
@@ -33,7 +34,7 @@ const OFFLINE_CS = 'HostName=127.0.0.1:9;DeviceId=edge;SharedAccessKey=' + Buffe
 const PAGE = 4096;
 
 const folders: string[] = [];
-const children: ChildProcessWithoutNullStreams[] = [];
+const children: ChildProcess[] = [];
 
 afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -131,27 +132,9 @@ function runChild(child: string, folder: string): Promise<{ status: number | nul
   });
 }
 
-interface Started {
-  child: ChildProcessWithoutNullStreams;
-  line: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-}
-
-/** Starts the CLI and resolves with its first stdout line once it has one (it listens then). */
-function startCli(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      if (stdout.includes('\n')) resolve({ child, line: stdout, exited });
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`${args[0]} exited ${code ?? signal} before listening: ${stderr}`)));
-  });
+/** Starts the CLI and resolves once it printed its first stdout line (it listens then). */
+function startCli(args: string[]): Promise<StartedServer> {
+  return startServer(args, { children });
 }
 
 /** Runs the CLI to its end; one still running after 20 s (a damaged store it served) is killed and shows as SIGKILL. */
@@ -165,7 +148,7 @@ function runToEnd(args: string[]): Promise<{ code: number | null; signal: NodeJS
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
 
-async function stop(started: Started): Promise<void> {
+async function stop(started: StartedServer): Promise<void> {
   started.child.kill('SIGTERM');
   expect(await started.exited).toMatchObject({ code: 0 });
 }

@@ -22,6 +22,7 @@ import { normalizeManifest, type NormalizedManifest } from '../../src/manifest/n
 import { parseSource } from '../../src/manifest/parse-source.js';
 import { placeFindings } from '../../src/manifest/place-findings.js';
 import { RULES } from '../../src/rules/index.js';
+import { countingText } from '../fuzz/support/work-counters.js';
 
 const BASE = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'merge', 'docs-base.json'), 'utf8'));
 
@@ -55,29 +56,6 @@ function counted<T>(list: T[], counter: { reads: number }): T[] {
       return Reflect.get(target, key, receiver);
     },
   });
-}
-
-/**
- * A string that counts the characters the code examines: one per charCodeAt or index read, and
- * the distance searched by indexOf. Position code sees an ordinary string.
- */
-function countingText(text: string, counter: { chars: number }): string {
-  const boxed = new String(text);
-  return new Proxy(boxed, {
-    get(target, key) {
-      if (key === 'charCodeAt') return (at: number) => (counter.chars++, text.charCodeAt(at));
-      if (key === 'indexOf') {
-        return (search: string, from = 0) => {
-          const found = text.indexOf(search, from);
-          counter.chars += (found === -1 ? text.length : found) - from + 1;
-          return found;
-        };
-      }
-      if (typeof key === 'string' && /^\d+$/.test(key)) counter.chars++;
-      const value = Reflect.get(target, key);
-      return typeof value === 'function' ? value.bind(text) : value;
-    },
-  }) as unknown as string;
 }
 
 describe('rules read each module and its createOptions a bounded number of times', () => {

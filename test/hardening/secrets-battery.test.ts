@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { edgewise, scratchFolder, type CliRun } from './loader-cli.js';
-import { plantedLayer, plantedManifest, plantedPatch, plantedTemplate, rotated, SECRETS, SHORT_SECRET } from './planted-secrets.js';
+import { leaksIn, plantedLayer, plantedManifest, plantedPatch, plantedTemplate, rotated, SECRETS } from './planted-secrets.js';
 
 let dir: string;
 const at = (file: string): string => join(dir, file);
@@ -41,38 +41,6 @@ beforeAll(() => {
 
 const MANIFESTS = ['broken.json', 'broken.yaml', 'clean.json', 'clean.yaml'];
 const UNPARSABLE = ['unparsable.json', 'unparsable.yaml'];
-
-/** Every planted secret, in A's form and in B's (rotated), with its 6-character runs. */
-const RUNS: [string, string[]][] = Object.entries(SECRETS).flatMap(([label, secret]) =>
-  [
-    [label, secret],
-    [`${label} (B)`, rotated(secret)],
-  ].map(([name, value]) => [name!, Array.from({ length: value!.length - 5 }, (_, start) => value!.slice(start, start + 6))] as [string, string[]]),
-);
-const SHORT = new RegExp(`(?<![A-Za-z0-9])${SHORT_SECRET}(?![A-Za-z0-9])`);
-
-/** An output as written, and with JSON string escapes and XML entities undone, where a secret may hide. */
-function readings(text: string): string[] {
-  const json = text.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\\(["\\/])/g, '$1');
-  const xml = text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
-  return [text, json, xml];
-}
-
-/** Every planted secret (or 6-character run of one) in a text, with where it was seen. */
-function leaksIn(where: string, output: string): string[] {
-  const found: string[] = [];
-  for (const [label, runs] of RUNS) {
-    for (const text of readings(output)) {
-      const run = runs.find((candidate) => text.includes(candidate));
-      if (run === undefined) continue;
-      const index = text.indexOf(run);
-      found.push(`${where}: ${label} ("${run}" in …${text.slice(Math.max(0, index - 40), index + 46).replace(/\n/g, '⏎')}…)`);
-      break;
-    }
-  }
-  if (readings(output).some((text) => SHORT.test(text))) found.push(`${where}: the short registry password`);
-  return found;
-}
 
 interface Checked {
   label: string;

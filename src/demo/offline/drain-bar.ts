@@ -4,9 +4,8 @@
 // told the terminal's width, and the narrator's caption frames the bar. The library is loaded
 // only when a bar is drawn (a terminal, a backlog).
 import { createRequire } from 'node:module';
+import { BAR_STYLE, barWithPercent } from '../../progress-bar-style.js';
 import type { DrainView } from './backlog-drain.js';
-
-const BAR_WIDTH = 20;
 
 export interface DrainBar {
   update(view: DrainView): void;
@@ -25,15 +24,9 @@ export function startDrainBar(output: { write(text: string): void }, width: numb
   const terminal = { isTTY: true, columns: width, write } as unknown as NodeJS.WriteStream;
   const bar = new SingleBar({
     stream: terminal,
-    clearOnComplete: true,
-    // true: the library cuts the line to `width` itself (false would turn the terminal's line
-    // wrapping off, left off if the demo is killed).
-    linewrap: true,
-    hideCursor: false,
-    barsize: BAR_WIDTH,
-    barCompleteChar: '█',
-    barIncompleteChar: '░',
-    format: (options, params) => caption(`${Format.BarFormat(params.progress, options)} ${Math.floor(params.progress * 100)}%`, { sent: params.value, backlog: params.total }),
+    // linewrap (in the style): the library cuts the line to `width` itself.
+    ...BAR_STYLE,
+    format: (options, params) => caption(barWithPercent(Format.BarFormat, options, params.progress), { sent: params.value, backlog: params.total }),
   });
   bar.start(view.backlog, view.sent);
   return {

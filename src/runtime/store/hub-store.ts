@@ -4,7 +4,6 @@
 // committed it, so what the hub acknowledged survives a process kill, and with `sync` the commit is
 // also flushed to disk first (power loss). A store that looks truncated or corrupted is refused at
 // open with StoreOpenError; nothing is ever wiped.
-import { chmodSync, mkdirSync } from 'node:fs';
 import { open, type RootDatabase } from 'lmdb';
 import { GroupCommit } from './hub-store-commit.js';
 import { DEFAULT_MIN_FREE_DISK_BYTES, DiskGuard } from './hub-store-disk-guard.js';
@@ -14,6 +13,7 @@ import { checkDataFile } from './hub-store-check.js';
 import { DATABASE_NAMES, LAYOUT_1_NAMES, LAYOUT_VERSION, openDatabases, type StoreDatabases } from './hub-store-layout.js';
 import { MIGRATES_FROM, migrateLayout } from './hub-store-migrate.js';
 import { createMessageStore, type MessageStore } from './message-store.js';
+import { makeOwnerOnlyFolder } from './owner-only-folder.js';
 import { createRecords, type Records } from './records.js';
 
 export { StoreOpenError, StoreWriteError } from './hub-store-errors.js';
@@ -50,7 +50,7 @@ export interface HubStoreOptions {
 
 /** Opens (creating when missing) the hub store in `folder`. Throws StoreOpenError when it cannot be opened safely. */
 export function openHubStore(folder: string, options: HubStoreOptions = {}): HubStore {
-  makeOwnerOnly(folder);
+  makeOwnerOnlyFolder(folder, (why) => new StoreOpenError(folder, why));
   checkDataFile(folder);
   let root: RootDatabase;
   try {
@@ -93,17 +93,6 @@ export function openHubStore(folder: string, options: HubStoreOptions = {}): Hub
     void root.close();
     if (error instanceof StoreOpenError) throw error;
     throw new StoreOpenError(folder, `reading it failed (${reason(error)})`);
-  }
-}
-
-/** The store holds message bodies and twins: owner-only, like the other secrets of the data folder (a folder made by an older edgewise too). */
-function makeOwnerOnly(folder: string): void {
-  try {
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
-    chmodSync(folder, 0o700);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? reason(error);
-    throw new StoreOpenError(folder, `the folder cannot be made or made owner-only (${code}); check the data folder's permissions and owner`);
   }
 }
 

@@ -13,11 +13,11 @@
 // garbled data.mdb would otherwise kill the process with SIGBUS. What cannot be opened safely is
 // refused with CloudStoreOpenError naming the folder and the recovery; nothing is deleted. The
 // folder is owner-only: it holds every identity's keys.
-import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type Key, type RootDatabase } from 'lmdb';
 import { InputError } from '../../errors.js';
 import { dataFileDamage } from './hub-store-check.js';
+import { makeOwnerOnlyFolder } from './owner-only-folder.js';
 
 /** The named databases, newest last; a store holding any other is not the emulator's. */
 const DATABASE_NAMES = ['devices', 'modules', 'twins', 'telemetry', 'cloudToDevice', 'settings'] as const;
@@ -61,7 +61,7 @@ export interface CloudStore {
 /** Opens (creating when missing) the store of a data folder. Close it before opening it again. Throws CloudStoreOpenError when it cannot be opened safely. */
 export function openCloudStore(folder: string): CloudStore {
   const path = join(folder, 'store');
-  makeOwnerOnly(path);
+  makeOwnerOnlyFolder(path, (why) => new CloudStoreOpenError(path, why));
   const damage = dataFileDamage(path);
   if (damage !== undefined) throw new CloudStoreOpenError(path, damage);
   let root: RootDatabase;
@@ -94,16 +94,6 @@ export function openCloudStore(folder: string): CloudStore {
       return closing;
     },
   };
-}
-
-function makeOwnerOnly(path: string): void {
-  try {
-    mkdirSync(path, { recursive: true, mode: 0o700 });
-    chmodSync(path, 0o700);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? reason(error);
-    throw new CloudStoreOpenError(path, `the folder cannot be made or made owner-only (${code}); check the data folder's permissions and owner`);
-  }
 }
 
 /** Opening a named database makes it: in another program's store (the hub's) that would write into it. */

@@ -25,17 +25,6 @@ function positiveSetting(name: string): number | undefined {
   return value;
 }
 
-/** mulberry32 (as bench/seeded-random.mjs): one seed, one sequence, so a fault schedule can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A whole number of milliseconds in [min, max]. */
 export function between(random: () => number, min: number, max: number): number {
   return Math.round(min + random() * (max - min));

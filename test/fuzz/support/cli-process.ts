@@ -1,6 +1,6 @@
 // The built CLI as a child process the test can kill at a moment of its choosing (also with every
-// write(2) it makes slowed down by strace, so that a kill can land inside a write), and a seeded
-// random source, so that "random moments" are the same on every run of a seed.
+// write(2) it makes slowed down by strace, so that a kill can land inside a write); the "random
+// moments" come from test/support/seeded-random.ts, the same on every run of a seed.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../../hardening/loader-cli.js';
@@ -90,17 +90,6 @@ function startCommand(file: string, args: readonly string[], options: RunOptions
     });
   });
   return { child, kill, done };
-}
-
-/** mulberry32 (as bench/seeded-random.mjs): a small seeded generator of numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Runs `tasks` with at most `limit` at a time, keeping their order in the results. */

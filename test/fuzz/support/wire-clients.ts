@@ -6,6 +6,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
+import { PacketInbox } from '../../support/packet-inbox.js';
 import { nowSeconds, type WireServer } from './wire-world.js';
 
 /** Polls a condition with a generous deadline: a busy machine is slow, not wrong. */
@@ -32,29 +33,26 @@ export function sleep(ms: number): Promise<void> {
 
 /** A bare client: sends what it is told and records what comes back. */
 export class RawWireClient {
-  readonly received: Packet[] = [];
-  /** Bytes from the server the parser could not read (a server never sends such). */
-  unreadable = false;
+  private readonly inbox: PacketInbox;
+  readonly received: Packet[];
   private readonly closedPromise: Promise<void>;
-  private waiting: (() => void)[] = [];
   private isClosed = false;
 
   private constructor(private readonly socket: TLSSocket) {
-    const parser = mqttPacket.parser({ protocolVersion: 4 });
-    parser.on('packet', (packet) => {
-      this.received.push(packet);
-      this.wake();
-    });
-    parser.on('error', () => (this.unreadable = true));
-    socket.on('data', (chunk: Buffer) => parser.parse(chunk));
+    this.inbox = new PacketInbox(socket);
+    this.received = this.inbox.received;
     socket.on('error', () => undefined);
     this.closedPromise = new Promise((resolve) =>
       socket.once('close', () => {
         this.isClosed = true;
-        this.wake();
         resolve();
       }),
     );
+  }
+
+  /** Bytes from the server the parser could not read (a server never sends such). */
+  get unreadable(): boolean {
+    return this.inbox.unreadable;
   }
 
   /** A TLS connection, handshake done; rejects when the server refuses or drops it first. */
@@ -88,13 +86,8 @@ export class RawWireClient {
   }
 
   /** The next packet of this kind not yet taken, or undefined once the socket closed. */
-  async next(cmd: Packet['cmd']): Promise<Packet | undefined> {
-    for (;;) {
-      const index = this.received.findIndex((packet) => packet.cmd === cmd);
-      if (index !== -1) return this.received.splice(index, 1)[0];
-      if (this.isClosed) return undefined;
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
+  next(cmd: Packet['cmd']): Promise<Packet | undefined> {
+    return this.inbox.next(cmd, () => this.isClosed);
   }
 
   /** Resolves once the server closed the socket (true) or the time is up (false). */
@@ -108,10 +101,6 @@ export class RawWireClient {
 
   end(): void {
     this.socket.destroy();
-  }
-
-  private wake(): void {
-    for (const wake of this.waiting.splice(0)) wake();
   }
 }
 

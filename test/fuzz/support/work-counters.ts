@@ -44,7 +44,7 @@ export function countRouteWork<T>(work: () => T): {
 
 /**
  * A string that counts the characters code examines: one per index read or charCodeAt, and the
- * distance searched by indexOf, as test/hardening/linear-cost.test.ts counts them. Other
+ * distance searched by indexOf (test/hardening/linear-cost.test.ts counts with it too). Other
  * methods run on the plain string.
  */
 export function countingText(text: string, counter: { chars: number }): string {

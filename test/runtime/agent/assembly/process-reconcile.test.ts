@@ -7,11 +7,11 @@
 // calls) recreates exactly the modules `edgewise diff` classes as recreate, starts and stops by
 // status, removes what it dropped (with its identity in the cloud), and leaves every other
 // module's process as it was (same pid).
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diff } from '../../../../src/index.js';
 import type { ModuleCommand } from '../../../../src/runtime/agent/process/modules-file.js';
 import { deploymentManifest, EDGE, removeTempFolders, reportedModule, shellModule, startEdgeScenario, tempFolder, waitFor, writeJson, type EdgeScenario, type ModuleDefinition } from './edge-support.js';
+import { isAlive } from '../../../support/proc-stat.js';
 
 const ADDRESS = '127.0.14.1';
 
@@ -69,17 +69,6 @@ afterAll(async () => {
   await scenario?.close();
   removeTempFolders();
 });
-
-/** Alive and not a zombie. */
-function isAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '');
-  } catch {
-    return false;
-  }
-}
 
 describe('the agent with the process backend', () => {
   it('starts the modules in startupOrder, applies each restart policy, and reports their states in the cloud twin', async () => {

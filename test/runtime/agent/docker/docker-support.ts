@@ -2,24 +2,15 @@
 // port, a unix socket standing in for a module's workload socket, and a poll with a generous
 // deadline (a busy machine only makes these slower, never wrong).
 import Docker from 'dockerode';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { tempFolders } from '../../../support/temp-folders.js';
 import { waitFor as pollUntil } from '../../../support/wait-for.js';
 
-const folders: string[] = [];
+const folders = tempFolders('edgewise-docker-');
 
-export function tempFolder(prefix = 'edgewise-docker-'): string {
-  const made = mkdtempSync(join(tmpdir(), prefix));
-  folders.push(made);
-  return made;
-}
-
-export function removeTempFolders(): void {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-}
+export const tempFolder = folders.make;
+export const removeTempFolders = folders.removeAll;
 
 export function engineClient(host: string): Docker {
   return new Docker({ socketPath: host.slice('unix://'.length) });

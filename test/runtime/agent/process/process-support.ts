@@ -1,25 +1,17 @@
 // Shared by the process backend tests: temp folders that are removed afterwards, a launch for a
 // module, a modules file built in memory, and a poll with a generous deadline (no wall-clock
 // assertions: a busy machine only makes these slower, never wrong).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModuleLaunch, ModuleSpec } from '../../../../src/runtime/agent/agent-types.js';
 import { moduleLogPath } from '../../../../src/runtime/agent/process/module-log-path.js';
 import type { ModuleCommand, ModulesFile } from '../../../../src/runtime/agent/process/modules-file.js';
+import { tempFolders } from '../../../support/temp-folders.js';
 import { waitFor as pollUntil } from '../../../support/wait-for.js';
 
-const folders: string[] = [];
+const folders = tempFolders('edgewise-process-');
 
-export function tempFolder(prefix = 'edgewise-process-'): string {
-  const made = mkdtempSync(join(tmpdir(), prefix));
-  folders.push(made);
-  return made;
-}
-
-export function removeTempFolders(): void {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-}
+export const tempFolder = folders.make;
+export const removeTempFolders = folders.removeAll;
 
 export function spec(name: string, overrides: Partial<ModuleSpec> = {}): ModuleSpec {
   return { name, status: 'running', restartPolicy: 'always', startupOrder: 4294967295, image: `example/${name}:1.0`, imagePullPolicy: 'on-create', createOptions: {}, env: {}, ...overrides };
@@ -40,12 +32,4 @@ export function modulesFileOf(modules: Record<string, ModuleCommand>): ModulesFi
 
 export const waitFor = pollUntil;
 
-/** Alive and not a zombie (an orphan waits for pid 1 to reap it, which some containers never do). */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '');
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '../../../support/proc-stat.js';

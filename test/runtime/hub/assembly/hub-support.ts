@@ -3,8 +3,7 @@
 // from a few routes; the official SDK clients pointed at the hub through GatewayHostName and
 // DIR/edge-ca.pem; a bare MQTT.js client for what the SDK never sends; and polling with generous
 // deadlines instead of sleeps.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Message, ModuleClient } from 'azure-iot-device';
 import { Mqtt } from 'azure-iot-device-mqtt';
@@ -13,9 +12,11 @@ import type { CloudMessage } from '../../../../src/runtime/cloud/service-client.
 import { deviceConnectionString } from '../../../../src/runtime/iothub/connection-strings.js';
 import { signSasToken } from '../../../../src/runtime/iothub/sas.js';
 import type { HubInfo } from '../../../../src/runtime/hub/hub-info.js';
+import type { HubStatus } from '../../../../src/runtime/hub/hub-status.js';
 import { startHub, type HubOptions, type RunningHub } from '../../../../src/runtime/hub/start-hub.js';
 import { normalizeManifest } from '../../../../src/manifest/normalize-manifest.js';
 import { startTestCloud, type TestCloud } from '../../cloud/cloud-support.js';
+import { tempFolders } from '../../../support/temp-folders.js';
 
 export { ROOT, BIN, runCli } from '../../cloud/cloud-support.js';
 
@@ -112,17 +113,10 @@ export const STANDARD_ROUTES: Record<string, RouteSpec> = {
   sinkUp: 'FROM /messages/modules/sink/outputs/* INTO $upstream',
 };
 
-const folders: string[] = [];
+const folders = tempFolders('edgewise-hub-');
 
-export function tempFolder(prefix = 'edgewise-hub-'): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix));
-  folders.push(folder);
-  return folder;
-}
-
-export function removeTempFolders(): void {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-}
+export const tempFolder = folders.make;
+export const removeTempFolders = folders.removeAll;
 
 export function writeManifest(folder: string, manifest: unknown, name = 'deployment.json'): string {
   const path = join(folder, name);
@@ -196,6 +190,11 @@ export async function cloudMessages(cloud: TestCloud): Promise<CloudMessage[]> {
     if (page.length < 5000) return all;
     from = page[page.length - 1]!.sequenceNumber + 1;
   }
+}
+
+/** Messages waiting to go up, over every priority of the `$upstream` queue. */
+export function upstreamDepth(status: HubStatus): number {
+  return status.queues.filter((queue) => queue.endpoint === '$upstream').reduce((sum, queue) => sum + queue.depth, 0);
 }
 
 /** Polls until `probe` gives something truthy; fails with `what` after the deadline. */

@@ -4,20 +4,20 @@
 // comes back still cut, the children authenticate from the identity cache (the cut keeps the
 // cloud out of reach), and after `hub upstream restore` every acknowledged message is at the
 // emulator, in order per identity.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from 'azure-iot-device';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubInfo } from '../../../../src/runtime/hub/hub-info.js';
 import type { HubStatus } from '../../../../src/runtime/hub/hub-status.js';
-import { BIN, cloudMessages, hubManifest, numbered, openGatewayDevice, removeTempFolders, ROOT, runCli, startScenario, STANDARD_ROUTES, tempFolder, waitFor, writeManifest, type Scenario } from './hub-support.js';
+import { startHubRun, type HubLife } from '../../../faults/support/edgewise-run.js';
+import { cloudMessages, hubManifest, numbered, openGatewayDevice, removeTempFolders, runCli, startScenario, STANDARD_ROUTES, tempFolder, upstreamDepth, waitFor, writeManifest, type Scenario } from './hub-support.js';
 
 let scenario: Scenario;
 let folder: string;
 let manifest: string;
 let caFile: string;
-const children: ChildProcessWithoutNullStreams[] = [];
+const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   scenario = await startScenario();
@@ -32,31 +32,10 @@ afterAll(async () => {
   removeTempFolders();
 });
 
-interface RunningChild {
-  child: ChildProcessWithoutNullStreams;
-  info: HubInfo;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-}
-
 /** Starts `edgewise run` on the data folder; resolves once it printed where it listens. */
-function runHub(data: string): Promise<RunningChild> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'run', manifest, '--data', data, '--cloud-ca', caFile, '--cloud-https-port', String(scenario.cloud.running.info.https.port), '--mqtt-port', '0', '--https-port', '0'],
-    { cwd: ROOT, env: { ...process.env, EDGEWISE_CONNECTION_STRING: scenario.edgeConnectionString } },
-  );
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      if (stdout.includes('\n')) resolve({ child, info: JSON.parse(readFileSync(join(data, 'hub.json'), 'utf8')) as HubInfo, exited });
-    });
-    void exited.then(({ code }) => reject(new Error(`edgewise run exited ${code} before listening: ${stderr}`)));
-  });
+function runHub(data: string): Promise<HubLife> {
+  const flags = ['--cloud-ca', caFile, '--cloud-https-port', String(scenario.cloud.running.info.https.port)];
+  return startHubRun({ manifest, data, connectionString: scenario.edgeConnectionString, flags, children });
 }
 
 async function hubStatus(data: string): Promise<HubStatus> {
@@ -67,10 +46,6 @@ async function hubStatus(data: string): Promise<HubStatus> {
 
 async function connect(info: HubInfo, deviceId: string): Promise<Client> {
   return openGatewayDevice(info, scenario.connectionString(deviceId, undefined, info));
-}
-
-function upstreamDepth(status: HubStatus): number {
-  return status.queues.filter((queue) => queue.endpoint === '$upstream').reduce((sum, queue) => sum + queue.depth, 0);
 }
 
 describe('edgewise run restarted during an outage', () => {

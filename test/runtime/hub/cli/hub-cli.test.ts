@@ -2,16 +2,17 @@
 // needed: the lint gate (exit 1 with the findings, --force runs anyway), usage errors (exit 2,
 // one line), and a hub started offline that answers `hub status` and `hub upstream cut|restore`,
 // then stops on SIGTERM with exit 0 and removes hub.json.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli } from '../../cloud/cloud-support.js';
+import { startServer, type StartedServer } from '../../../faults/support/edgewise-run.js';
+import { runCli } from '../../cloud/cloud-support.js';
 import { hubManifest, STANDARD_ROUTES } from '../assembly/hub-support.js';
 
 const folders: string[] = [];
-const children: ChildProcessWithoutNullStreams[] = [];
+const children: ChildProcess[] = [];
 /** No cloud listens here: the hub starts offline and keeps retrying. */
 const OFFLINE_CS = 'HostName=127.0.0.1:9;DeviceId=edge;SharedAccessKey=' + Buffer.alloc(32, 1).toString('base64');
 
@@ -122,20 +123,8 @@ describe('edgewise run refusals', () => {
 });
 
 /** Starts `edgewise run` and resolves with its first stdout line once it listens. */
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcessWithoutNullStreams; line: string; exited: Promise<{ code: number | null; stderr: string }> }> {
-  const child = spawn(process.execPath, [BIN, 'run', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      if (stdout.includes('\n')) resolve({ child, line: stdout, exited });
-    });
-    void exited.then(({ code }) => reject(new Error(`run exited ${code} before listening: ${stderr}`)));
-  });
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<StartedServer> {
+  return startServer(['run', ...args], { env, children });
 }
 
 describe('edgewise run offline (no cloud reachable)', () => {

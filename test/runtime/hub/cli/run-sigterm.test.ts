@@ -7,18 +7,18 @@
 // lived on (until the emulator dropped it 90 s later, or MQTT.js's 30 s CONNACK timeout).
 // Also a device-scope call (HTTPS) to a cloud that never answers: stopping aborts it, instead of
 // waiting for its 20 s timeout.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { HubInfo } from '../../../../src/runtime/hub/hub-info.js';
-import { BIN, hubManifest, rawConnect, removeTempFolders, ROOT, runCli, startScenario, STANDARD_ROUTES, tempFolder, waitFor, writeManifest, type Scenario } from '../assembly/hub-support.js';
+import { startHubRun, type HubLife, type ServerExit } from '../../../faults/support/edgewise-run.js';
+import { hubManifest, rawConnect, removeTempFolders, runCli, startScenario, STANDARD_ROUTES, tempFolder, waitFor, writeManifest, type Scenario } from '../assembly/hub-support.js';
 
 /** Generous for a busy 2-core machine, and far below the 30 s and 90 s a leaked socket lived. */
 const EXIT_DEADLINE_MS = 20_000;
 
-const children: ChildProcessWithoutNullStreams[] = [];
+const children: ChildProcess[] = [];
 let scenario: Scenario | undefined;
 let blackHole: { server: Server; sockets: Set<Socket> } | undefined;
 
@@ -35,35 +35,14 @@ afterEach(async () => {
 
 afterAll(() => removeTempFolders());
 
-interface RunningChild {
-  child: ChildProcessWithoutNullStreams;
-  info: HubInfo;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-}
-
 /** Starts `edgewise run`; resolves once it printed where it listens. */
-function runHub(args: string[], connectionString: string, data: string): Promise<RunningChild> {
+function runHub(flags: string[], connectionString: string, data: string): Promise<HubLife> {
   const manifest = writeManifest(tempFolder(), hubManifest(STANDARD_ROUTES));
-  const child = spawn(process.execPath, [BIN, 'run', manifest, '--data', data, '--mqtt-port', '0', '--https-port', '0', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, EDGEWISE_CONNECTION_STRING: connectionString },
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      if (stdout.includes('\n')) resolve({ child, info: JSON.parse(readFileSync(join(data, 'hub.json'), 'utf8')) as HubInfo, exited });
-    });
-    void exited.then(({ code }) => reject(new Error(`edgewise run exited ${code} before listening: ${stderr}`)));
-  });
+  return startHubRun({ manifest, data, connectionString, flags, children });
 }
 
 /** How the process ended, or 'still running' once the deadline passed. */
-async function exitWithin(running: RunningChild, deadlineMs = EXIT_DEADLINE_MS): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string } | 'still running'> {
+async function exitWithin(running: HubLife, deadlineMs = EXIT_DEADLINE_MS): Promise<ServerExit | 'still running'> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), deadlineMs)));
   try {

@@ -17,6 +17,7 @@ import { authenticateConnect } from '../../../../src/runtime/iothub/authenticate
 import { identityKey, type ClientIdentity } from '../../../../src/runtime/iothub/client-identity.js';
 import { signSasToken } from '../../../../src/runtime/iothub/sas.js';
 import { openHubStore, type HubStore } from '../../../../src/runtime/store/hub-store.js';
+import { PacketInbox } from '../../../support/packet-inbox.js';
 
 export const ADDRESS = '127.0.0.1';
 /** The IoT hub's name as connection strings, usernames and SAS audiences carry it. */
@@ -250,22 +251,15 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
 
 /** A bare MQTT 3.1.1 client: sends what it is told and records what comes back. */
 export class RawClient {
-  readonly received: Packet[] = [];
+  private readonly inbox: PacketInbox;
+  readonly received: Packet[];
   readonly closed: Promise<void>;
-  private waiting: (() => void)[] = [];
 
   private constructor(private readonly socket: TLSSocket) {
-    const parser = mqttPacket.parser({ protocolVersion: 4 });
-    parser.on('packet', (packet) => {
-      this.received.push(packet);
-      for (const wake of this.waiting.splice(0)) wake();
-    });
-    socket.on('data', (chunk: Buffer) => parser.parse(chunk));
+    this.inbox = new PacketInbox(socket);
+    this.received = this.inbox.received;
     socket.on('error', () => undefined);
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
-    void this.closed.then(() => {
-      for (const wake of this.waiting.splice(0)) wake();
-    });
   }
 
   static async connect(hub: TestHub): Promise<RawClient> {
@@ -304,13 +298,8 @@ export class RawClient {
   }
 
   /** The next packet of this kind not yet taken, or undefined once the socket closed. */
-  async next(cmd: Packet['cmd']): Promise<Packet | undefined> {
-    for (;;) {
-      const index = this.received.findIndex((packet) => packet.cmd === cmd);
-      if (index !== -1) return this.received.splice(index, 1)[0];
-      if (this.isClosed) return undefined;
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
+  next(cmd: Packet['cmd']): Promise<Packet | undefined> {
+    return this.inbox.next(cmd, () => this.isClosed);
   }
 
   end(): void {

@@ -39,7 +39,8 @@ describe('edgewise patch', () => {
   it('writes to --output instead of stdout', async () => {
     const result = await runPatch(BASE, fixturePath('impact', 'stop-start.patch.json'), { output: 'out.json' });
     expect(result.stdout).toBe('');
-    expect(result.files).toEqual([{ path: 'out.json', text: expect.stringContaining('"stopped"') }]);
+    // modeOf: a new output is never more open than the manifest it came from (write-file-atomic.ts).
+    expect(result.files).toEqual([{ path: 'out.json', text: expect.stringContaining('"stopped"'), modeOf: BASE }]);
   });
 
   it('refuses a result with lint errors, and says why', async () => {

@@ -16,35 +16,15 @@
 // message left against its schedule (timers on a busy machine).
 import fs from 'node:fs';
 import readline from 'node:readline';
-import mqtt from 'mqtt';
 import { messageBody } from './message-body.mjs';
+import { connectPublisher } from './publisher-connection.mjs';
 
 const ACK_WAIT_MS = 60_000;
 const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const ca = fs.readFileSync(job.ca);
 const say = (object) => process.stdout.write(`${JSON.stringify(object)}\n`);
 
-function connect(client) {
-  return new Promise((resolve, reject) => {
-    const connection = mqtt.connect(job.url, {
-      clientId: client.clientId,
-      username: client.username,
-      password: client.password,
-      protocolVersion: 4,
-      clean: true,
-      keepalive: 120,
-      reconnectPeriod: 0,
-      connectTimeout: 20_000,
-      ca,
-      rejectUnauthorized: true,
-    });
-    connection.once('connect', () => {
-      connection.stream.setNoDelay(true); // as publisher.mjs: Nagle must not hold messages back
-      resolve(connection);
-    });
-    connection.once('error', reject);
-  });
-}
+const connect = (client) => connectPublisher(job.url, ca, client);
 
 const connections = [];
 try {

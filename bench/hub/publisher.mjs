@@ -13,37 +13,14 @@
 // A lost connection ends the run (the kill test relies on it): what was acknowledged until then
 // is reported.
 import fs from 'node:fs';
-import mqtt from 'mqtt';
 import { messageBody } from './message-body.mjs';
+import { connectPublisher } from './publisher-connection.mjs';
 
 const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const ca = fs.readFileSync(job.ca);
 const say = (object) => process.stdout.write(`${JSON.stringify(object)}\n`);
 
-function connect(client) {
-  return new Promise((resolve, reject) => {
-    const connection = mqtt.connect(job.url, {
-      clientId: client.clientId,
-      username: client.username,
-      password: client.password,
-      protocolVersion: 4,
-      clean: true,
-      keepalive: 120,
-      reconnectPeriod: 0,
-      connectTimeout: 20_000,
-      ca,
-      rejectUnauthorized: true,
-    });
-    connection.once('connect', () => {
-      // Nagle's algorithm holds back a 1 KB publish while the previous one is unacknowledged at
-      // the TCP level: one connection then stalls at about 4,000 messages/s whatever the broker
-      // (measured against mosquitto: 4,300/s with it, 34,000/s without). The load must not be the limit.
-      connection.stream.setNoDelay(true);
-      resolve(connection);
-    });
-    connection.once('error', reject);
-  });
-}
+const connect = (client) => connectPublisher(job.url, ca, client);
 
 const connections = [];
 try {
